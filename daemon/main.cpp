@@ -1,0 +1,2 @@
+// inquiryd: placeholder until the daemon lands.
+int main() { return 0; }

@@ -1,0 +1,39 @@
+#pragma once
+// The seller's accounts and products (format of fixtures/catalog.json).
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ir/router/expected.hpp"
+
+namespace ir::router {
+
+struct Account {
+    std::string id;
+    std::string platform;  // alibaba, aliexpress, amazon, ebay ...
+    std::vector<std::string> categories;
+    bool operator==(const Account&) const = default;
+};
+
+struct Product {
+    std::string sku;
+    std::string name;
+    std::string category;
+    std::vector<std::string> aliases;
+    bool battery = false;
+    bool operator==(const Product&) const = default;
+};
+
+struct Catalog {
+    std::vector<Account> accounts;
+    std::vector<std::string> categories;
+    std::vector<Product> products;
+
+    const Account* find_account(std::string_view id) const;
+    const Product* find_product(std::string_view sku) const;
+};
+
+// Parses catalogue JSON text; the error names the offending field.
+Expected<Catalog> parse_catalog_json(std::string_view json_text);
+
+}  // namespace ir::router

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs, from Debian 12 packages only, whatever the build and the tests need and
+# the machine lacks. Safe to run again: it does nothing when all is present.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config git
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
+  libzmq3-dev cppzmq-dev libprotobuf-dev protobuf-compiler
+  libspdlog-dev libsqlite3-dev sqlite3 catch2 libre2-dev libcld2-dev
+  libtomlplusplus-dev libcli11-dev libsystemd-dev libssl-dev
+  python3 python3-zmq python3-protobuf strace curl
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "installing: ${missing[*]}" >&2
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

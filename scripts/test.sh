@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs every test twice: a normal build and an
+# AddressSanitizer + UndefinedBehaviorSanitizer build.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+"$root/scripts/install-deps.sh"
+
+run_suite() {
+  local dir=$1; shift
+  "$root/scripts/build.sh" "$dir" "$@"
+  ctest --test-dir "$dir" --output-on-failure -j2 --timeout 600
+}
+
+echo "== release build and tests"
+run_suite "$root/build" -DIR_BUILD_BENCH=ON
+echo "== sanitizer build (ASan + UBSan) and tests"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  run_suite "$root/build-asan" -DIR_SANITIZE=ON -DIR_BUILD_BENCH=OFF
+echo "all tests passed (release and sanitizer builds)"

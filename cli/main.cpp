@@ -1,1 +1,21 @@
-int main() { return 0; }
+// inquiryctl: command-line front end of Inquiry Router.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "score_command.hpp"
+
+int main(int argc, char** argv) {
+    CLI::App app{"inquiryctl: score inquiries, follow alerts and reply statistics of inquiryd"};
+    app.require_subcommand(1);
+
+    ir::cli::ScoreOptions score;
+    auto* score_cmd = app.add_subcommand("score", "Assess every line of a JSONL file (fixtures format)");
+    score_cmd->add_option("--catalog", score.catalog_path, "Product catalogue (catalog.json format)");
+    score_cmd->add_option("--rules", score.rules_path, "Scoring rules TOML (default: the compiled-in rules)");
+    score_cmd->add_option("FILE", score.input_path, "JSONL input, - for standard input")->required();
+
+    CLI11_PARSE(app, argc, argv);
+    if (*score_cmd) return ir::cli::run_score(score, std::cout, std::cerr);
+    return 0;
+}

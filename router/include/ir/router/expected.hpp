@@ -8,8 +8,13 @@
 namespace ir {
 
 struct Error {
+    Error() = default;
+    Error(std::string message_, std::string field_ = {}, bool invalid_value_ = false)  // NOLINT: implicit
+        : message(std::move(message_)), field(std::move(field_)), invalid_value(invalid_value_) {}
+
     std::string message;  // what is wrong, in words a user understands
     std::string field;    // where: a JSON field, a config key, a line; may be empty
+    bool invalid_value = false;  // well-formed input whose value is not acceptable (HTTP 422, not 400)
     bool operator==(const Error&) const = default;
 };
 

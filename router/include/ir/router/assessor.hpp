@@ -1,0 +1,32 @@
+#pragma once
+// Screens and tiers one inquiry (DOMAIN.md steps 1 and 2). Pure and deterministic:
+// the same event, context, catalogue and rules always give the same assessment.
+// Build once (compiles every pattern), then call assess() from any thread.
+#include <memory>
+
+#include "ir/router/assessment.hpp"
+#include "ir/router/catalog.hpp"
+#include "ir/router/event.hpp"
+#include "ir/router/expected.hpp"
+#include "ir/router/rules.hpp"
+
+namespace ir::router {
+
+class Assessor {
+public:
+    // Fails with the signal id and pattern when a rule pattern does not compile.
+    static Expected<Assessor> create(const Catalog& catalog, const Rules& rules);
+
+    Assessment assess(const Event& event, const CustomerContext& context) const;
+
+    Assessor(Assessor&&) noexcept;
+    Assessor& operator=(Assessor&&) noexcept;
+    ~Assessor();
+
+private:
+    struct Impl;
+    explicit Assessor(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ir::router

@@ -1,0 +1,209 @@
+#include "ir/router/assessor.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "contact.hpp"
+#include "evidence.hpp"
+#include "language.hpp"
+#include "phrase_matcher.hpp"
+#include "product_matcher.hpp"
+#include "quantity.hpp"
+#include "text.hpp"
+
+namespace ir::router {
+namespace {
+
+constexpr std::size_t kMaxSubjectBytes = 4096;
+
+// Everything the rules look at, measured once per message.
+struct Features {
+    std::vector<std::size_t> products;  // catalogue indexes, first mention first
+    Evidence evidence;
+    QuantityFinding quantity;
+    ContactFinding contact;
+    bool large_order = false;
+    int words = 0;
+};
+
+std::string clean(std::string_view s, std::size_t max_bytes) {
+    s = text::utf8_prefix(s, max_bytes);
+    return text::is_valid_utf8(s) ? std::string(s) : text::repair_utf8(s);
+}
+
+std::string quoted(const std::string& words) {
+    std::string q = words.substr(0, 60);
+    return q.empty() ? q : " (\"" + q + "\")";
+}
+
+}  // namespace
+
+struct Assessor::Impl {
+    Catalog catalog;
+    Rules rules;
+    ProductMatcher products;
+    PhraseMatcher phrases;
+    QuantityFinder quantities;
+    ContactFinder contacts;
+
+    Features measure(const Event& event, const std::string& scored, const std::string& body) const;
+    std::vector<ScamSign> scam_signs(const Event& event, const Features& f) const;
+    int tier(const CustomerContext& ctx, const Features& f, std::vector<std::string>& reasons) const;
+    void explain_signs(const std::vector<ScamSign>& signs, const Features& f, bool suspect,
+                       std::vector<std::string>& reasons) const;
+    double score(int tier, const Features& f, std::size_t sign_count) const;
+    std::uint64_t large_quantity_for(std::string_view account) const;
+};
+
+Assessor::Assessor(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Assessor::Assessor(Assessor&&) noexcept = default;
+Assessor& Assessor::operator=(Assessor&&) noexcept = default;
+Assessor::~Assessor() = default;
+
+Expected<Assessor> Assessor::create(const Catalog& catalog, const Rules& rules) {
+    auto phrases = PhraseMatcher::create(rules.signals);
+    if (!phrases) return phrases.error();
+    auto impl = std::unique_ptr<Impl>(new Impl{catalog, rules, ProductMatcher(catalog), std::move(*phrases),
+                                               QuantityFinder(), ContactFinder(rules.free_mail_domains)});
+    return Assessor(std::move(impl));
+}
+
+std::uint64_t Assessor::Impl::large_quantity_for(std::string_view account) const {
+    if (const Account* a = catalog.find_account(account)) {
+        auto it = rules.large_quantity_by_platform.find(a->platform);
+        if (it != rules.large_quantity_by_platform.end()) return it->second;
+    }
+    return rules.large_quantity;
+}
+
+Features Assessor::Impl::measure(const Event& event, const std::string& scored, const std::string& body) const {
+    Features f;
+    std::string blanked = scored;  // product names must not count as details ("65W", "3000mAh")
+    for (const auto& m : products.find(text::tokenize(scored))) {
+        if (std::find(f.products.begin(), f.products.end(), m.product) == f.products.end())
+            f.products.push_back(m.product);
+        std::fill(blanked.begin() + m.begin, blanked.begin() + m.end, ' ');
+    }
+    blanked += "\n";
+    blanked += clean(event.sender.company, kMaxSubjectBytes);  // "... International Group"
+    f.evidence = collect_evidence(rules.signals, phrases, blanked);
+    f.quantity = quantities.find(scored);
+    f.contact = contacts.find(event.sender, body);
+    f.large_order = f.quantity.containers || f.quantity.largest_units >= large_quantity_for(event.account);
+    f.words = text::count_words(body);
+    return f;
+}
+
+std::vector<ScamSign> Assessor::Impl::scam_signs(const Event& event, const Features& f) const {
+    const double t = rules.sign_threshold;
+    const bool named = !f.products.empty();
+    const bool claims = f.evidence.of(SignalKind::claim) >= t;
+    const bool unverifiable = f.contact.free_mail || (!f.contact.company_domain && !f.contact.website);
+    std::vector<ScamSign> signs;
+    if (f.large_order && (!named || f.evidence.of(SignalKind::scope) >= t))
+        signs.push_back(ScamSign::large_order_uninformed);
+    if (f.evidence.of(SignalKind::sign2) >= t) signs.push_back(ScamSign::unusual_request);
+    if (f.evidence.of(SignalKind::sign3) >= t) signs.push_back(ScamSign::visit_or_urgency);
+    if (claims && unverifiable) signs.push_back(ScamSign::unverifiable_big_company);
+    if (f.words <= rules.terse_max_words && event.channel != Channel::chat &&
+        (claims || (f.large_order && !named)))
+        signs.push_back(ScamSign::terse_format);
+    return signs;
+}
+
+int Assessor::Impl::tier(const CustomerContext& ctx, const Features& f, std::vector<std::string>& reasons) const {
+    std::vector<std::string> why;
+    if (ctx.orders) why.push_back("has placed " + std::to_string(ctx.orders) + " order(s) with us");
+    if (ctx.sample_orders) why.push_back("has placed " + std::to_string(ctx.sample_orders) + " sample order(s)");
+    if (ctx.visited_company) why.push_back("has visited our company");
+    if (ctx.local_influence) why.push_back("is known to have local influence");
+    for (auto& w : why) reasons.push_back("tier 1: the customer " + w);
+    if (!why.empty()) return 1;
+
+    std::string names;
+    for (std::size_t p : f.products) {
+        const Product& product = catalog.products[p];
+        names += (names.empty() ? "" : ", ") + product.name + " (" + product.sku + ")";
+    }
+    if (!f.products.empty() && f.evidence.of(SignalKind::detail) >= rules.detail_threshold) {
+        std::string details;
+        for (const auto* s : f.evidence.of_kind(SignalKind::detail))
+            details += (details.empty() ? "" : "; ") + s->signal->reason + quoted(s->quote);
+        why.push_back("names " + names + " and " + details);
+    }
+    if (ctx.customer_messages_in_thread >= rules.tier2_min_messages)
+        why.push_back(std::to_string(ctx.customer_messages_in_thread) +
+                      " buyer messages in this conversation show obvious interest");
+    if (f.contact.complete()) why.push_back("gives complete contact details (company, address, phone, email, IM)");
+    for (auto& w : why) reasons.push_back("tier 2: " + w);
+    if (!why.empty()) return 2;
+
+    if (!f.products.empty()) {
+        const std::string qty = f.quantity.largest_units ? ", quantity " + f.quantity.words : "";
+        reasons.push_back("tier 3: names " + names + qty);
+        return 3;
+    }
+    reasons.push_back("tier 4: names no product from our catalogue");
+    if (const auto missing = f.contact.missing(); missing.size() == 5)
+        reasons.push_back("tier 4: gives no contact details");
+    return 4;
+}
+
+void Assessor::Impl::explain_signs(const std::vector<ScamSign>& signs, const Features& f, bool suspect,
+                                   std::vector<std::string>& reasons) const {
+    const std::string prefix = suspect ? "scam sign " : "scam sign (alone not enough to suspect) ";
+    auto kind_text = [&](SignalKind k) {
+        std::string out;
+        for (const auto* s : f.evidence.of_kind(k))
+            out += (out.empty() ? "" : "; ") + s->signal->reason + quoted(s->quote);
+        return out;
+    };
+    const std::string qty = f.quantity.containers ? "orders by the container" : "orders " + f.quantity.words + " units";
+    for (ScamSign s : signs) {
+        std::string text;
+        switch (s) {
+            case ScamSign::large_order_uninformed:
+                text = "1: " + qty + " without knowing our products" +
+                       (f.products.empty() ? " (names none)" : ": " + kind_text(SignalKind::scope));
+                break;
+            case ScamSign::unusual_request: text = "2: " + kind_text(SignalKind::sign2); break;
+            case ScamSign::visit_or_urgency: text = "3: " + kind_text(SignalKind::sign3); break;
+            case ScamSign::unverifiable_big_company:
+                text = "4: " + kind_text(SignalKind::claim) +
+                       (f.contact.free_mail ? ", but writes from a free-mail address"
+                                            : ", but gives no company domain or website");
+                break;
+            case ScamSign::terse_format:
+                text = "5: " + std::to_string(f.words) + " words: too terse for a real company's letter";
+                break;
+        }
+        reasons.push_back(prefix + text);
+    }
+}
+
+double Assessor::Impl::score(int tier_, const Features& f, std::size_t sign_count) const {
+    const ScoreWeights& w = rules.score;
+    double s = w.tier_base[tier_ - 1];
+    s += std::min(w.max_detail_bonus, w.per_detail * f.evidence.of(SignalKind::detail));
+    if (f.contact.complete()) s += w.complete_contact;
+    s -= w.per_scam_sign * static_cast<double>(sign_count);
+    return std::round(std::clamp(s, 0.0, 100.0) * 10) / 10;
+}
+
+Assessment Assessor::assess(const Event& event, const CustomerContext& context) const {
+    const std::string body = clean(event.body, impl_->rules.max_scored_bytes);
+    const std::string scored = clean(event.subject, kMaxSubjectBytes) + "\n" + body;
+    const Features f = impl_->measure(event, scored, body);
+
+    Assessment a;
+    a.tier = impl_->tier(context, f, a.reasons);
+    a.scam_signs = impl_->scam_signs(event, f);
+    a.suspect = static_cast<int>(a.scam_signs.size()) >= impl_->rules.suspect_min_signs;
+    impl_->explain_signs(a.scam_signs, f, a.suspect, a.reasons);
+    a.score = impl_->score(a.tier, f, a.suspect ? a.scam_signs.size() : 0);
+    a.language = detect_language(body.empty() ? scored : body);
+    for (std::size_t p : f.products) a.products.push_back(impl_->catalog.products[p].sku);
+    return a;
+}
+
+}  // namespace ir::router

@@ -1,0 +1,29 @@
+#pragma once
+// Phrase hits summed into evidence per signal kind, with what was said for the reasons.
+#include <array>
+#include <string>
+#include <vector>
+
+#include "ir/router/rules.hpp"
+#include "phrase_matcher.hpp"
+
+namespace ir::router {
+
+struct SignalEvidence {
+    const PhraseSignal* signal = nullptr;
+    double amount = 0;    // weight x distinct patterns, capped
+    std::string quote;    // the words of the first hit
+};
+
+struct Evidence {
+    std::array<double, 5> by_kind{};           // indexed by SignalKind
+    std::vector<SignalEvidence> signals;       // in rule order
+
+    double of(SignalKind k) const { return by_kind[static_cast<std::size_t>(k)]; }
+    std::vector<const SignalEvidence*> of_kind(SignalKind k) const;
+};
+
+Evidence collect_evidence(const std::vector<PhraseSignal>& signals, const PhraseMatcher& matcher,
+                          std::string_view text);
+
+}  // namespace ir::router

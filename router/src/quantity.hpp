@@ -1,0 +1,25 @@
+#pragma once
+// Order quantities written in a message: "20,000 pcs", "8.000 Stück", "10k pcs",
+// "1000 шт", "2 containers".
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace ir::router {
+
+struct QuantityFinding {
+    std::uint64_t largest_units = 0;  // the largest "N units" found, 0 if none
+    bool containers = false;          // a quantity counted in containers
+    std::string words;                // how the largest quantity was written
+};
+
+class QuantityFinder {
+public:
+    QuantityFinder();
+    QuantityFinding find(std::string_view text) const;
+};
+
+// "20,000" -> 20000, "8.000" -> 8000, "1,5" -> 1 (decimals are dropped), "10" + k -> 10000.
+std::uint64_t parse_quantity(std::string_view digits, bool thousands_suffix);
+
+}  // namespace ir::router

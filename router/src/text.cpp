@@ -1,0 +1,111 @@
+#include "text.hpp"
+
+namespace ir::router::text {
+namespace {
+
+// Length of the well-formed UTF-8 sequence at s[i], or 0 if it is ill-formed.
+std::size_t sequence_length(std::string_view s, std::size_t i) {
+    const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+    const unsigned char c = b(i);
+    if (c < 0x80) return 1;
+    std::size_t n = 0;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) n = 2;
+    else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3;
+        if (c == 0xE0) lo = 0xA0;
+        if (c == 0xED) hi = 0x9F;  // no surrogates
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4;
+        if (c == 0xF0) lo = 0x90;
+        if (c == 0xF4) hi = 0x8F;
+    } else {
+        return 0;
+    }
+    if (i + n > s.size()) return 0;
+    if (b(i + 1) < lo || b(i + 1) > hi) return 0;
+    for (std::size_t k = 2; k < n; ++k)
+        if (b(i + k) < 0x80 || b(i + k) > 0xBF) return 0;
+    return n;
+}
+
+bool is_alnum(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+}  // namespace
+
+bool is_valid_utf8(std::string_view s) {
+    for (std::size_t i = 0; i < s.size();) {
+        const auto n = sequence_length(s, i);
+        if (n == 0) return false;
+        i += n;
+    }
+    return true;
+}
+
+std::string repair_utf8(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size();) {
+        const auto n = sequence_length(s, i);
+        if (n == 0) {
+            out += "\xEF\xBF\xBD";
+            ++i;
+        } else {
+            out.append(s.substr(i, n));
+            i += n;
+        }
+    }
+    return out;
+}
+
+std::string_view utf8_prefix(std::string_view s, std::size_t max_bytes) {
+    if (s.size() <= max_bytes) return s;
+    std::size_t cut = max_bytes;
+    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+    return s.substr(0, cut);
+}
+
+std::vector<Token> tokenize(std::string_view s) {
+    std::vector<Token> tokens;
+    std::size_t i = 0;
+    while (i < s.size()) {
+        while (i < s.size() && !is_alnum(s[i])) ++i;
+        const std::size_t begin = i;
+        while (i < s.size() && is_alnum(s[i])) ++i;
+        if (i > begin) {
+            Token t;
+            t.text.resize(i - begin);
+            for (std::size_t k = begin; k < i; ++k) t.text[k - begin] = lower(s[k]);
+            t.begin = static_cast<std::uint32_t>(begin);
+            t.end = static_cast<std::uint32_t>(i);
+            tokens.push_back(std::move(t));
+        }
+    }
+    return tokens;
+}
+
+std::string normalize_phrase(std::string_view s) {
+    std::string out;
+    for (const auto& t : tokenize(s)) {
+        if (!out.empty()) out += ' ';
+        out += t.text;
+    }
+    return out;
+}
+
+int count_words(std::string_view s) {
+    int words = 0;
+    bool in_word = false;
+    for (char c : s) {
+        const bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+        if (!space && !in_word) ++words;
+        in_word = !space;
+    }
+    return words;
+}
+
+}  // namespace ir::router::text

@@ -1,0 +1,36 @@
+#pragma once
+// Text helpers for scoring: UTF-8 repair and a tokenizer that keeps byte offsets.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ir::router::text {
+
+// True when `s` is well-formed UTF-8 (no overlongs, no surrogates).
+bool is_valid_utf8(std::string_view s);
+
+// Returns `s` with every ill-formed byte sequence replaced by U+FFFD.
+std::string repair_utf8(std::string_view s);
+
+// Truncates to at most `max_bytes` without cutting a UTF-8 sequence in half.
+std::string_view utf8_prefix(std::string_view s, std::size_t max_bytes);
+
+// A run of ASCII letters/digits, lower-cased, with where it stands in the source.
+struct Token {
+    std::string text;
+    std::uint32_t begin = 0;
+    std::uint32_t end = 0;
+};
+
+// Splits on everything that is not an ASCII letter or digit ("SW-X9" -> "sw", "x9").
+std::vector<Token> tokenize(std::string_view s);
+
+// Lower-cased ASCII tokens joined by single spaces: the form catalogue names are
+// compared in ("Sw-X9 " -> "sw x9").
+std::string normalize_phrase(std::string_view s);
+
+// Counts words (runs of non-space characters).
+int count_words(std::string_view s);
+
+}  // namespace ir::router::text

@@ -15,15 +15,17 @@ namespace ir::router {
 namespace {
 
 constexpr std::size_t kMaxSubjectBytes = 4096;
+constexpr std::size_t kLanguageSampleBytes = 160;
 
 // Everything the rules look at, measured once per message.
 struct Features {
     std::vector<std::size_t> products;  // catalogue indexes, first mention first
+    std::string scanned;                // the text the phrases were matched in
     Evidence evidence;
     QuantityFinding quantity;
     ContactFinding contact;
     bool large_order = false;
-    int words = 0;
+    std::string_view body;
 };
 
 std::string clean(std::string_view s, std::size_t max_bytes) {
@@ -31,9 +33,9 @@ std::string clean(std::string_view s, std::size_t max_bytes) {
     return text::is_valid_utf8(s) ? std::string(s) : text::repair_utf8(s);
 }
 
-std::string quoted(const std::string& words) {
-    std::string q = words.substr(0, 60);
-    return q.empty() ? q : " (\"" + q + "\")";
+std::string quoted(std::string words) {
+    if (words.size() > 60) words = std::string(text::utf8_prefix(words, 60));
+    return words.empty() ? words : " (\"" + words + "\")";
 }
 
 }  // namespace
@@ -53,6 +55,7 @@ struct Assessor::Impl {
                        std::vector<std::string>& reasons) const;
     double score(int tier, const Features& f, std::size_t sign_count) const;
     std::uint64_t large_quantity_for(std::string_view account) const;
+    std::string explain_kind(SignalKind kind, const Features& f) const;
 };
 
 Assessor::Assessor(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -76,21 +79,35 @@ std::uint64_t Assessor::Impl::large_quantity_for(std::string_view account) const
     return rules.large_quantity;
 }
 
+// What the signals of one kind said. Scam signs quote the words of each signal; details
+// (common, and cheap to explain) quote only the first.
+std::string Assessor::Impl::explain_kind(SignalKind kind, const Features& f) const {
+    std::string out;
+    for (const auto& s : f.evidence.signals) {
+        if (s.signal->kind != kind) continue;
+        const bool quote = kind != SignalKind::detail || out.empty();
+        out.append(out.empty() ? "" : "; ").append(s.signal->reason);
+        if (quote) out.append(quoted(phrases.snippet(s.first_hit, f.scanned)));
+    }
+    return out;
+}
+
 Features Assessor::Impl::measure(const Event& event, const std::string& scored, const std::string& body) const {
     Features f;
-    std::string blanked = scored;  // product names must not count as details ("65W", "3000mAh")
-    for (const auto& m : products.find(text::tokenize(scored))) {
+    f.scanned = scored;  // product names must not count as details ("65W", "3000mAh")
+    const std::string lowered = text::ascii_lower(scored);
+    for (const auto& m : products.find(text::tokenize(lowered))) {
         if (std::find(f.products.begin(), f.products.end(), m.product) == f.products.end())
             f.products.push_back(m.product);
-        std::fill(blanked.begin() + m.begin, blanked.begin() + m.end, ' ');
+        std::fill(f.scanned.begin() + m.begin, f.scanned.begin() + m.end, ' ');
     }
-    blanked += "\n";
-    blanked += clean(event.sender.company, kMaxSubjectBytes);  // "... International Group"
-    f.evidence = collect_evidence(rules.signals, phrases, blanked);
+    f.scanned += "\n";
+    f.scanned += clean(event.sender.company, kMaxSubjectBytes);  // "... International Group"
+    f.evidence = collect_evidence(rules.signals, phrases, f.scanned);
     f.quantity = quantities.find(scored);
     f.contact = contacts.find(event.sender, body);
+    f.body = body;
     f.large_order = f.quantity.containers || f.quantity.largest_units >= large_quantity_for(event.account);
-    f.words = text::count_words(body);
     return f;
 }
 
@@ -105,8 +122,8 @@ std::vector<ScamSign> Assessor::Impl::scam_signs(const Event& event, const Featu
     if (f.evidence.of(SignalKind::sign2) >= t) signs.push_back(ScamSign::unusual_request);
     if (f.evidence.of(SignalKind::sign3) >= t) signs.push_back(ScamSign::visit_or_urgency);
     if (claims && unverifiable) signs.push_back(ScamSign::unverifiable_big_company);
-    if (f.words <= rules.terse_max_words && event.channel != Channel::chat &&
-        (claims || (f.large_order && !named)))
+    if (event.channel != Channel::chat && (claims || (f.large_order && !named)) &&
+        text::count_words(f.body, rules.terse_max_words) <= rules.terse_max_words)
         signs.push_back(ScamSign::terse_format);
     return signs;
 }
@@ -123,14 +140,10 @@ int Assessor::Impl::tier(const CustomerContext& ctx, const Features& f, std::vec
     std::string names;
     for (std::size_t p : f.products) {
         const Product& product = catalog.products[p];
-        names += (names.empty() ? "" : ", ") + product.name + " (" + product.sku + ")";
+        names.append(names.empty() ? "" : ", ").append(product.name).append(" (").append(product.sku).append(")");
     }
-    if (!f.products.empty() && f.evidence.of(SignalKind::detail) >= rules.detail_threshold) {
-        std::string details;
-        for (const auto* s : f.evidence.of_kind(SignalKind::detail))
-            details += (details.empty() ? "" : "; ") + s->signal->reason + quoted(s->quote);
-        why.push_back("names " + names + " and " + details);
-    }
+    if (!f.products.empty() && f.evidence.of(SignalKind::detail) >= rules.detail_threshold)
+        why.push_back("names " + names + " and " + explain_kind(SignalKind::detail, f));
     if (ctx.customer_messages_in_thread >= rules.tier2_min_messages)
         why.push_back(std::to_string(ctx.customer_messages_in_thread) +
                       " buyer messages in this conversation show obvious interest");
@@ -152,12 +165,7 @@ int Assessor::Impl::tier(const CustomerContext& ctx, const Features& f, std::vec
 void Assessor::Impl::explain_signs(const std::vector<ScamSign>& signs, const Features& f, bool suspect,
                                    std::vector<std::string>& reasons) const {
     const std::string prefix = suspect ? "scam sign " : "scam sign (alone not enough to suspect) ";
-    auto kind_text = [&](SignalKind k) {
-        std::string out;
-        for (const auto* s : f.evidence.of_kind(k))
-            out += (out.empty() ? "" : "; ") + s->signal->reason + quoted(s->quote);
-        return out;
-    };
+    auto kind_text = [&](SignalKind k) { return explain_kind(k, f); };
     const std::string qty = f.quantity.containers ? "orders by the container" : "orders " + f.quantity.words + " units";
     for (ScamSign s : signs) {
         std::string text;
@@ -174,7 +182,8 @@ void Assessor::Impl::explain_signs(const std::vector<ScamSign>& signs, const Fea
                                             : ", but gives no company domain or website");
                 break;
             case ScamSign::terse_format:
-                text = "5: " + std::to_string(f.words) + " words: too terse for a real company's letter";
+                text = "5: " + std::to_string(text::count_words(f.body)) +
+                       " words: too terse for a real company's letter";
                 break;
         }
         reasons.push_back(prefix + text);
@@ -201,7 +210,8 @@ Assessment Assessor::assess(const Event& event, const CustomerContext& context) 
     a.suspect = static_cast<int>(a.scam_signs.size()) >= impl_->rules.suspect_min_signs;
     impl_->explain_signs(a.scam_signs, f, a.suspect, a.reasons);
     a.score = impl_->score(a.tier, f, a.suspect ? a.scam_signs.size() : 0);
-    a.language = detect_language(body.empty() ? scored : body);
+    // A few hundred bytes tell the language as well as a whole letter, at a fraction of the cost.
+    a.language = detect_language(text::utf8_prefix(body.empty() ? scored : body, kLanguageSampleBytes));
     for (std::size_t p : f.products) a.products.push_back(impl_->catalog.products[p].sku);
     return a;
 }

@@ -4,15 +4,8 @@
 
 namespace ir::router {
 
-std::vector<const SignalEvidence*> Evidence::of_kind(SignalKind k) const {
-    std::vector<const SignalEvidence*> out;
-    for (const auto& s : signals)
-        if (s.signal->kind == k) out.push_back(&s);
-    return out;
-}
-
 Evidence collect_evidence(const std::vector<PhraseSignal>& signals, const PhraseMatcher& matcher,
-                          std::string_view text) {
+                          std::string_view text) {  // NOLINT: text only matched here
     Evidence e;
     const auto hits = matcher.match(text);
     for (std::size_t i = 0; i < hits.size();) {
@@ -21,7 +14,7 @@ Evidence collect_evidence(const std::vector<PhraseSignal>& signals, const Phrase
         while (j < hits.size() && hits[j].signal == hits[i].signal) ++j;
         const PhraseSignal& s = signals[hits[i].signal];
         const auto distinct = static_cast<int>(j - i);
-        SignalEvidence se{&s, s.weight * std::min(distinct, s.cap), matcher.snippet(hits[i], text)};
+        SignalEvidence se{&s, s.weight * std::min(distinct, s.cap), hits[i]};
         e.by_kind[static_cast<std::size_t>(s.kind)] += se.amount;
         e.signals.push_back(std::move(se));
         i = j;

@@ -11,8 +11,8 @@ namespace ir::router {
 
 struct SignalEvidence {
     const PhraseSignal* signal = nullptr;
-    double amount = 0;    // weight x distinct patterns, capped
-    std::string quote;    // the words of the first hit
+    double amount = 0;              // weight x distinct patterns, capped
+    PhraseMatcher::Hit first_hit;   // quoted in the reasons, only when they need it
 };
 
 struct Evidence {
@@ -20,7 +20,6 @@ struct Evidence {
     std::vector<SignalEvidence> signals;       // in rule order
 
     double of(SignalKind k) const { return by_kind[static_cast<std::size_t>(k)]; }
-    std::vector<const SignalEvidence*> of_kind(SignalKind k) const;
 };
 
 Evidence collect_evidence(const std::vector<PhraseSignal>& signals, const PhraseMatcher& matcher,

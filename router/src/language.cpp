@@ -8,7 +8,8 @@ std::string detect_language(std::string_view text) {
     bool reliable = false;
     const CLD2::Language lang =
         CLD2::DetectLanguage(text.data(), static_cast<int>(text.size()), /*is_plain_text=*/true, &reliable);
-    if (lang == CLD2::UNKNOWN_LANGUAGE || lang == CLD2::TG_UNKNOWN_LANGUAGE) return "und";
+    // CLD2 says English when it cannot tell; a short "price?" is no evidence of a language.
+    if (!reliable || lang == CLD2::UNKNOWN_LANGUAGE || lang == CLD2::TG_UNKNOWN_LANGUAGE) return "und";
     std::string code = CLD2::LanguageCode(lang);
     // CLD2 returns some longer codes ("zh-Hant", "xx-Qaai"); keep the ISO 639-1 part.
     if (auto dash = code.find('-'); dash != std::string::npos) code.resize(dash);

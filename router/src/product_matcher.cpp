@@ -40,7 +40,8 @@ ProductMatcher::ProductMatcher(const Catalog& catalog) {
         phrases.insert(phrases.end(), product.aliases.begin(), product.aliases.end());
         for (const auto& phrase : phrases) {
             std::vector<std::string> tokens;
-            for (auto& t : text::tokenize(phrase)) tokens.push_back(std::move(t.text));
+            const std::string lowered = text::ascii_lower(phrase);
+            for (const auto& t : text::tokenize(lowered)) tokens.emplace_back(t.text);
             if (tokens.empty()) continue;
             if (tokens.size() > 1) {  // "power bank" is also written "powerbank"
                 std::string joined;
@@ -54,13 +55,23 @@ ProductMatcher::ProductMatcher(const Catalog& catalog) {
         by_first_token_[patterns_[i].tokens.front()].push_back(i);
         for (const auto& t : patterns_[i].tokens) vocabulary_.insert(t);
     }
+    for (const auto& word : vocabulary_) {
+        spellings_.emplace(word + "s", word);
+        spellings_.emplace(word + "es", word);
+    }
+    for (const auto& word : vocabulary_) spellings_[word] = word;  // a word itself wins over a plural
     for (const auto& word : vocabulary_)
-        if (word.size() >= kMinFuzzyLength && all_alpha(word))
+        if (word.size() >= kMinFuzzyLength && word.size() < 63 && all_alpha(word)) {
             fuzzy_buckets_[bucket_key(word.front(), word.size())].push_back(word);
+            fuzzy_lengths_[word.front() - 'a'] |= std::uint64_t{1} << word.size();
+        }
     for (auto& [key, words] : fuzzy_buckets_) std::sort(words.begin(), words.end());  // deterministic
 }
 
 std::string_view ProductMatcher::fuzzy(std::string_view token) const {
+    if (token.size() >= 62) return {};
+    const std::uint64_t near = std::uint64_t{7} << (token.size() - 1);  // lengths n-1, n, n+1
+    if ((fuzzy_lengths_[token.front() - 'a'] & near) == 0) return {};
     for (std::size_t len = token.size() - 1; len <= token.size() + 1; ++len) {
         auto it = fuzzy_buckets_.find(bucket_key(token.front(), len));
         if (it == fuzzy_buckets_.end()) continue;
@@ -71,14 +82,7 @@ std::string_view ProductMatcher::fuzzy(std::string_view token) const {
 }
 
 std::string_view ProductMatcher::canonical(std::string_view token) const {
-    if (auto it = vocabulary_.find(token); it != vocabulary_.end()) return *it;
-    // Plurals: "hoodies" -> "hoodie", "boxes" -> "box".
-    for (std::size_t strip : {1u, 2u}) {
-        if (token.size() > strip + 2 && token.back() == 's') {
-            if (auto it = vocabulary_.find(token.substr(0, token.size() - strip)); it != vocabulary_.end())
-                return *it;
-        }
-    }
+    if (auto it = spellings_.find(token); it != spellings_.end()) return it->second;
     if (token.size() >= kMinFuzzyLength && all_alpha(token)) {
         if (auto word = fuzzy(token); !word.empty()) return word;
         if (token.back() == 's')

@@ -30,7 +30,7 @@ class ProductMatcher {
 public:
     explicit ProductMatcher(const Catalog& catalog);
 
-    // Longest match first, left to right; spans never overlap.
+    // Longest match first, left to right; spans never overlap. Tokens of lower-cased text.
     std::vector<ProductMatch> find(const std::vector<text::Token>& tokens) const;
 
 private:
@@ -44,8 +44,12 @@ private:
     std::vector<Pattern> patterns_;
     std::unordered_map<std::string, std::vector<std::size_t>, StringHash, std::equal_to<>> by_first_token_;
     std::unordered_set<std::string, StringHash, std::equal_to<>> vocabulary_;
-    // Longer alphabetic vocabulary words by (first letter, length), for fuzzy lookups.
+    // Every vocabulary word and its plurals ("hoodies", "boxes") to the word: one lookup a token.
+    std::unordered_map<std::string, std::string_view, StringHash, std::equal_to<>> spellings_;
+    // Longer alphabetic vocabulary words by (first letter, length), for fuzzy lookups,
+    // and a bitmap of which (letter, length) buckets exist, so most tokens skip them at once.
     std::unordered_map<std::uint32_t, std::vector<std::string>> fuzzy_buckets_;
+    std::uint64_t fuzzy_lengths_[26] = {};
 };
 
 }  // namespace ir::router

@@ -1,72 +1,109 @@
 #include "quantity.hpp"
 
-#include <re2/re2.h>
+#include <array>
+#include <string>
+#include <tuple>
 
 namespace ir::router {
 namespace {
 
-RE2::Options case_insensitive() {
-    RE2::Options o;
-    o.set_case_sensitive(false);
-    o.set_log_errors(false);
-    return o;
+// Counting words in the languages we serve, lower-case (Cyrillic in its usual cases).
+constexpr std::array<std::string_view, 46> kUnitWords = {
+    "pcs", "pc", "piece", "pieces", "unit", "units", "pair", "pairs", "set", "sets", "roll", "rolls",
+    "ctn", "ctns", "carton", "cartons", "dozen", "dozens", "stück", "stueck", "stk", "pieza", "piezas",
+    "unidades", "unidade", "peças", "pecas", "pares", "pièces", "unités", "pz", "pezzi", "pcs.", "nos",
+    "шт", "штук", "единиц", "пар", "Шт", "ШТ", "Штук", "adet", "buah", "boxes", "bags", "bottles"};
+constexpr std::array<std::string_view, 10> kContainerWords = {
+    "container", "containers", "contenedor", "contenedores", "contêiner", "contêineres", "conteneur",
+    "conteneurs", "контейнер", "контейнера"};
+constexpr std::array<std::string_view, 8> kContainerSizes = {"20ft", "40ft", "40hq", "20gp", "40gp", "ft", "hq", "x"};
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_ascii_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool is_word_byte(char c) { return is_ascii_alpha(c) || is_digit(c) || static_cast<unsigned char>(c) >= 0x80; }
+
+template <std::size_t N>
+bool contains(const std::array<std::string_view, N>& words, std::string_view w) {
+    for (auto x : words)
+        if (x == w) return true;
+    return false;
 }
 
-// A number, an optional "k", then a counting word in the languages we serve.
-const RE2& units_pattern() {
-    static const RE2 re(
-        R"((\d{1,3}(?:[,. ]\d{3})+|\d+(?:[.,]\d+)?)\s*(k)?\s*(?:x\s*)?)"
-        R"((?:pcs|pc|pieces?|units?|pairs?|sets?|rolls?|ctns?|cartons?|dozens?|)"
-        R"(stück|stueck|stk|piezas?|unidades|unidade|peças|pecas|pares|pièces|pieces|unités|pz|pezzi|)"
-        R"(шт|штук|единиц|пар|adet|buah|pcs\.)(?:\b|[^\pL]|$))",
-        case_insensitive());
-    return re;
+std::size_t skip_spaces(std::string_view s, std::size_t i) {
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+    return i;
 }
 
-const RE2& containers_pattern() {
-    static const RE2 re(
-        R"((?:\d+|one|two|three|several|a few|multiple)\s*(?:x\s*)?(?:40|20)?\s*(?:ft|')?\s*)"
-        R"((?:containers?|contenedores?|contêineres?|conteneurs?|container|контейнер))",
-        case_insensitive());
-    return re;
+// The word at i (letters, digits, UTF-8), lower-cased for ASCII, and where it ends.
+std::pair<std::string, std::size_t> word_at(std::string_view s, std::size_t i) {
+    std::string w;
+    while (i < s.size() && is_word_byte(s[i]) && w.size() < 32) {
+        char c = s[i++];
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        w += c;
+    }
+    return {w, i};
+}
+
+// A number as written: "20,000", "8.000", "10 000", "1,5", "300".
+std::size_t number_end(std::string_view s, std::size_t i) {
+    while (i < s.size() && is_digit(s[i])) ++i;
+    // Thousands groups: a separator followed by exactly three digits.
+    while (i + 3 < s.size() && (s[i] == ',' || s[i] == '.' || s[i] == ' ') && is_digit(s[i + 1]) &&
+           is_digit(s[i + 2]) && is_digit(s[i + 3]) && (i + 4 >= s.size() || !is_digit(s[i + 4])))
+        i += 4;
+    if (i + 1 < s.size() && (s[i] == ',' || s[i] == '.') && is_digit(s[i + 1])) {  // a decimal part
+        ++i;
+        while (i < s.size() && is_digit(s[i])) ++i;
+    }
+    return i;
 }
 
 }  // namespace
 
 std::uint64_t parse_quantity(std::string_view digits, bool thousands_suffix) {
     std::uint64_t value = 0;
-    bool decimal_part = false;   // a separator followed by other than 3 digits
     std::size_t last_sep = std::string_view::npos;
     for (std::size_t i = 0; i < digits.size(); ++i)
         if (digits[i] == ',' || digits[i] == '.' || digits[i] == ' ') last_sep = i;
-    if (last_sep != std::string_view::npos && digits.size() - last_sep - 1 != 3) decimal_part = true;
+    const bool decimal_part = last_sep != std::string_view::npos && digits.size() - last_sep - 1 != 3;
     for (std::size_t i = 0; i < digits.size(); ++i) {
         const char c = digits[i];
-        if (c >= '0' && c <= '9') {
-            if (decimal_part && i > last_sep) break;
-            if (value > 1'000'000'000'000ULL) break;  // absurd numbers stay absurd, not overflowed
-            value = value * 10 + static_cast<std::uint64_t>(c - '0');
-        }
+        if (!is_digit(c)) continue;
+        if (decimal_part && i > last_sep) break;
+        if (value > 1'000'000'000'000ULL) break;  // absurd numbers stay absurd, not overflowed
+        value = value * 10 + static_cast<std::uint64_t>(c - '0');
     }
     return thousands_suffix ? value * 1000 : value;
 }
 
-QuantityFinder::QuantityFinder() {
-    (void)units_pattern();
-    (void)containers_pattern();
-}
+QuantityFinder::QuantityFinder() = default;
 
 QuantityFinding QuantityFinder::find(std::string_view text) const {
     QuantityFinding f;
-    re2::StringPiece input(text), digits, k;
-    while (RE2::FindAndConsume(&input, units_pattern(), &digits, &k)) {
-        const auto units = parse_quantity(std::string_view(digits), !k.empty());
-        if (units > f.largest_units) {
-            f.largest_units = units;
-            f.words = std::string(std::string_view(digits)) + (k.empty() ? "" : "k");
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (!is_digit(text[i]) || (i > 0 && is_word_byte(text[i - 1]))) continue;
+        const std::size_t end = number_end(text, i);
+        std::size_t j = end;
+        bool k = false;
+        if (j < text.size() && (text[j] == 'k' || text[j] == 'K') && (j + 1 >= text.size() || !is_word_byte(text[j + 1]))) {
+            k = true;
+            ++j;
         }
+        auto [word, after] = word_at(text, skip_spaces(text, j));
+        while (contains(kContainerSizes, word) || word == "x")  // "2 x 40ft containers"
+            std::tie(word, after) = word_at(text, skip_spaces(text, after));
+        if (contains(kContainerWords, word)) f.containers = true;
+        if (!word.empty() && word.back() == '.') word.pop_back();
+        if (contains(kUnitWords, word)) {
+            const auto units = parse_quantity(text.substr(i, end - i), k);
+            if (units > f.largest_units) {
+                f.largest_units = units;
+                f.words = std::string(text.substr(i, end - i)) + (k ? "k" : "");
+            }
+        }
+        i = end;
     }
-    f.containers = RE2::PartialMatch(text, containers_pattern());
     return f;
 }
 

@@ -69,40 +69,43 @@ std::string_view utf8_prefix(std::string_view s, std::size_t max_bytes) {
     return s.substr(0, cut);
 }
 
+std::string ascii_lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = lower(c);
+    return out;
+}
+
 std::vector<Token> tokenize(std::string_view s) {
     std::vector<Token> tokens;
+    tokens.reserve(s.size() / 6);
     std::size_t i = 0;
     while (i < s.size()) {
         while (i < s.size() && !is_alnum(s[i])) ++i;
         const std::size_t begin = i;
         while (i < s.size() && is_alnum(s[i])) ++i;
-        if (i > begin) {
-            Token t;
-            t.text.resize(i - begin);
-            for (std::size_t k = begin; k < i; ++k) t.text[k - begin] = lower(s[k]);
-            t.begin = static_cast<std::uint32_t>(begin);
-            t.end = static_cast<std::uint32_t>(i);
-            tokens.push_back(std::move(t));
-        }
+        if (i > begin)
+            tokens.push_back({s.substr(begin, i - begin), static_cast<std::uint32_t>(begin),
+                              static_cast<std::uint32_t>(i)});
     }
     return tokens;
 }
 
 std::string normalize_phrase(std::string_view s) {
     std::string out;
-    for (const auto& t : tokenize(s)) {
+    const std::string lowered = ascii_lower(s);
+    for (const auto& t : tokenize(lowered)) {
         if (!out.empty()) out += ' ';
         out += t.text;
     }
     return out;
 }
 
-int count_words(std::string_view s) {
+int count_words(std::string_view s, int limit) {
     int words = 0;
     bool in_word = false;
     for (char c : s) {
         const bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
-        if (!space && !in_word) ++words;
+        if (!space && !in_word && ++words > limit) break;
         in_word = !space;
     }
     return words;

@@ -16,21 +16,25 @@ std::string repair_utf8(std::string_view s);
 // Truncates to at most `max_bytes` without cutting a UTF-8 sequence in half.
 std::string_view utf8_prefix(std::string_view s, std::size_t max_bytes);
 
-// A run of ASCII letters/digits, lower-cased, with where it stands in the source.
+// A run of ASCII letters/digits, with where it stands in the source.
 struct Token {
-    std::string text;
+    std::string_view text;  // a view into the tokenized string
     std::uint32_t begin = 0;
     std::uint32_t end = 0;
 };
 
-// Splits on everything that is not an ASCII letter or digit ("SW-X9" -> "sw", "x9").
+// ASCII letters lower-cased, every other byte kept (offsets do not move).
+std::string ascii_lower(std::string_view s);
+
+// Splits on everything that is not an ASCII letter or digit ("sw-x9" -> "sw", "x9").
+// Tokens are views into `s`: lower-case it first (ascii_lower) to compare them.
 std::vector<Token> tokenize(std::string_view s);
 
 // Lower-cased ASCII tokens joined by single spaces: the form catalogue names are
 // compared in ("Sw-X9 " -> "sw x9").
 std::string normalize_phrase(std::string_view s);
 
-// Counts words (runs of non-space characters).
-int count_words(std::string_view s);
+// Counts words (runs of non-space characters), stopping once past `limit`.
+int count_words(std::string_view s, int limit = 1 << 30);
 
 }  // namespace ir::router::text

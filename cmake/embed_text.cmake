@@ -1,7 +1,8 @@
-# Turns a text file into a C++ source defining ir::router::default_rules_toml().
+# Turns a text file into a C++ source defining `std::string_view NS::FUNC()`.
+# Usage: cmake -DIN=file -DOUT=file.cpp -DNS=ir::router -DFUNC=default_rules_toml -P embed_text.cmake
 file(READ ${IN} content)
 set(delim "IR_EMBED_")
 file(WRITE ${OUT} "// Generated from ${IN}; do not edit.\n#include <string_view>\n"
-  "namespace ir::router {\nstd::string_view default_rules_toml() {\n"
+  "namespace ${NS} {\nstd::string_view ${FUNC}() {\n"
   "    static constexpr std::string_view text = R\"${delim}(${content})${delim}\";\n"
-  "    return text;\n}\n}  // namespace ir::router\n")
+  "    return text;\n}\n}  // namespace ${NS}\n")

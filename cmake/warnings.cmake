@@ -4,3 +4,16 @@ function(ir_warnings target)
     -Wshadow -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Wunused
     -Woverloaded-virtual -Wimplicit-fallthrough)
 endfunction()
+
+# Compiles a text file into the binary as `std::string_view NS::FUNC()`; returns the
+# generated source in OUT_VAR.
+function(ir_embed_text IN NS FUNC OUT_VAR)
+  get_filename_component(name ${IN} NAME_WE)
+  set(out ${CMAKE_CURRENT_BINARY_DIR}/${name}_embedded.cpp)
+  add_custom_command(OUTPUT ${out}
+    COMMAND ${CMAKE_COMMAND} -DIN=${IN} -DOUT=${out} -DNS=${NS} -DFUNC=${FUNC}
+            -P ${PROJECT_SOURCE_DIR}/cmake/embed_text.cmake
+    DEPENDS ${IN} ${PROJECT_SOURCE_DIR}/cmake/embed_text.cmake
+    COMMENT "Embedding ${name}")
+  set(${OUT_VAR} ${out} PARENT_SCOPE)
+endfunction()

@@ -1,0 +1,69 @@
+#pragma once
+// inquiryd's configuration: one TOML file, every key with a default, unknown keys are
+// errors, and every problem is reported (file:line: key: problem) before anything binds.
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ir/sla/time.hpp"
+
+namespace ir::daemon {
+
+struct HttpConfig {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 8080;
+    std::size_t max_body_bytes = 1 << 20;
+    sla::Duration request_timeout{10'000};  // a whole request, once its first byte arrived
+    sla::Duration idle_timeout{60'000};     // keep-alive connection with nothing to say
+    std::size_t max_connections = 1024;
+};
+
+struct SlaDurations {
+    std::optional<sla::Duration> fast, timely, fast_warning, timely_warning;
+};
+
+struct SlaConfig {
+    sla::Duration fast{5 * 60'000};
+    sla::Duration timely{24 * 3'600'000};
+    sla::Duration fast_warning{2 * 60'000};     // lead time before the fast deadline
+    sla::Duration timely_warning{4 * 3'600'000};
+    sla::Duration late_tolerance{1000};         // fired later than this after its moment: late
+    std::map<std::string, SlaDurations> accounts;  // [sla.accounts."<id>"]
+    std::map<int, SlaDurations> tiers;             // [sla.tiers.<1-4>]
+    std::map<std::string, std::string> clock_scope;  // account -> "conversation" | "buyer"
+};
+
+struct Config {
+    std::string source = "(built-in defaults)";
+    std::filesystem::path state_dir = "state";
+    std::string catalog_path;  // empty: no catalogue, every account is accepted
+    std::string rules_path;    // empty: the compiled-in rules
+    HttpConfig http;
+    std::string pub_endpoint = "tcp://127.0.0.1:5556";
+    std::string log_level = "info";
+    std::size_t ingest_queue = 8192;  // events waiting for their commit; beyond it: 503
+    std::size_t commit_batch = 512;   // events at most per transaction (group commit)
+    SlaConfig sla;
+};
+
+struct ConfigResult {
+    Config config;
+    std::vector<std::string> errors;  // empty when the config is good
+};
+
+// Parses TOML text; `source` names the file in the errors.
+ConfigResult parse_config(std::string_view toml_text, std::string source);
+// Reads and parses a file (errors name it when it cannot be read).
+ConfigResult load_config(const std::filesystem::path& path);
+
+// "127.0.0.1:8080" -> host and port; nullopt if malformed.
+std::optional<std::pair<std::string, std::uint16_t>> parse_listen(std::string_view text);
+
+// A complete, commented config with every default: what --print-default-config prints.
+std::string_view default_config_toml();
+
+}  // namespace ir::daemon

@@ -1,0 +1,202 @@
+#include "ir/daemon/config.hpp"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <charconv>
+#include <fstream>
+#include <initializer_list>
+#include <sstream>
+
+#include "ir/sla/duration.hpp"
+
+namespace ir::daemon {
+namespace {
+
+// Collects every problem instead of stopping at the first, so one run shows them all.
+class Reader {
+public:
+    Reader(std::string source, std::vector<std::string>& errors) : source_(std::move(source)), errors_(errors) {}
+
+    void problem(const toml::node* node, std::string_view key, std::string_view what) {
+        std::string where = source_;
+        if (node && node->source().begin.line) where += ":" + std::to_string(node->source().begin.line);
+        errors_.push_back(where + ": " + std::string(key) + ": " + std::string(what));
+    }
+
+    void only_keys(const toml::table& t, std::string_view prefix, std::initializer_list<std::string_view> allowed) {
+        for (const auto& [k, v] : t)
+            if (std::find(allowed.begin(), allowed.end(), k.str()) == allowed.end())
+                problem(&v, join(prefix, k.str()), "unknown key");
+    }
+
+    void string(const toml::table& t, std::string_view prefix, std::string_view key, std::string& out) {
+        if (const auto* n = t.get(key)) {
+            if (auto v = n->value<std::string>(); v && n->is_string()) out = *v;
+            else problem(n, join(prefix, key), "must be a string");
+        }
+    }
+
+    template <class Int>
+    void integer(const toml::table& t, std::string_view prefix, std::string_view key, Int& out, std::int64_t lo,
+                 std::int64_t hi) {
+        if (const auto* n = t.get(key)) {
+            auto v = n->value<std::int64_t>();
+            if (!n->is_integer() || !v || *v < lo || *v > hi)
+                problem(n, join(prefix, key), "must be a whole number from " + std::to_string(lo) + " to " +
+                                                  std::to_string(hi));
+            else
+                out = static_cast<Int>(*v);
+        }
+    }
+
+    void duration(const toml::table& t, std::string_view prefix, std::string_view key, sla::Duration& out) {
+        std::optional<sla::Duration> d;
+        duration(t, prefix, key, d);
+        if (d) out = *d;
+    }
+
+    void duration(const toml::table& t, std::string_view prefix, std::string_view key,
+                  std::optional<sla::Duration>& out) {
+        if (const auto* n = t.get(key)) {
+            auto v = n->value<std::string>();
+            auto d = v ? sla::parse_duration(*v) : std::nullopt;
+            if (!d) problem(n, join(prefix, key), "must be a duration such as \"90s\", \"5m\", \"24h\"");
+            else out = *d;
+        }
+    }
+
+    static std::string join(std::string_view prefix, std::string_view key) {
+        return prefix.empty() ? std::string(key) : std::string(prefix) + "." + std::string(key);
+    }
+
+private:
+    std::string source_;
+    std::vector<std::string>& errors_;
+};
+
+void read_http(Reader& r, const toml::table& t, HttpConfig& http) {
+    r.only_keys(t, "http", {"listen", "max_body_bytes", "request_timeout", "idle_timeout", "max_connections"});
+    if (const auto* n = t.get("listen")) {
+        auto v = n->value<std::string>();
+        auto hp = v ? parse_listen(*v) : std::nullopt;
+        if (!hp) r.problem(n, "http.listen", "must be HOST:PORT, such as \"127.0.0.1:8080\"");
+        else std::tie(http.host, http.port) = *hp;
+    }
+    r.integer(t, "http", "max_body_bytes", http.max_body_bytes, 1024, std::int64_t{1} << 30);
+    r.duration(t, "http", "request_timeout", http.request_timeout);
+    r.duration(t, "http", "idle_timeout", http.idle_timeout);
+    r.integer(t, "http", "max_connections", http.max_connections, 1, 1'000'000);
+}
+
+void read_sla_durations(Reader& r, const toml::table& t, const std::string& prefix, SlaDurations& d) {
+    r.only_keys(t, prefix, {"fast", "timely", "fast_warning", "timely_warning", "scope"});
+    r.duration(t, prefix, "fast", d.fast);
+    r.duration(t, prefix, "timely", d.timely);
+    r.duration(t, prefix, "fast_warning", d.fast_warning);
+    r.duration(t, prefix, "timely_warning", d.timely_warning);
+}
+
+void read_sla(Reader& r, const toml::table& t, SlaConfig& sla) {
+    r.only_keys(t, "sla", {"fast", "timely", "fast_warning", "timely_warning", "late_tolerance", "accounts", "tiers"});
+    r.duration(t, "sla", "fast", sla.fast);
+    r.duration(t, "sla", "timely", sla.timely);
+    r.duration(t, "sla", "fast_warning", sla.fast_warning);
+    r.duration(t, "sla", "timely_warning", sla.timely_warning);
+    r.duration(t, "sla", "late_tolerance", sla.late_tolerance);
+    if (const auto* accounts = t["accounts"].as_table()) {
+        for (const auto& [id, node] : *accounts) {
+            const std::string prefix = "sla.accounts." + std::string(id.str());
+            const auto* at = node.as_table();
+            if (!at) { r.problem(&node, prefix, "must be a table"); continue; }
+            read_sla_durations(r, *at, prefix, sla.accounts[std::string(id.str())]);
+            if (const auto* scope = at->get("scope")) {
+                auto v = scope->value<std::string>();
+                if (!v || (*v != "conversation" && *v != "buyer"))
+                    r.problem(scope, prefix + ".scope", "must be \"conversation\" or \"buyer\"");
+                else
+                    sla.clock_scope[std::string(id.str())] = *v;
+            }
+        }
+    }
+    if (const auto* tiers = t["tiers"].as_table()) {
+        for (const auto& [key, node] : *tiers) {
+            const std::string prefix = "sla.tiers." + std::string(key.str());
+            const int tier = key.str().size() == 1 ? key.str()[0] - '0' : 0;
+            const auto* tt = node.as_table();
+            if (tier < 1 || tier > 4 || !tt) { r.problem(&node, prefix, "must be a table named 1 to 4"); continue; }
+            read_sla_durations(r, *tt, prefix, sla.tiers[tier]);
+        }
+    }
+    if (sla.fast_warning >= sla.fast) r.problem(t.get("fast_warning"), "sla.fast_warning", "must be shorter than sla.fast");
+    if (sla.timely_warning >= sla.timely) r.problem(t.get("timely_warning"), "sla.timely_warning", "must be shorter than sla.timely");
+}
+
+void read_root(Reader& r, const toml::table& root, Config& c) {
+    r.only_keys(root, "", {"state_dir", "catalog", "rules", "http", "zmq", "log", "ingest", "sla"});
+    std::string state_dir = c.state_dir.string();
+    r.string(root, "", "state_dir", state_dir);
+    c.state_dir = state_dir;
+    r.string(root, "", "catalog", c.catalog_path);
+    r.string(root, "", "rules", c.rules_path);
+    if (const auto* t = root["http"].as_table()) read_http(r, *t, c.http);
+    if (const auto* t = root["zmq"].as_table()) {
+        r.only_keys(*t, "zmq", {"pub_endpoint"});
+        r.string(*t, "zmq", "pub_endpoint", c.pub_endpoint);
+    }
+    if (const auto* t = root["log"].as_table()) {
+        r.only_keys(*t, "log", {"level"});
+        r.string(*t, "log", "level", c.log_level);
+        static constexpr std::string_view levels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
+        if (std::find(std::begin(levels), std::end(levels), c.log_level) == std::end(levels))
+            r.problem(t->get("level"), "log.level", "must be one of trace, debug, info, warn, error, critical, off");
+    }
+    if (const auto* t = root["ingest"].as_table()) {
+        r.only_keys(*t, "ingest", {"queue", "commit_batch"});
+        r.integer(*t, "ingest", "queue", c.ingest_queue, 1, 10'000'000);
+        r.integer(*t, "ingest", "commit_batch", c.commit_batch, 1, 100'000);
+    }
+    if (const auto* t = root["sla"].as_table()) read_sla(r, *t, c.sla);
+}
+
+}  // namespace
+
+std::optional<std::pair<std::string, std::uint16_t>> parse_listen(std::string_view text) {
+    const auto colon = text.rfind(':');
+    if (colon == std::string_view::npos || colon == 0) return std::nullopt;
+    unsigned port = 0;
+    const auto digits = text.substr(colon + 1);
+    auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+    if (ec != std::errc{} || ptr != digits.data() + digits.size() || port > 65535) return std::nullopt;
+    std::string host(text.substr(0, colon));
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    return std::pair{host, static_cast<std::uint16_t>(port)};
+}
+
+ConfigResult parse_config(std::string_view toml_text, std::string source) {
+    ConfigResult result;
+    result.config.source = source;
+    Reader r(source, result.errors);
+    try {
+        const toml::table root = toml::parse(toml_text, source);
+        read_root(r, root, result.config);
+    } catch (const toml::parse_error& e) {
+        result.errors.push_back(source + ":" + std::to_string(e.source().begin.line) + ": " +
+                                std::string(e.description()));
+    }
+    return result;
+}
+
+ConfigResult load_config(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        ConfigResult r;
+        r.errors.push_back(path.string() + ": cannot read the config file");
+        return r;
+    }
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return parse_config(ss.str(), path.string());
+}
+
+}  // namespace ir::daemon

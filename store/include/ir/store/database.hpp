@@ -1,0 +1,69 @@
+#pragma once
+// One SQLite connection to the store's file: schema, batched writes, reads.
+// A Database is used by one thread at a time. The daemon keeps a read-only one on
+// its main thread while GroupCommitter writes through its own: in WAL mode readers
+// never wait for the writer and always see whole transactions.
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ir/router/expected.hpp"
+#include "ir/store/rows.hpp"
+
+namespace ir::store {
+
+inline constexpr int kSchemaVersion = 1;
+
+struct Options {
+    std::filesystem::path path{};  // parent folders are created when missing (read-write)
+    bool read_only = false;        // a reader never migrates; the schema must be current
+    std::chrono::milliseconds busy_timeout{5000};
+    // A cap on the file size in pages (SQLite clamps it to the current size); writes
+    // beyond it fail with "database or disk is full". A quota, and how tests fill the disk.
+    std::optional<std::int64_t> max_page_count{};
+};
+
+class Database {
+public:
+    // Opens (creating and migrating when needed) with WAL and synchronous=FULL.
+    static Expected<std::unique_ptr<Database>> open(const Options& options);
+
+    Database(Database&&) noexcept;
+    Database& operator=(Database&&) noexcept;
+    Database(const Database&) = delete;
+    Database& operator=(const Database&) = delete;
+    ~Database();
+
+    // Writes every change in one transaction; on any error nothing of it stays.
+    [[nodiscard]] std::optional<Error> apply(std::span<const Change> changes);
+    [[nodiscard]] std::optional<Error> apply(const Change& change);
+    [[nodiscard]] std::optional<Error> set_max_page_count(std::int64_t pages);
+
+    Expected<std::optional<EventRef>> find_event(std::string_view channel, std::string_view account,
+                                                 std::string_view message_id);
+    Expected<std::vector<EventRow>> events_since(std::int64_t seq, std::size_t limit);
+    Expected<std::optional<InquiryRow>> inquiry(std::int64_t id);
+    Expected<std::vector<InquiryRow>> inquiries(const InquiryFilter& filter);
+    Expected<std::vector<InquiryRow>> open_inquiries();  // state != "resolved", by id
+    Expected<std::vector<AlertRow>> alerts_since(std::int64_t seq, std::string_view topic_prefix,
+                                                 std::size_t limit);
+    Expected<std::int64_t> max_alert_seq();  // 0 when there is none
+    Expected<std::int64_t> max_inquiry_id();
+    Expected<std::int64_t> event_count();
+    Expected<std::optional<std::string>> meta(std::string_view key);
+
+    const std::filesystem::path& path() const;
+
+private:
+    struct Impl;
+    explicit Database(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ir::store

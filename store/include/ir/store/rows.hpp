@@ -1,0 +1,77 @@
+#pragma once
+// What the store persists, as plain values. Payloads are opaque bytes (serialized
+// protobuf, converted in the daemon), so the store never depends on protobuf.
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "ir/sla/time.hpp"
+
+namespace ir::store {
+
+// One accepted event: the journal, append-only.
+struct EventRow {
+    std::int64_t seq = 0;  // assigned by the store on insert; ignored by apply()
+    std::string channel{};
+    std::string account{};
+    std::string message_id{};  // (channel, account, message_id) is unique: webhook retries
+    std::string thread_id{};
+    sla::TimePoint received_at{};
+    std::string direction{};
+    sla::TimePoint accepted_at{};
+    std::optional<std::int64_t> inquiry_id{};  // none when the event opened no inquiry
+    std::string payload{};
+    bool operator==(const EventRow&) const = default;
+};
+
+// The latest state of one inquiry: the snapshot, upserted by id.
+struct InquiryRow {
+    std::int64_t id = 0;  // assigned by the core, not by the store
+    std::string account{};
+    std::string state{};  // "resolved" is the only state the store gives a meaning to
+    sla::TimePoint updated_at{};
+    std::string payload{};
+    bool operator==(const InquiryRow&) const = default;
+};
+
+// One published alert. seq is assigned by the core and must be max + 1 (gap-free),
+// so a subscriber that sees a gap knows it missed something and can fetch it.
+struct AlertRow {
+    std::int64_t seq = 0;
+    std::string topic{};
+    sla::TimePoint created_at{};
+    std::string payload{};
+    bool operator==(const AlertRow&) const = default;
+};
+
+// Everything one ingested event (or one timer tick) changes: written all or nothing.
+struct Change {
+    std::vector<EventRow> events{};
+    std::vector<InquiryRow> inquiries{};
+    std::vector<AlertRow> alerts{};
+    std::vector<std::pair<std::string, std::string>> meta{};
+    std::size_t row_count() const {
+        return events.size() + inquiries.size() + alerts.size() + meta.size();
+    }
+    bool operator==(const Change&) const = default;
+};
+
+// What dedupe needs to know about an event already journaled.
+struct EventRef {
+    std::int64_t seq = 0;
+    std::optional<std::int64_t> inquiry_id{};
+    bool operator==(const EventRef&) const = default;
+};
+
+// A page of inquiries, ordered by id: pass the last id seen as after_id for the next.
+struct InquiryFilter {
+    std::optional<std::string> state{};
+    std::optional<std::string> account{};
+    std::int64_t after_id = 0;
+    std::size_t limit = 1000;
+};
+
+}  // namespace ir::store

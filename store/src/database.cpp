@@ -1,0 +1,211 @@
+#include "ir/store/database.hpp"
+
+#include <system_error>
+#include <utility>
+
+#include "database_impl.hpp"
+#include "schema.hpp"
+
+namespace ir::store {
+namespace {
+
+std::optional<Error> create_parent(const std::filesystem::path& path) {
+    const auto parent = path.parent_path();
+    if (parent.empty()) return std::nullopt;
+    std::error_code ec;
+    std::filesystem::create_directories(parent, ec);
+    if (ec)
+        return Error{"cannot create folder " + parent.string() + ": " + ec.message(),
+                     path.string()};
+    return std::nullopt;
+}
+
+// Every statement the store runs, prepared once per connection.
+namespace sql {
+constexpr const char* insert_event =
+    "INSERT INTO events(channel, account, message_id, thread_id, received_at_ms, direction,"
+    " accepted_at_ms, inquiry_id, payload) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)";
+constexpr const char* upsert_inquiry =
+    "INSERT INTO inquiries(id, account, state, updated_at_ms, payload) VALUES(?1,?2,?3,?4,?5)"
+    " ON CONFLICT(id) DO UPDATE SET account=excluded.account, state=excluded.state,"
+    " updated_at_ms=excluded.updated_at_ms, payload=excluded.payload";
+constexpr const char* insert_alert =
+    "INSERT INTO alerts(seq, topic, created_at_ms, payload) VALUES(?1,?2,?3,?4)";
+constexpr const char* upsert_meta =
+    "INSERT INTO meta(key, value) VALUES(?1,?2) ON CONFLICT(key) DO UPDATE SET "
+    "value=excluded.value";
+constexpr const char* find_event =
+    "SELECT seq, inquiry_id FROM events WHERE channel=?1 AND account=?2 AND message_id=?3";
+constexpr const char* events_since =
+    "SELECT seq, channel, account, message_id, thread_id, received_at_ms, direction,"
+    " accepted_at_ms, inquiry_id, payload FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2";
+constexpr const char* inquiry =
+    "SELECT id, account, state, updated_at_ms, payload FROM inquiries WHERE id=?1";
+// The same WHERE as the partial index inquiries_open, so the planner uses it.
+constexpr const char* open_inquiries =
+    "SELECT id, account, state, updated_at_ms, payload FROM inquiries"
+    " WHERE state <> 'resolved' ORDER BY id";
+// substr/length count characters on both sides, so any UTF-8 prefix matches.
+constexpr const char* alerts_since =
+    "SELECT seq, topic, created_at_ms, payload FROM alerts"
+    " WHERE seq > ?1 AND substr(topic, 1, length(?2)) = ?2 ORDER BY seq LIMIT ?3";
+}  // namespace sql
+
+}  // namespace
+
+std::optional<Error> Database::Impl::prepare_all() {
+    const std::pair<Statement*, const char*> all[] = {
+        {&begin, "BEGIN IMMEDIATE"},
+        {&commit, "COMMIT"},
+        {&rollback, "ROLLBACK"},
+        {&insert_event_st, sql::insert_event},
+        {&upsert_inquiry_st, sql::upsert_inquiry},
+        {&insert_alert_st, sql::insert_alert},
+        {&upsert_meta_st, sql::upsert_meta},
+        {&max_alert_st, "SELECT coalesce(max(seq), 0) FROM alerts"},
+        {&max_inquiry_st, "SELECT coalesce(max(id), 0) FROM inquiries"},
+        {&event_count_st, "SELECT count(*) FROM events"},
+        {&find_event_st, sql::find_event},
+        {&events_since_st, sql::events_since},
+        {&inquiry_st, sql::inquiry},
+        {&open_inquiries_st, sql::open_inquiries},
+        {&alerts_since_st, sql::alerts_since},
+        {&meta_st, "SELECT value FROM meta WHERE key=?1"},
+    };
+    for (const auto& [st, text] : all) {
+        auto prepared = Statement::prepare(db.get(), text, where);
+        if (!prepared) return prepared.error();
+        *st = std::move(*prepared);
+    }
+    return std::nullopt;
+}
+
+Expected<std::unique_ptr<Database>> Database::open(const Options& options) {
+    const std::string where = options.path.string();
+    if (where.empty()) return Error{"no database path given", "store.path"};
+    if (!options.read_only) {
+        if (auto e = create_parent(options.path)) return *e;
+    }
+    const int flags =
+        SQLITE_OPEN_NOMUTEX |
+        (options.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    sqlite3* raw = nullptr;
+    const int rc = sqlite3_open_v2(where.c_str(), &raw, flags, nullptr);
+    Connection connection(raw);  // closed on every early return
+    if (rc != SQLITE_OK) return sqlite_error(raw, rc, "cannot open database", where);
+    if (auto e = configure(raw, options)) return *e;
+    auto impl = std::make_unique<Impl>(std::move(connection), options.path);
+    if (auto e = impl->prepare_all()) return *e;
+    return std::unique_ptr<Database>(new Database(std::move(impl)));
+}
+
+Database::Database(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Database::Database(Database&&) noexcept = default;
+Database& Database::operator=(Database&&) noexcept = default;
+Database::~Database() = default;
+
+const std::filesystem::path& Database::path() const { return impl_->path; }
+
+Expected<std::int64_t> Database::Impl::scalar(Statement& st, std::string_view what) {
+    const auto scope = st.scope();
+    const int rc = st.step();
+    if (rc != SQLITE_ROW) return fail(rc, what);
+    return st.int64(0);
+}
+
+std::optional<Error> Database::apply(const Change& change) {
+    return apply(std::span<const Change>(&change, 1));
+}
+
+std::optional<Error> Database::apply(std::span<const Change> changes) {
+    Impl& d = *impl_;
+    if (changes.empty()) return std::nullopt;
+    if (auto e = d.run(d.begin, "cannot begin transaction")) return e;
+    auto error = d.write_all(changes);
+    if (!error) error = d.run(d.commit, "cannot commit");
+    // Some errors (disk full, I/O) already rolled back; the first error is the one to report.
+    if (error && sqlite3_get_autocommit(d.db.get()) == 0) (void)d.run(d.rollback, "rollback");
+    return error;
+}
+
+std::optional<Error> Database::set_max_page_count(std::int64_t pages) {
+    return store::set_max_page_count(impl_->db.get(), pages, impl_->where);
+}
+
+std::optional<Error> Database::Impl::write_all(std::span<const Change> changes) {
+    std::int64_t next_alert = 0;  // read on the first alert: most changes have none
+    for (const Change& change : changes) {
+        for (const auto& row : change.events) {
+            if (auto e = insert_event(row)) return e;
+        }
+        for (const auto& row : change.inquiries) {
+            if (auto e = upsert_inquiry(row)) return e;
+        }
+        for (const auto& row : change.alerts) {
+            if (auto e = insert_alert(row, next_alert)) return e;
+        }
+        for (const auto& [key, value] : change.meta) {
+            if (auto e = upsert_meta(key, value)) return e;
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<Error> Database::Impl::insert_event(const EventRow& row) {
+    Statement& st = insert_event_st;
+    st.bind_text(1, row.channel);
+    st.bind_text(2, row.account);
+    st.bind_text(3, row.message_id);
+    st.bind_text(4, row.thread_id);
+    st.bind_int(5, sla::to_unix_ms(row.received_at));
+    st.bind_text(6, row.direction);
+    st.bind_int(7, sla::to_unix_ms(row.accepted_at));
+    st.bind_optional(8, row.inquiry_id);
+    st.bind_blob(9, row.payload);
+    return run_with(st, [&row] {
+        return "cannot insert event " + row.channel + "/" + row.account + "/" + row.message_id;
+    });
+}
+
+std::optional<Error> Database::Impl::upsert_inquiry(const InquiryRow& row) {
+    Statement& st = upsert_inquiry_st;
+    st.bind_int(1, row.id);
+    st.bind_text(2, row.account);
+    st.bind_text(3, row.state);
+    st.bind_int(4, sla::to_unix_ms(row.updated_at));
+    st.bind_blob(5, row.payload);
+    return run_with(st, [&row] { return "cannot write inquiry " + std::to_string(row.id); });
+}
+
+std::optional<Error> Database::Impl::insert_alert(const AlertRow& row, std::int64_t& next_seq) {
+    if (next_seq == 0) {
+        auto max = scalar(max_alert_st, "cannot read the last alert seq");
+        if (!max) return max.error();
+        next_seq = *max + 1;
+    }
+    if (row.seq != next_seq) {
+        return Error{"alert seq " + std::to_string(row.seq) +
+                         " would leave a gap or repeat (next is " + std::to_string(next_seq) + ")",
+                     where};
+    }
+    Statement& st = insert_alert_st;
+    st.bind_int(1, row.seq);
+    st.bind_text(2, row.topic);
+    st.bind_int(3, sla::to_unix_ms(row.created_at));
+    st.bind_blob(4, row.payload);
+    if (auto e =
+            run_with(st, [&row] { return "cannot insert alert " + std::to_string(row.seq); })) {
+        return e;
+    }
+    ++next_seq;
+    return std::nullopt;
+}
+
+std::optional<Error> Database::Impl::upsert_meta(const std::string& key, const std::string& value) {
+    Statement& st = upsert_meta_st;
+    st.bind_text(1, key);
+    st.bind_text(2, value);
+    return run_with(st, [&key] { return "cannot write meta " + key; });
+}
+
+}  // namespace ir::store

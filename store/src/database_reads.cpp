@@ -1,0 +1,152 @@
+// Reads: each statement runs in its own implicit transaction, so in WAL mode it sees
+// the last commit made before it started and never waits for the writer.
+#include <algorithm>
+#include <limits>
+
+#include "database_impl.hpp"
+
+namespace ir::store {
+namespace {
+
+std::int64_t clamp_limit(std::size_t limit) {
+    constexpr auto max = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max());
+    return static_cast<std::int64_t>(std::min(limit, max));
+}
+
+std::optional<std::int64_t> optional_int(const Statement& st, int column) {
+    if (st.is_null(column)) return std::nullopt;
+    return st.int64(column);
+}
+
+EventRow read_event(const Statement& st) {
+    EventRow row;
+    row.seq = st.int64(0);
+    row.channel = st.text(1);
+    row.account = st.text(2);
+    row.message_id = st.text(3);
+    row.thread_id = st.text(4);
+    row.received_at = sla::from_unix_ms(st.int64(5));
+    row.direction = st.text(6);
+    row.accepted_at = sla::from_unix_ms(st.int64(7));
+    row.inquiry_id = optional_int(st, 8);
+    row.payload = st.blob(9);
+    return row;
+}
+
+InquiryRow read_inquiry(const Statement& st) {
+    return InquiryRow{st.int64(0), st.text(1), st.text(2), sla::from_unix_ms(st.int64(3)),
+                      st.blob(4)};
+}
+
+AlertRow read_alert(const Statement& st) {
+    return AlertRow{st.int64(0), st.text(1), sla::from_unix_ms(st.int64(2)), st.blob(3)};
+}
+
+constexpr const char* kInquiryColumns =
+    "SELECT id, account, state, updated_at_ms, payload FROM inquiries WHERE id > ?1";
+
+}  // namespace
+
+Statement* Database::Impl::inquiries_statement(const InquiryFilter& filter,
+                                               std::optional<Error>& error) {
+    const std::size_t shape = (filter.state ? 1U : 0U) | (filter.account ? 2U : 0U);
+    Statement& st = inquiries_st[shape];
+    if (!st.prepared()) {
+        std::string sql = kInquiryColumns;
+        if (filter.state) sql += " AND state = ?2";
+        if (filter.account) sql += " AND account = ?3";
+        sql += " ORDER BY id LIMIT ?4";
+        auto prepared = Statement::prepare(db.get(), sql, where);
+        if (!prepared) {
+            error = prepared.error();
+            return nullptr;
+        }
+        st = std::move(*prepared);
+    }
+    return &st;
+}
+
+Expected<std::optional<EventRef>> Database::find_event(std::string_view channel,
+                                                       std::string_view account,
+                                                       std::string_view message_id) {
+    Statement& st = impl_->find_event_st;
+    const auto scope = st.scope();
+    st.bind_text(1, channel);
+    st.bind_text(2, account);
+    st.bind_text(3, message_id);
+    const int rc = st.step();
+    if (rc == SQLITE_DONE) return std::optional<EventRef>();
+    if (rc != SQLITE_ROW) return impl_->fail(rc, "cannot look up event");
+    return std::optional<EventRef>(EventRef{st.int64(0), optional_int(st, 1)});
+}
+
+Expected<std::vector<EventRow>> Database::events_since(std::int64_t seq, std::size_t limit) {
+    Statement& st = impl_->events_since_st;
+    const auto scope = st.scope();
+    st.bind_int(1, seq);
+    st.bind_int(2, clamp_limit(limit));
+    return impl_->collect<EventRow>(st, read_event, "cannot read events");
+}
+
+Expected<std::optional<InquiryRow>> Database::inquiry(std::int64_t id) {
+    Statement& st = impl_->inquiry_st;
+    const auto scope = st.scope();
+    st.bind_int(1, id);
+    const int rc = st.step();
+    if (rc == SQLITE_DONE) return std::optional<InquiryRow>();
+    if (rc != SQLITE_ROW) return impl_->fail(rc, "cannot read inquiry " + std::to_string(id));
+    return std::optional<InquiryRow>(read_inquiry(st));
+}
+
+Expected<std::vector<InquiryRow>> Database::inquiries(const InquiryFilter& filter) {
+    std::optional<Error> error;
+    Statement* st = impl_->inquiries_statement(filter, error);
+    if (st == nullptr) return *error;
+    const auto scope = st->scope();
+    st->bind_int(1, filter.after_id);
+    if (filter.state) st->bind_text(2, *filter.state);
+    if (filter.account) st->bind_text(3, *filter.account);
+    st->bind_int(4, clamp_limit(filter.limit));
+    return impl_->collect<InquiryRow>(*st, read_inquiry, "cannot list inquiries");
+}
+
+Expected<std::vector<InquiryRow>> Database::open_inquiries() {
+    Statement& st = impl_->open_inquiries_st;
+    const auto scope = st.scope();
+    return impl_->collect<InquiryRow>(st, read_inquiry, "cannot list open inquiries");
+}
+
+Expected<std::vector<AlertRow>> Database::alerts_since(std::int64_t seq,
+                                                       std::string_view topic_prefix,
+                                                       std::size_t limit) {
+    Statement& st = impl_->alerts_since_st;
+    const auto scope = st.scope();
+    st.bind_int(1, seq);
+    st.bind_text(2, topic_prefix);
+    st.bind_int(3, clamp_limit(limit));
+    return impl_->collect<AlertRow>(st, read_alert, "cannot read alerts");
+}
+
+Expected<std::int64_t> Database::max_alert_seq() {
+    return impl_->scalar(impl_->max_alert_st, "cannot read the last alert seq");
+}
+
+Expected<std::int64_t> Database::max_inquiry_id() {
+    return impl_->scalar(impl_->max_inquiry_st, "cannot read the last inquiry id");
+}
+
+Expected<std::int64_t> Database::event_count() {
+    return impl_->scalar(impl_->event_count_st, "cannot count events");
+}
+
+Expected<std::optional<std::string>> Database::meta(std::string_view key) {
+    Statement& st = impl_->meta_st;
+    const auto scope = st.scope();
+    st.bind_text(1, key);
+    const int rc = st.step();
+    if (rc == SQLITE_DONE) return std::optional<std::string>();
+    if (rc != SQLITE_ROW) return impl_->fail(rc, "cannot read meta " + std::string(key));
+    return std::optional<std::string>(st.text(0));
+}
+
+}  // namespace ir::store

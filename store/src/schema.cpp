@@ -1,0 +1,156 @@
+#include "schema.hpp"
+
+#include <iterator>
+#include <string_view>
+
+#include "statement.hpp"
+
+namespace ir::store {
+namespace {
+
+// Marks the file as ours, so a foreign SQLite file is refused instead of altered.
+constexpr std::int64_t kApplicationId = 0x49525452;  // "IRTR"
+
+// STRICT tables: a wrongly typed bind is an error, not a silent conversion.
+constexpr const char* kSchemaV1 = R"sql(
+CREATE TABLE events(
+    seq INTEGER PRIMARY KEY,
+    channel TEXT NOT NULL,
+    account TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    thread_id TEXT NOT NULL,
+    received_at_ms INTEGER NOT NULL,
+    direction TEXT NOT NULL,
+    accepted_at_ms INTEGER NOT NULL,
+    inquiry_id INTEGER,
+    payload BLOB NOT NULL,
+    UNIQUE(channel, account, message_id)
+) STRICT;
+CREATE TABLE inquiries(
+    id INTEGER PRIMARY KEY,
+    account TEXT NOT NULL,
+    state TEXT NOT NULL,
+    updated_at_ms INTEGER NOT NULL,
+    payload BLOB NOT NULL
+) STRICT;
+CREATE INDEX inquiries_by_state ON inquiries(state, account, id);
+-- Restart loads the open inquiries; resolved ones pile up and must not be scanned.
+CREATE INDEX inquiries_open ON inquiries(id) WHERE state <> 'resolved';
+CREATE TABLE alerts(
+    seq INTEGER PRIMARY KEY,
+    topic TEXT NOT NULL,
+    created_at_ms INTEGER NOT NULL,
+    payload BLOB NOT NULL
+) STRICT;
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT, WITHOUT ROWID;
+)sql";
+
+// migrations[i] takes the schema from version i to i + 1.
+constexpr const char* kMigrations[] = {kSchemaV1};
+static_assert(std::size(kMigrations) == kSchemaVersion);
+
+Expected<std::int64_t> query_int(sqlite3* db, std::string_view sql, const std::string& where) {
+    auto st = Statement::prepare(db, sql, where);
+    if (!st) return st.error();
+    const int rc = st->step();
+    if (rc != SQLITE_ROW) return sqlite_error(db, rc, "cannot read database", where);
+    return st->int64(0);
+}
+
+std::optional<Error> set_wal(sqlite3* db, const std::string& where) {
+    auto st = Statement::prepare(db, "PRAGMA journal_mode=WAL", where);
+    if (!st) return st.error();
+    const int rc = st->step();
+    if (rc != SQLITE_ROW) return sqlite_error(db, rc, "cannot open database", where);
+    if (st->text(0) != "wal") {
+        return Error{"cannot switch to WAL journal mode (got " + st->text(0) + ")", where};
+    }
+    return std::nullopt;
+}
+
+std::optional<Error> check_owner(sqlite3* db, std::int64_t version, const std::string& where) {
+    if (version == 0) {
+        auto tables = query_int(db, "SELECT count(*) FROM sqlite_schema", where);
+        if (!tables) return tables.error();
+        if (*tables == 0) return std::nullopt;
+    } else {
+        auto id = query_int(db, "PRAGMA application_id", where);
+        if (!id) return id.error();
+        if (*id == kApplicationId) return std::nullopt;
+    }
+    return Error{"not an Inquiry Router database (a SQLite file of another program?)", where};
+}
+
+std::optional<Error> check_version(std::int64_t version, bool read_only, const std::string& where) {
+    const std::string ours = std::to_string(kSchemaVersion);
+    if (version > kSchemaVersion) {
+        return Error{"schema version " + std::to_string(version) +
+                         " is newer than this build understands (" + ours + ")",
+                     where};
+    }
+    if (read_only && version != kSchemaVersion) {
+        return Error{"schema version " + std::to_string(version) + " but " + ours +
+                         " expected: open it read-write first to migrate it",
+                     where};
+    }
+    return std::nullopt;
+}
+
+// Inside BEGIN IMMEDIATE: another process may have migrated while we waited.
+std::optional<Error> run_migrations(sqlite3* db, const std::string& where) {
+    auto version = query_int(db, "PRAGMA user_version", where);
+    if (!version) return version.error();
+    if (auto e = check_version(*version, false, where)) return e;
+    if (auto e = check_owner(db, *version, where)) return e;
+    for (auto v = *version; v < kSchemaVersion; ++v) {
+        const auto what = "cannot migrate schema to version " + std::to_string(v + 1);
+        if (auto e = exec(db, kMigrations[v], what, where)) return e;
+    }
+    const std::string stamp = "PRAGMA user_version=" + std::to_string(kSchemaVersion) +
+                              "; PRAGMA application_id=" + std::to_string(kApplicationId);
+    return exec(db, stamp.c_str(), "cannot record schema version", where);
+}
+
+std::optional<Error> migrate(sqlite3* db, bool read_only, const std::string& where) {
+    auto version = query_int(db, "PRAGMA user_version", where);
+    if (!version) return version.error();
+    if (auto e = check_version(*version, read_only, where)) return e;
+    if (*version == kSchemaVersion) return check_owner(db, *version, where);
+    if (auto e = exec(db, "BEGIN IMMEDIATE", "cannot migrate schema", where)) return e;
+    auto error = run_migrations(db, where);
+    if (!error) error = exec(db, "COMMIT", "cannot migrate schema", where);
+    if (error && sqlite3_get_autocommit(db) == 0) {
+        (void)exec(db, "ROLLBACK", "rollback", where);  // the first error is the one to report
+    }
+    return error;
+}
+
+}  // namespace
+
+std::optional<Error> set_max_page_count(sqlite3* db, std::int64_t pages, const std::string& where) {
+    const std::string sql = "PRAGMA max_page_count=" + std::to_string(pages);
+    return exec(db, sql.c_str(), "cannot set max_page_count", where);
+}
+
+std::optional<Error> configure(sqlite3* db, const Options& options) {
+    const std::string where = options.path.string();
+    sqlite3_extended_result_codes(db, 1);
+    sqlite3_busy_timeout(db, static_cast<int>(options.busy_timeout.count()));
+    // The first statement to read the header: a file that is no database fails here.
+    auto version = query_int(db, "PRAGMA user_version", where);
+    if (!version) return version.error();
+    if (!options.read_only) {
+        if (auto e = set_wal(db, where)) return e;
+    }
+    // FULL: in WAL mode NORMAL may lose the last commits on power loss, and we ack them.
+    if (auto e = exec(db, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON", "cannot set pragmas",
+                      where)) {
+        return e;
+    }
+    if (options.max_page_count) {
+        if (auto e = set_max_page_count(db, *options.max_page_count, where)) return e;
+    }
+    return migrate(db, options.read_only, where);
+}
+
+}  // namespace ir::store

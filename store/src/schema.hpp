@@ -1,0 +1,19 @@
+#pragma once
+// Connection settings and schema migrations, applied once per open.
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "ir/router/expected.hpp"
+#include "ir/store/database.hpp"
+
+namespace ir::store {
+
+// Pragmas, then the schema: migrated (read-write) or checked (read-only).
+std::optional<Error> configure(sqlite3* db, const Options& options);
+
+std::optional<Error> set_max_page_count(sqlite3* db, std::int64_t pages, const std::string& where);
+
+}  // namespace ir::store

@@ -1,0 +1,284 @@
+// Database: schema, batched writes all-or-nothing, and every read.
+#include <sqlite3.h>
+
+#include <catch2/catch.hpp>
+#include <fstream>
+
+#include "ir/store/database.hpp"
+#include "store_fixture.hpp"
+
+using namespace ir::store;
+using ir::store::test::TempDir;
+namespace t = ir::store::test;
+
+namespace {
+
+// Asks SQLite itself, on a separate connection, what the file says.
+std::string pragma(const std::filesystem::path& path, const std::string& name) {
+    sqlite3* db = nullptr;
+    sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db, ("PRAGMA " + name).c_str(), -1, &st, nullptr);
+    std::string value;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        value = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return value;
+}
+
+std::int64_t count(Database& db) { return db.event_count().value(); }
+
+}  // namespace
+
+TEST_CASE("open creates the folder and the schema, and reopens") {
+    TempDir dir;
+    const auto path = dir.file("state/deep/store.db");
+    {
+        auto db = t::open_db(path);
+        CHECK(db->path() == path);
+        CHECK(count(*db) == 0);
+        CHECK(db->max_alert_seq().value() == 0);
+        CHECK(db->max_inquiry_id().value() == 0);
+        CHECK(db->meta("missing").value() == std::nullopt);
+        REQUIRE_FALSE(db->apply(t::ingest("acc", "m1", 7)));
+    }
+    CHECK(pragma(path, "user_version") == std::to_string(kSchemaVersion));
+    CHECK(pragma(path, "journal_mode") == "wal");
+    auto again = t::open_db(path);
+    CHECK(count(*again) == 1);
+    CHECK(again->max_inquiry_id().value() == 7);
+}
+
+TEST_CASE("every row type is written and read back as it was") {
+    TempDir dir;
+    auto db = t::open_db(dir.file("store.db"));
+    Change c;
+    c.events = {t::event("acc", "m1", 1), t::event("acc", "m2")};
+    c.events[1].payload.clear();  // empty payloads stay empty, not NULL
+    c.inquiries = {t::inquiry(1, "acc", "new")};
+    c.alerts = {t::alert(1, "agent/alice/"), t::alert(2, "inquiry/1/")};
+    c.meta = {{"core.version", "1"}, {"cursor", "abc"}};
+    REQUIRE_FALSE(db->apply(c));
+
+    auto events = db->events_since(0, 10).value();
+    REQUIRE(events.size() == 2);
+    auto expected = c.events;
+    expected[0].seq = 1;
+    expected[1].seq = 2;
+    CHECK(events == expected);
+    CHECK(db->inquiry(1).value() == c.inquiries[0]);
+    CHECK(db->inquiry(2).value() == std::nullopt);
+    CHECK(db->alerts_since(0, "", 10).value() == c.alerts);
+    CHECK(db->meta("cursor").value() == "abc");
+
+    SECTION("inquiries and meta are upserted, events are appended") {
+        Change next;
+        next.inquiries = {t::inquiry(1, "acc", "assigned")};
+        next.meta = {{"cursor", "def"}};
+        REQUIRE_FALSE(db->apply(next));
+        CHECK(db->inquiry(1).value()->state == "assigned");
+        CHECK(db->meta("cursor").value() == "def");
+        CHECK(db->meta("core.version").value() == "1");
+        CHECK(count(*db) == 2);
+    }
+}
+
+TEST_CASE("a duplicate event makes the whole batch fail and leaves nothing") {
+    TempDir dir;
+    auto db = t::open_db(dir.file("store.db"));
+    REQUIRE_FALSE(db->apply(t::ingest("acc", "old", 1)));
+
+    Change first = t::ingest("acc", "m1", 2);
+    first.alerts = {t::alert(1, "inquiry/2/")};
+    first.meta = {{"k", "v"}};
+    SECTION("twice in one batch") {
+        const std::vector<Change> batch = {first, t::ingest("acc", "m1", 3)};
+        const auto error = db->apply(batch);
+        REQUIRE(error);
+        CHECK_THAT(error->message, Catch::Contains("UNIQUE") && Catch::Contains("chat/acc/m1"));
+        CHECK(error->field == dir.file("store.db").string());
+    }
+    SECTION("already journaled by an earlier batch") {
+        const std::vector<Change> batch = {first, t::ingest("acc", "old", 3)};
+        REQUIRE(db->apply(batch));
+    }
+    CHECK(count(*db) == 1);
+    CHECK(db->inquiry(2).value() == std::nullopt);
+    CHECK(db->max_alert_seq().value() == 0);
+    CHECK(db->meta("k").value() == std::nullopt);
+    // The connection is usable again straight away.
+    REQUIRE_FALSE(db->apply(first));
+    CHECK(count(*db) == 2);
+}
+
+TEST_CASE("alert seqs must follow the last one without a gap") {
+    TempDir dir;
+    auto db = t::open_db(dir.file("store.db"));
+    Change c;
+    c.alerts = {t::alert(2, "a/")};
+    auto error = db->apply(c);
+    REQUIRE(error);
+    CHECK_THAT(error->message, Catch::Contains("alert seq 2") && Catch::Contains("next is 1"));
+
+    c.alerts = {t::alert(1, "a/"), t::alert(2, "a/")};
+    REQUIRE_FALSE(db->apply(c));
+    for (std::int64_t bad : {5, 3, 0}) {
+        INFO(bad);
+        Change gap = t::ingest("acc", "m" + std::to_string(bad), 1);
+        gap.alerts = {t::alert(3, "a/"), t::alert(bad, "a/")};
+        CHECK(db->apply(gap));
+    }
+    CHECK(db->max_alert_seq().value() == 2);
+    CHECK(count(*db) == 0);
+    // Across the changes of one batch the count goes on.
+    std::vector<Change> batch(2);
+    batch[0].alerts = {t::alert(3, "a/")};
+    batch[1].alerts = {t::alert(4, "a/")};
+    REQUIRE_FALSE(db->apply(batch));
+    CHECK(db->max_alert_seq().value() == 4);
+}
+
+TEST_CASE("find_event answers webhook retries") {
+    TempDir dir;
+    auto db = t::open_db(dir.file("store.db"));
+    Change c = t::ingest("acc", "m1", 42);
+    c.events.push_back(t::event("acc", "m2"));
+    REQUIRE_FALSE(db->apply(c));
+    CHECK(db->find_event("chat", "acc", "m1").value() == EventRef{1, 42});
+    CHECK(db->find_event("chat", "acc", "m2").value() == EventRef{2, std::nullopt});
+    CHECK(db->find_event("chat", "other", "m1").value() == std::nullopt);
+    CHECK(db->find_event("email", "acc", "m1").value() == std::nullopt);
+}
+
+TEST_CASE("inquiries are filtered by state and account, ordered by id, paged") {
+    TempDir dir;
+    auto db = t::open_db(dir.file("store.db"));
+    Change c;
+    c.inquiries = {t::inquiry(9, "b", "new"), t::inquiry(3, "a", "new"),
+                   t::inquiry(5, "a", "resolved"), t::inquiry(1, "b", "assigned"),
+                   t::inquiry(7, "a", "new")};
+    REQUIRE_FALSE(db->apply(c));
+    const auto ids = [&](const InquiryFilter& f) {
+        std::vector<std::int64_t> out;
+        const auto rows = db->inquiries(f).value();  // a local: value() of a temporary dangles
+        for (const auto& row : rows) out.push_back(row.id);
+        return out;
+    };
+    using V = std::vector<std::int64_t>;
+    CHECK(ids({}) == V{1, 3, 5, 7, 9});
+    CHECK(ids({.state = "new"}) == V{3, 7, 9});
+    CHECK(ids({.account = "a"}) == V{3, 5, 7});
+    CHECK(ids({.state = "new", .account = "a"}) == V{3, 7});
+    CHECK(ids({.state = "gone"}).empty());
+    CHECK(ids({.limit = 2}) == V{1, 3});
+    CHECK(ids({.after_id = 3, .limit = 2}) == V{5, 7});
+    CHECK(ids({.state = "new", .after_id = 3}) == V{7, 9});
+    CHECK(db->max_inquiry_id().value() == 9);
+}
+
+TEST_CASE("open_inquiries leaves out the resolved ones") {
+    TempDir dir;
+    auto db = t::open_db(dir.file("store.db"));
+    Change c;
+    c.inquiries = {t::inquiry(2, "a", "new"), t::inquiry(1, "a", "resolved"),
+                   t::inquiry(3, "b", "assigned")};
+    REQUIRE_FALSE(db->apply(c));
+    auto open = db->open_inquiries().value();
+    REQUIRE(open.size() == 2);
+    CHECK(open[0] == c.inquiries[0]);
+    CHECK(open[1].id == 3);
+
+    Change resolve;
+    resolve.inquiries = {t::inquiry(2, "a", "resolved")};
+    REQUIRE_FALSE(db->apply(resolve));
+    open = db->open_inquiries().value();
+    REQUIRE(open.size() == 1);
+    CHECK(open[0].id == 3);
+}
+
+TEST_CASE("alerts_since filters by seq and topic prefix, in seq order") {
+    TempDir dir;
+    auto db = t::open_db(dir.file("store.db"));
+    Change c;
+    const char* topics[] = {"agent/alice/", "agent/alicia/", "inquiry/1/",
+                            "agent/alice/", "agent/zoë/",    "agent/alice/"};
+    std::int64_t seq = 0;
+    for (const char* topic : topics) c.alerts.push_back(t::alert(++seq, topic));
+    REQUIRE_FALSE(db->apply(c));
+    const auto seqs = [&](std::int64_t after, std::string_view prefix, std::size_t limit) {
+        std::vector<std::int64_t> out;
+        const auto rows = db->alerts_since(after, prefix, limit).value();
+        for (const auto& row : rows) out.push_back(row.seq);
+        return out;
+    };
+    using V = std::vector<std::int64_t>;
+    CHECK(seqs(0, "agent/alice/", 100) == V{1, 4, 6});
+    CHECK(seqs(1, "agent/alice/", 100) == V{4, 6});
+    CHECK(seqs(0, "agent/alice/", 2) == V{1, 4});
+    CHECK(seqs(0, "agent/", 100) == V{1, 2, 4, 5, 6});
+    CHECK(seqs(0, "agent/zo", 100) == V{5});
+    CHECK(seqs(0, "", 100) == V{1, 2, 3, 4, 5, 6});
+    CHECK(seqs(6, "", 100).empty());
+    CHECK(db->alerts_since(3, "inquiry/", 10).value().empty());
+    CHECK(db->alerts_since(0, "inquiry/", 10).value() == std::vector<AlertRow>{c.alerts[2]});
+}
+
+TEST_CASE("a read-only connection sees each commit while the writer goes on") {
+    TempDir dir;
+    const auto path = dir.file("store.db");
+    auto writer = t::open_db(path);
+    auto reader = Database::open(Options{.path = path, .read_only = true});
+    REQUIRE(reader);
+    auto& r = **reader;
+    CHECK(r.event_count().value() == 0);
+    REQUIRE_FALSE(writer->apply(t::ingest("acc", "m1", 1)));
+    CHECK(r.event_count().value() == 1);
+    CHECK(r.find_event("chat", "acc", "m1").value() == EventRef{1, 1});
+    // A reader cannot write.
+    CHECK(r.apply(t::ingest("acc", "m2", 2)));
+    CHECK(writer->event_count().value() == 1);
+
+    // Nor does it need a writer to be running (a clean close removes the -wal file).
+    writer.reset();
+    reader->reset();
+    auto alone = Database::open(Options{.path = path, .read_only = true});
+    REQUIRE(alone);
+    CHECK((*alone)->event_count().value() == 1);
+}
+
+TEST_CASE("files that cannot be used give an error that names them") {
+    TempDir dir;
+    const auto check = [](const std::filesystem::path& path, const std::string& words,
+                          bool read_only = false) {
+        auto db = Database::open(Options{.path = path, .read_only = read_only});
+        REQUIRE_FALSE(db);
+        CHECK_THAT(db.error().message, Catch::Contains(words));
+        CHECK(db.error().field == path.string());
+    };
+    SECTION("garbage") {
+        std::ofstream(dir.file("junk.db")) << std::string(8192, 'x') << "not sqlite at all";
+        check(dir.file("junk.db"), "not a database");
+    }
+    SECTION("a folder") { check(dir.path(), "cannot open database"); }
+    SECTION("a parent that is a file") {
+        std::ofstream(dir.file("plain")) << "x";
+        check(dir.file("plain/store.db"), "cannot create folder");
+    }
+    SECTION("a missing file, read-only") { check(dir.file("none.db"), "cannot open", true); }
+    SECTION("a newer schema") {
+        t::open_db(dir.file("new.db"));
+        sqlite3* raw = nullptr;
+        sqlite3_open(dir.file("new.db").c_str(), &raw);
+        sqlite3_exec(raw, "PRAGMA user_version=2", nullptr, nullptr, nullptr);
+        sqlite3_close(raw);
+        check(dir.file("new.db"), "schema version 2 is newer");
+    }
+    SECTION("another program's database") {
+        sqlite3* raw = nullptr;
+        sqlite3_open(dir.file("other.db").c_str(), &raw);
+        sqlite3_exec(raw, "CREATE TABLE t(x)", nullptr, nullptr, nullptr);
+        sqlite3_close(raw);
+        check(dir.file("other.db"), "not an Inquiry Router database");
+    }
+}

@@ -1,2 +1,29 @@
-// inquiryd: placeholder until the daemon lands.
-int main() { return 0; }
+// inquiryd: takes inquiry events, screens and tiers them, keeps them durably, runs the
+// reply clocks and publishes alerts. Everything else lives in the daemon library.
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "ir/daemon/app.hpp"
+#include "ir/daemon/cli_options.hpp"
+
+int main(int argc, char** argv) {
+    ir::daemon::CliOptions options;
+    CLI::App cli{"inquiryd: inquiry router daemon"};
+    ir::daemon::add_cli_options(cli, options);
+    CLI11_PARSE(cli, argc, argv);
+    if (options.print_default_config) {
+        std::cout << ir::daemon::default_config_toml();
+        return 0;
+    }
+    auto config = ir::daemon::resolve_config(options);
+    if (!config) return 2;  // every problem was printed
+    spdlog::set_level(spdlog::level::from_str(config->log_level));
+    ir::daemon::App app(std::move(*config));
+    if (auto error = app.start()) {
+        spdlog::critical("{}", *error);
+        return 1;
+    }
+    return app.run();
+}

@@ -1,0 +1,108 @@
+#pragma once
+// inquiryd's shell: one io_context thread owns the core, the HTTP server, the ZeroMQ
+// socket and the one timer; the store's writer thread makes commits durable. Flow per
+// event: validate, dedupe, core step, commit (group commit), then answer 202 and publish.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <zmq.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_set>
+
+#include "ir/daemon/alert_publisher.hpp"
+#include "ir/daemon/config.hpp"
+#include "ir/daemon/http_router.hpp"
+#include "ir/daemon/http_server.hpp"
+#include "ir/daemon/metrics.hpp"
+#include "ir/router/assessor.hpp"
+#include "ir/router/catalog.hpp"
+#include "ir/router/engine.hpp"
+#include "ir/store/database.hpp"
+#include "ir/store/group_committer.hpp"
+
+namespace spdlog {
+class logger;
+}
+
+namespace ir::daemon {
+
+// Counters and histograms the daemon exports on /metrics.
+struct DaemonMetrics {
+    metrics::Counter* accepted = nullptr;
+    metrics::Counter* duplicates = nullptr;
+    metrics::Histogram* commit_latency = nullptr;
+    metrics::Counter* commit_failures = nullptr;
+    metrics::Gauge* open_inquiries = nullptr;
+    metrics::Counter* alerts_published = nullptr;
+    metrics::Histogram* alert_lateness = nullptr;
+    metrics::Registry* registry = nullptr;
+    metrics::Counter& rejected(std::string_view reason);
+};
+
+class App {
+public:
+    explicit App(Config config);
+    ~App();
+    // Opens the store, recovers the core, binds every socket. Errors: message, exit 1.
+    std::optional<std::string> start();
+    // Runs until SIGTERM/SIGINT has drained everything; returns the exit code.
+    int run();
+
+private:
+    using TimePoint = sla::TimePoint;
+    struct Pending;
+
+    TimePoint now() const;
+    std::optional<std::string> load_core();
+    std::optional<std::string> recover();
+    void add_routes();
+    void handle_event(RouteRequest&& req, Responder respond);
+    void handle_reply(RouteRequest&& req, Responder respond);
+    void handle_resolve(RouteRequest&& req, Responder respond);
+    HttpResponse get_inquiry(const RouteRequest& req);
+    HttpResponse list_inquiries(const RouteRequest& req);
+    HttpResponse list_alerts(const RouteRequest& req);
+    std::optional<HttpResponse> refuse_if_busy();
+    // Stores a step (and the event that caused it); `done` runs on the io thread after commit.
+    void commit(router::StepResult step, std::optional<router::Event> event,
+                std::function<void(bool ok, const router::StepResult&)> done);
+    void after_commit(bool ok, const router::StepResult& step);
+    void arm_timer();
+    void on_timer();
+    void on_signal(int signo);
+    void begin_shutdown();
+    void maybe_finish();
+    void reload_after_failure();
+    void notify_systemd(const char* state);
+    void start_watchdog();
+
+    Config config_;
+    std::shared_ptr<spdlog::logger> log_;
+    boost::asio::io_context ioc_;
+    boost::asio::signal_set signals_;
+    boost::asio::steady_timer timer_;
+    boost::asio::steady_timer watchdog_;
+    router::Catalog catalog_;
+    std::unordered_set<std::string> accounts_;  // known accounts; empty: any
+    std::optional<router::Assessor> assessor_;
+    std::unique_ptr<router::Engine> engine_;
+    std::unique_ptr<store::Database> reader_;
+    std::unique_ptr<store::GroupCommitter> committer_;
+    metrics::Registry registry_;
+    DaemonMetrics metrics_;
+    HttpRouter router_;
+    std::unique_ptr<HttpServer> http_;
+    zmq::context_t zmq_;
+    std::unique_ptr<AlertPublisher> publisher_;
+    std::unordered_set<std::string> in_flight_;  // dedupe keys being committed
+    std::size_t pending_ = 0;                    // commits not yet answered
+    bool degraded_ = false;                      // a commit failed: reload before going on
+    bool stopping_ = false;
+    bool http_drained_ = false;
+    int lock_fd_ = -1;
+};
+
+}  // namespace ir::daemon

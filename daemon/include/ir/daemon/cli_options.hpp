@@ -1,0 +1,25 @@
+#pragma once
+// inquiryd's command line: flags override the config file.
+#include <CLI/CLI.hpp>
+
+#include <optional>
+#include <string>
+
+#include "ir/daemon/config.hpp"
+
+namespace ir::daemon {
+
+struct CliOptions {
+    std::string config_path;
+    std::string state_dir;
+    std::string http_listen;
+    std::string pub_endpoint;
+    bool print_default_config = false;
+};
+
+void add_cli_options(CLI::App& app, CliOptions& options);
+
+// Loads the file (if any), applies the flags, prints every problem to stderr; nullopt on error.
+std::optional<Config> resolve_config(const CliOptions& options);
+
+}  // namespace ir::daemon

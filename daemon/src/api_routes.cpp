@@ -1,0 +1,155 @@
+// The HTTP API's routes: reads come from the store (what is durable), writes go through
+// the core and the commit path.
+#include <boost/json.hpp>
+
+#include <charconv>
+
+#include "ir/daemon/api_json.hpp"
+#include "ir/daemon/app.hpp"
+#include "ir/daemon/http_json.hpp"
+#include "ir/daemon/proto_convert.hpp"
+
+namespace ir::daemon {
+namespace http = boost::beast::http;
+namespace json = boost::json;
+
+namespace {
+
+std::optional<std::int64_t> parse_int(std::string_view s, std::int64_t lo, std::int64_t hi) {
+    std::int64_t v = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc{} || p != s.data() + s.size() || v < lo || v > hi) return std::nullopt;
+    return v;
+}
+
+HttpResponse store_error(const Error& e) {
+    return error_response(http::status::service_unavailable, "the store cannot be read: " + e.message);
+}
+
+}  // namespace
+
+void App::add_routes() {
+    router_.add(http::verb::post, "/v1/events", [this](RouteRequest&& r, Responder p) { handle_event(std::move(r), std::move(p)); });
+    router_.add(http::verb::get, "/v1/inquiries/{id}", [this](const RouteRequest& r) { return get_inquiry(r); });
+    router_.add(http::verb::get, "/v1/inquiries", [this](const RouteRequest& r) { return list_inquiries(r); });
+    router_.add(http::verb::post, "/v1/inquiries/{id}/reply",
+                [this](RouteRequest&& r, Responder p) { handle_reply(std::move(r), std::move(p)); });
+    router_.add(http::verb::post, "/v1/inquiries/{id}/resolve",
+                [this](RouteRequest&& r, Responder p) { handle_resolve(std::move(r), std::move(p)); });
+    router_.add(http::verb::get, "/v1/alerts", [this](const RouteRequest& r) { return list_alerts(r); });
+    router_.add(http::verb::get, "/healthz", [this](const RouteRequest&) {
+        const char* status = stopping_ ? "stopping" : degraded_ ? "degraded" : "ok";
+        return json_response(degraded_ || stopping_ ? http::status::service_unavailable : http::status::ok,
+                             {{"status", status}, {"open_inquiries", engine_->open_count()}});
+    });
+    router_.add(http::verb::get, "/metrics", [this](const RouteRequest&) {
+        metrics_.open_inquiries->set(static_cast<double>(engine_->open_count()));
+        return text_response(http::status::ok, registry_.render(), metrics::Registry::content_type);
+    });
+}
+
+HttpResponse App::get_inquiry(const RouteRequest& req) {
+    const auto id = parse_int(req.param("id"), 1, INT64_MAX);
+    if (!id) return error_response(http::status::bad_request, "must be a positive whole number", "id");
+    auto row = reader_->inquiry(*id);
+    if (!row) return store_error(row.error());
+    if (!*row) return error_response(http::status::not_found, "no such inquiry", "id");
+    auto stored = from_stored((*row)->payload);
+    if (!stored) return error_response(http::status::internal_server_error, "inquiry is stored unreadably");
+    return json_response(http::status::ok, inquiry_json(*stored, now()));
+}
+
+HttpResponse App::list_inquiries(const RouteRequest& req) {
+    store::InquiryFilter filter;
+    if (auto s = req.query_value("state")) {
+        if (!router::parse_inquiry_state(*s))
+            return error_response(http::status::bad_request, "must be open, replied or resolved", "state");
+        filter.state = std::string(*s);
+    }
+    if (auto a = req.query_value("account")) filter.account = std::string(*a);
+    if (auto l = req.query_value("limit")) {
+        auto v = parse_int(*l, 1, 1000);
+        if (!v) return error_response(http::status::bad_request, "must be from 1 to 1000", "limit");
+        filter.limit = static_cast<std::size_t>(*v);
+    } else {
+        filter.limit = 100;
+    }
+    if (auto a = req.query_value("after")) {
+        auto v = parse_int(*a, 0, INT64_MAX);
+        if (!v) return error_response(http::status::bad_request, "must be an inquiry id", "after");
+        filter.after_id = *v;
+    }
+    auto rows = reader_->inquiries(filter);
+    if (!rows) return store_error(rows.error());
+    json::array out;
+    const auto at = now();
+    for (const auto& row : *rows)
+        if (auto s = from_stored(row.payload)) out.push_back(inquiry_json(*s, at));
+    json::value next = rows->size() == filter.limit ? json::value(rows->back().id) : json::value(nullptr);
+    return json_response(http::status::ok, {{"inquiries", std::move(out)}, {"next_after", next}});
+}
+
+// Alerts a subscriber missed: everything after `since` on topics starting with `topic`.
+HttpResponse App::list_alerts(const RouteRequest& req) {
+    std::int64_t since = 0;
+    if (auto s = req.query_value("since")) {
+        auto v = parse_int(*s, 0, INT64_MAX);
+        if (!v) return error_response(http::status::bad_request, "must be a sequence number", "since");
+        since = *v;
+    }
+    std::size_t limit = 1000;
+    if (auto l = req.query_value("limit")) {
+        auto v = parse_int(*l, 1, 10000);
+        if (!v) return error_response(http::status::bad_request, "must be from 1 to 10000", "limit");
+        limit = static_cast<std::size_t>(*v);
+    }
+    const std::string topic(req.query_value("topic").value_or(""));
+    auto rows = reader_->alerts_since(since, topic, limit);
+    auto last = reader_->max_alert_seq();
+    if (!rows) return store_error(rows.error());
+    if (!last) return store_error(last.error());
+    json::array out;
+    for (const auto& row : *rows) {
+        inquiry::v1::Alert a;
+        if (a.ParseFromString(row.payload)) out.push_back(alert_json(a));
+    }
+    return json_response(http::status::ok, {{"alerts", std::move(out)}, {"last_seq", *last}});
+}
+
+void App::handle_reply(RouteRequest&& req, Responder respond) {
+    if (auto busy = refuse_if_busy()) return respond(std::move(*busy));
+    const auto id = parse_int(req.param("id"), 1, INT64_MAX);
+    if (!id) return respond(error_response(http::status::bad_request, "must be a positive whole number", "id"));
+    boost::system::error_code ec;
+    const json::value body = json::parse(req.message.body(), ec);
+    const json::value* agent = (!ec && body.is_object()) ? body.as_object().if_contains("agent_id") : nullptr;
+    if (!agent || !agent->is_string() || agent->as_string().empty())
+        return respond(error_response(http::status::bad_request, "needs {\"agent_id\": \"...\"}", "agent_id"));
+    const router::InquiryId inquiry{static_cast<std::uint64_t>(*id)};
+    if (!engine_->find(inquiry)) return respond(error_response(http::status::not_found, "no open inquiry", "id"));
+    auto step = engine_->on_reply(inquiry, std::string(agent->as_string()), now());
+    commit(std::move(step), std::nullopt, [this, inquiry, respond = std::make_shared<Responder>(std::move(respond))](bool ok, const router::StepResult&) {
+        if (!ok) return (*respond)(error_response(http::status::service_unavailable, "could not be stored", "", {{"Retry-After", "1"}}));
+        const auto* r = engine_->find(inquiry);
+        if (!r) return (*respond)(error_response(http::status::not_found, "no open inquiry", "id"));
+        (*respond)(json_response(http::status::ok, inquiry_json({*r, engine_->clock(inquiry)}, now())));
+    });
+}
+
+void App::handle_resolve(RouteRequest&& req, Responder respond) {
+    if (auto busy = refuse_if_busy()) return respond(std::move(*busy));
+    const auto id = parse_int(req.param("id"), 1, INT64_MAX);
+    if (!id) return respond(error_response(http::status::bad_request, "must be a positive whole number", "id"));
+    const router::InquiryId inquiry{static_cast<std::uint64_t>(*id)};
+    const auto* r = engine_->find(inquiry);
+    if (!r || r->state == router::InquiryState::resolved)
+        return respond(error_response(http::status::not_found, "no open inquiry", "id"));
+    auto step = engine_->on_resolve(inquiry, now());
+    commit(std::move(step), std::nullopt, [this, inquiry, respond = std::make_shared<Responder>(std::move(respond))](bool ok, const router::StepResult&) {
+        if (!ok) return (*respond)(error_response(http::status::service_unavailable, "could not be stored", "", {{"Retry-After", "1"}}));
+        const auto* rec = engine_->find(inquiry);
+        (*respond)(json_response(http::status::ok, rec ? inquiry_json({*rec, std::nullopt}, now()) : json::object{}));
+    });
+}
+
+}  // namespace ir::daemon

@@ -1,0 +1,258 @@
+#include "ir/daemon/app.hpp"
+
+#include <fcntl.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+#include <sys/file.h>
+#include <systemd/sd-daemon.h>
+#include <unistd.h>
+
+#include <boost/asio/ip/address.hpp>
+#include <fstream>
+#include <sstream>
+
+#include "ir/daemon/proto_convert.hpp"
+
+namespace ir::daemon {
+namespace asio = boost::asio;
+
+namespace {
+
+std::optional<std::string> read_text(const std::string& path, std::string& out) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return path + ": cannot read";
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    out = ss.str();
+    return std::nullopt;
+}
+
+// Written after binding, so scripts and tests started with port 0 find the port.
+void write_port_file(const std::filesystem::path& dir, std::uint16_t port) {
+    const auto tmp = dir / "http.port.tmp";
+    std::ofstream(tmp) << port << "\n";
+    std::filesystem::rename(tmp, dir / "http.port");
+}
+
+}  // namespace
+
+metrics::Counter& DaemonMetrics::rejected(std::string_view reason) {
+    return registry->counter("inquiryd_events_rejected_total", "Events refused, by reason",
+                             {{"reason", std::string(reason)}});
+}
+
+App::App(Config config)
+    : config_(std::move(config)),
+      log_(spdlog::get("inquiryd") ? spdlog::get("inquiryd") : spdlog::stderr_color_mt("inquiryd")),
+      signals_(ioc_, SIGTERM, SIGINT, SIGHUP),
+      timer_(ioc_),
+      watchdog_(ioc_) {
+    metrics_.registry = &registry_;
+    metrics_.accepted = &registry_.counter("inquiryd_events_accepted_total", "Events committed and acknowledged");
+    metrics_.duplicates = &registry_.counter("inquiryd_events_duplicate_total", "Repeated events recognised");
+    metrics_.commit_latency = &registry_.histogram("inquiryd_commit_latency_seconds", "Durable commit time per batch",
+                                                   metrics::latency_buckets_seconds());
+    metrics_.commit_failures = &registry_.counter("inquiryd_commit_failures_total", "Batches that failed to commit");
+    metrics_.open_inquiries = &registry_.gauge("inquiryd_open_inquiries", "Inquiries not resolved");
+    metrics_.alerts_published = &registry_.counter("inquiryd_alerts_published_total", "Alerts published on ZeroMQ");
+    metrics_.alert_lateness = &registry_.histogram("inquiryd_alert_lateness_seconds",
+                                                   "Publish time minus the alarm's moment",
+                                                   metrics::latency_buckets_seconds());
+    registry_.gauge("inquiryd_build_info", "Build information", {{"version", IR_VERSION}}).set(1);
+}
+
+App::~App() {
+    if (committer_) committer_->stop();
+    if (lock_fd_ >= 0) ::close(lock_fd_);
+}
+
+App::TimePoint App::now() const {
+    return std::chrono::time_point_cast<sla::Duration>(std::chrono::system_clock::now());
+}
+
+std::optional<std::string> App::load_core() {
+    if (!config_.catalog_path.empty()) {
+        std::string text;
+        if (auto e = read_text(config_.catalog_path, text)) return e;
+        auto c = router::parse_catalog_json(text);
+        if (!c) return config_.catalog_path + ": " + c.error().message + " " + c.error().field;
+        catalog_ = std::move(*c);
+        for (const auto& a : catalog_.accounts) accounts_.insert(a.id);
+    } else {
+        log_->warn("no catalogue configured: every account is accepted and no product can be recognised");
+    }
+    std::string rules_text(router::default_rules_toml());
+    if (!config_.rules_path.empty())
+        if (auto e = read_text(config_.rules_path, rules_text)) return e;
+    auto rules = router::parse_rules_toml(rules_text, config_.rules_path.empty() ? "built-in rules" : config_.rules_path);
+    if (!rules) return rules.error().message;
+    auto assessor = router::Assessor::create(catalog_, *rules);
+    if (!assessor) return assessor.error().message + " (" + assessor.error().field + ")";
+    assessor_.emplace(std::move(*assessor));
+    sla::SlaPolicy policy;
+    policy.defaults.fast = config_.sla.fast;
+    policy.defaults.timely = config_.sla.timely;
+    policy.defaults.fast_warning = config_.sla.fast_warning;
+    policy.defaults.timely_warning = config_.sla.timely_warning;
+    policy.late_tolerance = config_.sla.late_tolerance;
+    for (const auto& [tier, d] : config_.sla.tiers) {
+        auto& o = policy.tiers[static_cast<sla::Tier>(tier)];
+        o.fast = d.fast, o.timely = d.timely, o.fast_warning = d.fast_warning, o.timely_warning = d.timely_warning;
+    }
+    if (auto problems = sla::validate(policy); !problems.empty()) return "sla: " + problems.front();
+    engine_ = std::make_unique<router::Engine>(*assessor_, std::move(policy));
+    return std::nullopt;
+}
+
+std::optional<std::string> App::recover() {
+    auto inquiries = reader_->open_inquiries();
+    auto max_id = reader_->max_inquiry_id();
+    auto max_seq = reader_->max_alert_seq();
+    if (!inquiries || !max_id || !max_seq) return "cannot read the state: " + (!inquiries ? inquiries.error().message : !max_id ? max_id.error().message : max_seq.error().message);
+    std::vector<router::StoredInquiry> stored;
+    stored.reserve(inquiries->size());
+    for (const auto& row : *inquiries) {
+        auto s = from_stored(row.payload);
+        if (!s) return "inquiry " + std::to_string(row.id) + " is stored unreadably";
+        stored.push_back(std::move(*s));
+    }
+    const std::size_t count = stored.size();
+    engine_->restore(std::move(stored), static_cast<std::uint64_t>(*max_id) + 1, static_cast<std::uint64_t>(*max_seq) + 1);
+    metrics_.open_inquiries->set(static_cast<double>(engine_->open_count()));
+    log_->info("recovered {} open inquiries; next alert seq {}", count, engine_->next_alert_seq());
+    return std::nullopt;
+}
+
+std::optional<std::string> App::start() {
+    std::error_code ec;
+    std::filesystem::create_directories(config_.state_dir, ec);
+    if (ec) return config_.state_dir.string() + ": cannot create the state folder: " + ec.message();
+    lock_fd_ = ::open((config_.state_dir / "inquiryd.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (lock_fd_ < 0 || ::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0)
+        return config_.state_dir.string() + ": another inquiryd is running on this state folder";
+    if (auto e = load_core()) return e;
+
+    store::CommitterOptions copts;
+    copts.database.path = config_.state_dir / "inquiryd.db";
+    copts.queue_capacity = config_.ingest_queue + 64;  // ticks and replies never find it full
+    copts.max_batch = config_.commit_batch;
+    copts.on_commit = [this](const store::CommitSample& s) {
+        asio::post(ioc_, [this, s] {
+            metrics_.commit_latency->observe(static_cast<double>(s.latency.count()) / 1e6);
+            if (!s.ok) metrics_.commit_failures->inc();
+        });
+    };
+    auto committer = store::GroupCommitter::start(copts);
+    if (!committer) return committer.error().message;
+    committer_ = std::move(*committer);
+    store::Options ropts;
+    ropts.path = copts.database.path;
+    auto reader = store::Database::open(ropts);
+    if (!reader) return reader.error().message;
+    reader_ = std::move(*reader);
+    if (auto e = recover()) return e;
+
+    try {
+        publisher_ = std::make_unique<AlertPublisher>(zmq_, config_.pub_endpoint);
+        add_routes();
+        HttpServerOptions hopts;
+        hopts.body_limit = config_.http.max_body_bytes;
+        hopts.request_timeout = config_.http.request_timeout;
+        hopts.idle_timeout = config_.http.idle_timeout;
+        hopts.max_connections = config_.http.max_connections;
+        const asio::ip::tcp::endpoint listen(asio::ip::make_address(config_.http.host), config_.http.port);
+        http_ = std::make_unique<HttpServer>(ioc_, listen, std::ref(router_), registry_, hopts);
+    } catch (const std::exception& e) {
+        return std::string("cannot bind: ") + e.what();
+    }
+    write_port_file(config_.state_dir, http_->port());
+    log_->info("inquiryd {} listening on http://{}:{}, alerts on {}, state in {}", IR_VERSION, config_.http.host,
+               http_->port(), publisher_->endpoint(), config_.state_dir.string());
+    return std::nullopt;
+}
+
+int App::run() {
+    signals_.async_wait([this](boost::system::error_code ec, int signo) {
+        if (!ec) on_signal(signo);
+    });
+    http_->start();
+    arm_timer();
+    notify_systemd("READY=1");
+    start_watchdog();
+    ioc_.run();
+    committer_->stop();
+    log_->info("stopped");
+    return 0;
+}
+
+void App::on_signal(int signo) {
+    if (signo == SIGHUP) {
+        // Logs go to stderr (journald), so there is no file to reopen; the log level is reloaded.
+        if (config_.source != Config{}.source) {
+            auto reloaded = load_config(config_.source);
+            for (const auto& e : reloaded.errors) log_->error("SIGHUP: {}", e);
+            if (reloaded.errors.empty()) spdlog::set_level(spdlog::level::from_str(reloaded.config.log_level));
+        }
+        log_->info("SIGHUP: log level {}", spdlog::level::to_string_view(log_->level()));
+        signals_.async_wait([this](boost::system::error_code ec, int s) {
+            if (!ec) on_signal(s);
+        });
+        return;
+    }
+    log_->info("signal {}: finishing in-flight requests and commits", signo);
+    begin_shutdown();
+}
+
+void App::begin_shutdown() {
+    if (stopping_) return;
+    stopping_ = true;
+    notify_systemd("STOPPING=1");
+    timer_.cancel();
+    watchdog_.cancel();
+    signals_.cancel();
+    http_->stop();
+    maybe_finish();
+}
+
+// Once no commit is pending and the HTTP server has answered everything, the io_context
+// runs out of work and run() returns.
+void App::maybe_finish() {
+    if (!stopping_ || pending_ != 0) return;
+    http_.reset();
+}
+
+void App::notify_systemd(const char* state) { sd_notify(0, state); }
+
+void App::start_watchdog() {
+    std::uint64_t usec = 0;
+    if (sd_watchdog_enabled(0, &usec) <= 0 || usec == 0) return;
+    watchdog_.expires_after(std::chrono::microseconds(usec / 2));
+    watchdog_.async_wait([this](boost::system::error_code ec) {
+        if (ec || stopping_) return;
+        notify_systemd("WATCHDOG=1");  // the io thread is alive and turning
+        start_watchdog();
+    });
+}
+
+void App::arm_timer() {
+    if (stopping_) return;
+    const auto next = engine_->next_deadline();
+    if (!next) {
+        timer_.cancel();
+        return;
+    }
+    const auto delay = std::max(sla::Duration{0}, *next - now());
+    timer_.expires_after(delay);
+    timer_.async_wait([this](boost::system::error_code ec) {
+        if (!ec) on_timer();
+    });
+}
+
+void App::on_timer() {
+    if (stopping_ || degraded_) return;
+    auto step = engine_->on_tick(now());  // decided again with a fresh now
+    if (step.changed.empty() && step.alerts.empty()) return arm_timer();
+    commit(std::move(step), std::nullopt, [](bool, const router::StepResult&) {});
+}
+
+}  // namespace ir::daemon

@@ -1,0 +1,180 @@
+// POST /v1/events and the commit path every state change takes.
+#include <boost/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "ir/adapters/event_json.hpp"
+#include "ir/daemon/app.hpp"
+#include "ir/daemon/http_json.hpp"
+#include "ir/daemon/proto_convert.hpp"
+
+namespace ir::daemon {
+namespace http = boost::beast::http;
+namespace json = boost::json;
+
+namespace {
+
+std::string dedupe_key(const router::Event& e) {
+    std::string key(router::to_string(e.channel));
+    key.append("\x1f").append(e.account).append("\x1f").append(e.message_id);
+    return key;
+}
+
+store::EventRow event_row(const router::Event& e, sla::TimePoint accepted_at, std::optional<router::InquiryId> inquiry) {
+    store::EventRow row;
+    row.channel = std::string(router::to_string(e.channel));
+    row.account = e.account;
+    row.message_id = e.message_id;
+    row.thread_id = e.thread_id;
+    row.received_at = e.received_at;
+    row.direction = std::string(router::to_string(e.direction));
+    row.accepted_at = accepted_at;
+    if (inquiry) row.inquiry_id = static_cast<std::int64_t>(*inquiry);
+    row.payload = to_proto(e).SerializeAsString();
+    return row;
+}
+
+}  // namespace
+
+std::optional<HttpResponse> App::refuse_if_busy() {
+    if (stopping_) return error_response(http::status::service_unavailable, "shutting down", "", {{"Retry-After", "5"}});
+    if (degraded_)
+        return error_response(http::status::service_unavailable, "the store could not commit; recovering", "",
+                              {{"Retry-After", "1"}});
+    if (pending_ >= config_.ingest_queue) {
+        metrics_.rejected("saturated").inc();
+        return error_response(http::status::service_unavailable, "too many events waiting for their commit", "",
+                              {{"Retry-After", "1"}});
+    }
+    return std::nullopt;
+}
+
+void App::handle_event(RouteRequest&& req, Responder respond) {
+    if (auto busy = refuse_if_busy()) return respond(std::move(*busy));
+    boost::system::error_code ec;
+    const json::value body = json::parse(req.message.body(), ec);
+    if (ec) {
+        metrics_.rejected("malformed").inc();
+        return respond(error_response(http::status::bad_request, "body is not valid JSON: " + ec.message()));
+    }
+    auto event = adapters::parse_event(body);
+    if (!event) {
+        const auto& e = event.error();
+        metrics_.rejected(e.invalid_value ? "invalid" : "malformed").inc();
+        return respond(error_response(e.invalid_value ? http::status::unprocessable_entity : http::status::bad_request,
+                                      e.message, e.field));
+    }
+    if (!accounts_.empty() && !accounts_.contains(event->account)) {
+        metrics_.rejected("unknown_account").inc();
+        return respond(error_response(http::status::unprocessable_entity, "unknown account", "account"));
+    }
+    const std::string key = dedupe_key(*event);
+    if (in_flight_.contains(key))
+        return respond(error_response(http::status::service_unavailable, "the same event is being committed; retry",
+                                      "message_id", {{"Retry-After", "1"}}));
+    auto seen = reader_->find_event(router::to_string(event->channel), event->account, event->message_id);
+    if (!seen) return respond(error_response(http::status::service_unavailable, seen.error().message));
+    if (*seen) {
+        metrics_.duplicates->inc();
+        const auto& ref = **seen;
+        return respond(json_response(http::status::ok,
+                                     {{"inquiry_id", ref.inquiry_id ? json::value(*ref.inquiry_id) : json::value(nullptr)},
+                                      {"duplicate", true},
+                                      {"event_seq", ref.seq}}));
+    }
+    in_flight_.insert(key);
+    auto step = engine_->on_event(*event, now());
+    commit(std::move(step), std::move(*event),
+           [this, key, respond = std::make_shared<Responder>(std::move(respond))](bool ok, const router::StepResult& s) {
+               in_flight_.erase(key);
+               if (!ok)
+                   return (*respond)(error_response(http::status::service_unavailable,
+                                                 "the event could not be stored; nothing was kept", "",
+                                                 {{"Retry-After", "1"}}));
+               metrics_.accepted->inc();
+               json::object out{{"inquiry_id", s.inquiry ? json::value(static_cast<std::uint64_t>(*s.inquiry)) : nullptr},
+                                {"duplicate", false}};
+               if (s.inquiry)
+                   if (const auto* r = engine_->find(*s.inquiry))
+                       out["assessment"] = adapters::to_json(r->assessment);
+               (*respond)(json_response(http::status::accepted, out));
+           });
+}
+
+void App::commit(router::StepResult step, std::optional<router::Event> event,
+                 std::function<void(bool, const router::StepResult&)> done) {
+    store::Change change;
+    const auto at = now();
+    if (event) change.events.push_back(event_row(*event, at, step.inquiry));
+    for (auto id : step.changed) {
+        const auto* r = engine_->find(id);
+        if (!r) continue;
+        store::InquiryRow row;
+        row.id = static_cast<std::int64_t>(id);
+        row.account = r->account;
+        row.state = std::string(router::to_string(r->state));
+        row.updated_at = r->updated_at;
+        row.payload = to_stored(*r, engine_->clock(id)).SerializeAsString();
+        change.inquiries.push_back(std::move(row));
+    }
+    for (const auto& a : step.alerts)
+        change.alerts.push_back({static_cast<std::int64_t>(a.seq), a.topic, a.fired_at, to_proto(a).SerializeAsString()});
+    arm_timer();  // the step may have brought the earliest deadline forward
+    ++pending_;
+    auto shared = std::make_shared<std::pair<router::StepResult, decltype(done)>>(std::move(step), std::move(done));
+    const bool queued = committer_->submit(std::move(change), [this, shared](std::optional<Error> error) {
+        if (error) log_->error("commit failed: {}", error->message);
+        boost::asio::post(ioc_, [this, shared, ok = !error] {
+            after_commit(ok, shared->first);
+            shared->second(ok, shared->first);
+            --pending_;
+            if (!ok) reload_after_failure();
+            maybe_finish();
+        });
+    });
+    if (!queued) {  // the committer is stopping: nothing of this step may stay applied
+        log_->error("commit queue refused a change");
+        boost::asio::post(ioc_, [this, shared] {
+            shared->second(false, shared->first);
+            --pending_;
+            degraded_ = true;
+            reload_after_failure();
+            maybe_finish();
+        });
+    }
+}
+
+void App::after_commit(bool ok, const router::StepResult& step) {
+    if (!ok) {
+        degraded_ = true;  // the core holds changes the disk does not: rebuild it from the disk
+        return;
+    }
+    const auto published = now();
+    for (const auto& a : step.alerts) {
+        publisher_->publish(a);
+        metrics_.alerts_published->inc();
+    }
+    for (const auto& e : step.sla_effects) {
+        std::optional<sla::TimePoint> due;
+        if (const auto* w = std::get_if<sla::Warning>(&e)) due = w->due_at;
+        else if (const auto* b = std::get_if<sla::Breach>(&e)) due = b->deadline;
+        if (due) metrics_.alert_lateness->observe(static_cast<double>((published - *due).count()) / 1000.0);
+    }
+    metrics_.open_inquiries->set(static_cast<double>(engine_->open_count()));
+}
+
+// After a failed commit the core may hold state the disk does not. Once nothing is in
+// flight any more, rebuild the core from what is durable, then accept events again.
+void App::reload_after_failure() {
+    if (!degraded_ || pending_ != 0) return;
+    if (auto e = recover()) {
+        log_->error("recovery after a failed commit failed: {}; retrying in 1s", *e);
+        auto retry = std::make_shared<boost::asio::steady_timer>(ioc_, std::chrono::seconds(1));
+        retry->async_wait([this, retry](boost::system::error_code) { reload_after_failure(); });
+        return;
+    }
+    degraded_ = false;
+    log_->warn("core rebuilt from the store after a failed commit; accepting events again");
+    arm_timer();
+}
+
+}  // namespace ir::daemon

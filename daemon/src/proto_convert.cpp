@@ -1,0 +1,230 @@
+#include "ir/daemon/proto_convert.hpp"
+
+#include <google/protobuf/util/time_util.h>
+
+namespace ir::daemon {
+namespace pb = inquiry::v1;
+using google::protobuf::Timestamp;
+using google::protobuf::util::TimeUtil;
+
+namespace {
+
+void set_time(Timestamp* t, sla::TimePoint p) { *t = TimeUtil::MillisecondsToTimestamp(sla::to_unix_ms(p)); }
+sla::TimePoint get_time(const Timestamp& t) { return sla::from_unix_ms(TimeUtil::TimestampToMilliseconds(t)); }
+
+pb::Channel channel_to_proto(router::Channel c) {
+    switch (c) {
+        case router::Channel::email: return pb::CHANNEL_EMAIL;
+        case router::Channel::chat: return pb::CHANNEL_CHAT;
+        case router::Channel::marketplace: return pb::CHANNEL_MARKETPLACE;
+    }
+    return pb::CHANNEL_UNSPECIFIED;
+}
+
+router::Channel channel_from_proto(pb::Channel c) {
+    if (c == pb::CHANNEL_CHAT) return router::Channel::chat;
+    if (c == pb::CHANNEL_MARKETPLACE) return router::Channel::marketplace;
+    return router::Channel::email;
+}
+
+void sender_to_proto(const router::Sender& s, pb::Sender* out) {
+    out->set_name(s.name);
+    out->set_email(s.email);
+    out->set_company(s.company);
+    out->set_phone(s.phone);
+    out->set_address(s.address);
+    out->set_country(s.country);
+    out->set_im(s.im);
+}
+
+router::Sender sender_from_proto(const pb::Sender& s) {
+    return {s.name(), s.email(), s.company(), s.phone(), s.address(), s.country(), s.im()};
+}
+
+void assessment_to_proto(const router::Assessment& a, pb::Assessment* out) {
+    out->set_tier(static_cast<std::uint32_t>(a.tier));
+    out->set_suspect(a.suspect);
+    out->set_score(a.score);
+    out->set_language(a.language);
+    for (const auto& r : a.reasons) out->add_reasons(r);
+    for (const auto& p : a.products) out->add_products(p);
+    for (auto s : a.scam_signs) out->add_scam_signs(static_cast<pb::ScamSign>(s));
+}
+
+router::Assessment assessment_from_proto(const pb::Assessment& a) {
+    router::Assessment out;
+    out.tier = static_cast<int>(a.tier());
+    out.suspect = a.suspect();
+    out.score = a.score();
+    out.language = a.language();
+    out.reasons.assign(a.reasons().begin(), a.reasons().end());
+    out.products.assign(a.products().begin(), a.products().end());
+    for (int s : a.scam_signs()) out.scam_signs.push_back(static_cast<router::ScamSign>(s));
+    return out;
+}
+
+pb::InquiryState state_to_proto(router::InquiryState s) {
+    switch (s) {
+        case router::InquiryState::open: return pb::INQUIRY_STATE_OPEN;
+        case router::InquiryState::replied: return pb::INQUIRY_STATE_REPLIED;
+        case router::InquiryState::resolved: return pb::INQUIRY_STATE_RESOLVED;
+    }
+    return pb::INQUIRY_STATE_UNSPECIFIED;
+}
+
+router::InquiryState state_from_proto(pb::InquiryState s) {
+    if (s == pb::INQUIRY_STATE_REPLIED) return router::InquiryState::replied;
+    if (s == pb::INQUIRY_STATE_RESOLVED) return router::InquiryState::resolved;
+    return router::InquiryState::open;
+}
+
+void clock_to_proto(const sla::ClockState& c, pb::StoredClock* out) {
+    out->set_clock_id(sla::raw(c.subject.clock));
+    out->set_tier(static_cast<std::uint32_t>(c.subject.tier));
+    out->set_weak_large_buyer(c.subject.weak_large_buyer);
+    out->set_answered(c.reply == sla::ReplyState::answered);
+    out->set_fired_fast_warning(c.fired.fast_warning);
+    out->set_fired_fast_breach(c.fired.fast_breach);
+    out->set_fired_timely_warning(c.fired.timely_warning);
+    out->set_fired_timely_breach(c.fired.timely_breach);
+    out->set_follow_up_state(static_cast<std::uint32_t>(c.follow_up));
+    out->set_follow_up_step(c.follow_up_step);
+    out->set_started_at_ms(sla::to_unix_ms(c.started_at));
+    out->set_fast_warning_at_ms(sla::to_unix_ms(c.fast_warning_at));
+    out->set_fast_deadline_ms(sla::to_unix_ms(c.fast_deadline));
+    out->set_timely_warning_at_ms(sla::to_unix_ms(c.timely_warning_at));
+    out->set_timely_deadline_ms(sla::to_unix_ms(c.timely_deadline));
+    out->set_has_last_reply(c.last_reply_at.has_value());
+    if (c.last_reply_at) out->set_last_reply_at_ms(sla::to_unix_ms(*c.last_reply_at));
+    out->set_follow_up_due_ms(sla::to_unix_ms(c.follow_up_due));
+}
+
+sla::ClockState clock_from_proto(const pb::StoredClock& p, std::uint64_t inquiry_id) {
+    sla::ClockState c;
+    c.subject.clock = sla::ClockId{p.clock_id()};
+    c.subject.inquiry = sla::InquiryId{inquiry_id};
+    c.subject.tier = static_cast<sla::Tier>(p.tier() >= 1 && p.tier() <= 4 ? p.tier() : 4);
+    c.subject.weak_large_buyer = p.weak_large_buyer();
+    c.reply = p.answered() ? sla::ReplyState::answered : sla::ReplyState::waiting;
+    c.fired = {p.fired_fast_warning(), p.fired_fast_breach(), p.fired_timely_warning(), p.fired_timely_breach()};
+    c.follow_up = static_cast<sla::FollowUpState>(p.follow_up_state() <= 2 ? p.follow_up_state() : 0);
+    c.follow_up_step = static_cast<std::uint16_t>(p.follow_up_step());
+    c.started_at = sla::from_unix_ms(p.started_at_ms());
+    c.fast_warning_at = sla::from_unix_ms(p.fast_warning_at_ms());
+    c.fast_deadline = sla::from_unix_ms(p.fast_deadline_ms());
+    c.timely_warning_at = sla::from_unix_ms(p.timely_warning_at_ms());
+    c.timely_deadline = sla::from_unix_ms(p.timely_deadline_ms());
+    if (p.has_last_reply()) c.last_reply_at = sla::from_unix_ms(p.last_reply_at_ms());
+    c.follow_up_due = sla::from_unix_ms(p.follow_up_due_ms());
+    return c;
+}
+
+// The public clocks of an inquiry, derived from the stored clock state.
+void public_clocks(const sla::ClockState& c, sla::TimePoint now, pb::Inquiry* out) {
+    for (auto kind : {sla::DeadlineKind::fast, sla::DeadlineKind::timely}) {
+        auto* clock = out->add_clocks();
+        const bool fast = kind == sla::DeadlineKind::fast;
+        clock->set_kind(fast ? pb::CLOCK_KIND_FAST : pb::CLOCK_KIND_TIMELY);
+        set_time(clock->mutable_started_at(), c.started_at);
+        const auto deadline = fast ? c.fast_deadline : c.timely_deadline;
+        set_time(clock->mutable_deadline(), deadline);
+        const bool breached = fast ? c.fired.fast_breach : c.fired.timely_breach;
+        if (c.reply == sla::ReplyState::answered)
+            clock->set_state(c.last_reply_at && *c.last_reply_at <= deadline ? pb::CLOCK_STATE_MET
+                                                                                : pb::CLOCK_STATE_BREACHED);
+        else
+            clock->set_state(breached || now > deadline ? pb::CLOCK_STATE_BREACHED : pb::CLOCK_STATE_RUNNING);
+    }
+}
+
+}  // namespace
+
+pb::InquiryEvent to_proto(const router::Event& e) {
+    pb::InquiryEvent out;
+    out.set_channel(channel_to_proto(e.channel));
+    out.set_account(e.account);
+    out.set_message_id(e.message_id);
+    out.set_thread_id(e.thread_id);
+    set_time(out.mutable_received_at(), e.received_at);
+    out.set_direction(e.direction == router::Direction::inbound ? pb::DIRECTION_INBOUND : pb::DIRECTION_OUTBOUND);
+    sender_to_proto(e.sender, out.mutable_sender());
+    out.set_subject(e.subject);
+    out.set_body(e.body);
+    out.set_attachments(e.attachments);
+    return out;
+}
+
+pb::StoredInquiry to_stored(const router::InquiryRecord& r, const std::optional<sla::ClockState>& clock) {
+    pb::StoredInquiry out;
+    pb::Inquiry* q = out.mutable_inquiry();
+    q->set_id(static_cast<std::uint64_t>(r.id));
+    q->set_account(r.account);
+    q->set_channel(channel_to_proto(r.channel));
+    q->set_thread_id(r.thread_id);
+    q->set_state(state_to_proto(r.state));
+    assessment_to_proto(r.assessment, q->mutable_assessment());
+    q->set_owner(r.owner);
+    q->set_queue(r.queue);
+    sender_to_proto(r.sender, q->mutable_sender());
+    set_time(q->mutable_opened_at(), r.opened_at);
+    set_time(q->mutable_updated_at(), r.updated_at);
+    if (clock) {
+        public_clocks(*clock, r.updated_at, q);
+        clock_to_proto(*clock, out.mutable_clock());
+    }
+    auto* ctx = out.mutable_context();
+    ctx->set_customer_messages_in_thread(r.context.customer_messages_in_thread);
+    ctx->set_orders(r.context.orders);
+    ctx->set_sample_orders(r.context.sample_orders);
+    ctx->set_visited_company(r.context.visited_company);
+    ctx->set_local_influence(r.context.local_influence);
+    out.set_last_replied_by(r.last_replied_by);
+    out.set_has_last_reply(r.last_reply_at.has_value());
+    if (r.last_reply_at) out.set_last_reply_at_ms(sla::to_unix_ms(*r.last_reply_at));
+    return out;
+}
+
+std::optional<router::StoredInquiry> from_stored(const std::string& payload) {
+    pb::StoredInquiry p;
+    if (!p.ParseFromString(payload)) return std::nullopt;
+    const pb::Inquiry& q = p.inquiry();
+    router::StoredInquiry out;
+    router::InquiryRecord& r = out.record;
+    r.id = router::InquiryId{q.id()};
+    r.account = q.account();
+    r.channel = channel_from_proto(q.channel());
+    r.thread_id = q.thread_id();
+    r.state = state_from_proto(q.state());
+    r.assessment = assessment_from_proto(q.assessment());
+    r.owner = q.owner();
+    r.queue = q.queue();
+    r.sender = sender_from_proto(q.sender());
+    r.opened_at = get_time(q.opened_at());
+    r.updated_at = get_time(q.updated_at());
+    const auto& ctx = p.context();
+    r.context = {ctx.customer_messages_in_thread(), ctx.orders(), ctx.sample_orders(), ctx.visited_company(),
+                 ctx.local_influence()};
+    r.last_replied_by = p.last_replied_by();
+    if (p.has_last_reply()) r.last_reply_at = sla::from_unix_ms(p.last_reply_at_ms());
+    if (p.has_clock()) out.clock = clock_from_proto(p.clock(), q.id());
+    return out;
+}
+
+pb::Alert to_proto(const router::Alert& a) {
+    pb::Alert out;
+    out.set_seq(a.seq);
+    out.set_kind(static_cast<pb::AlertKind>(a.kind));
+    out.set_clock(static_cast<pb::ClockKind>(a.clock));
+    out.set_inquiry_id(a.inquiry_id);
+    out.set_account(a.account);
+    out.set_agent_id(a.agent_id);
+    out.set_tier(static_cast<std::uint32_t>(a.tier));
+    if (a.deadline.time_since_epoch().count() != 0) set_time(out.mutable_deadline(), a.deadline);
+    set_time(out.mutable_fired_at(), a.fired_at);
+    out.set_late(a.late);
+    out.set_topic(a.topic);
+    out.set_text(a.text);
+    return out;
+}
+
+}  // namespace ir::daemon

@@ -19,6 +19,10 @@ int main(int argc, char** argv) {
     }
     auto config = ir::daemon::resolve_config(options);
     if (!config) return 2;  // every problem was printed
+    if (options.check_config) {
+        std::cout << config->source << ": ok\n";
+        return 0;
+    }
     spdlog::set_level(spdlog::level::from_str(config->log_level));
     ir::daemon::App app(std::move(*config));
     if (auto error = app.start()) {

@@ -99,8 +99,13 @@ std::optional<std::string> App::load_core() {
         auto& o = policy.tiers[static_cast<sla::Tier>(tier)];
         o.fast = d.fast, o.timely = d.timely, o.fast_warning = d.fast_warning, o.timely_warning = d.timely_warning;
     }
+    std::map<std::string, sla::SlaOverride> per_account;
+    for (const auto& [account, d] : config_.sla.accounts) {
+        auto& o = per_account[account];
+        o.fast = d.fast, o.timely = d.timely, o.fast_warning = d.fast_warning, o.timely_warning = d.timely_warning;
+    }
     if (auto problems = sla::validate(policy); !problems.empty()) return "sla: " + problems.front();
-    engine_ = std::make_unique<router::Engine>(*assessor_, std::move(policy));
+    engine_ = std::make_unique<router::Engine>(*assessor_, std::move(policy), per_account);
     return std::nullopt;
 }
 

@@ -10,6 +10,7 @@ void add_cli_options(CLI::App& app, CliOptions& o) {
     app.add_option("--http-listen", o.http_listen, "HOST:PORT for the HTTP API (overrides http.listen)");
     app.add_option("--pub-endpoint", o.pub_endpoint, "ZeroMQ endpoint for alerts (overrides zmq.pub_endpoint)");
     app.add_flag("--print-default-config", o.print_default_config, "Print the commented default config and exit");
+    app.add_flag("--check-config", o.check_config, "Check the config file and the flags, then exit (0: good)");
 }
 
 std::optional<Config> resolve_config(const CliOptions& o) {

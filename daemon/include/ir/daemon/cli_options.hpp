@@ -15,6 +15,7 @@ struct CliOptions {
     std::string http_listen;
     std::string pub_endpoint;
     bool print_default_config = false;
+    bool check_config = false;
 };
 
 void add_cli_options(CLI::App& app, CliOptions& options);

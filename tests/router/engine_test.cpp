@@ -1,0 +1,148 @@
+// The core engine with a fake clock: inquiries, reply clocks, alerts and restore.
+#include "assessor_fixture.hpp"
+#include "ir/router/engine.hpp"
+
+using namespace ir;
+using namespace std::chrono_literals;
+using router::AlertKind;
+using router::Engine;
+using router::InquiryId;
+using router::InquiryState;
+
+namespace {
+
+const sla::TimePoint T0 = sla::from_unix_ms(1'800'000'000'000);
+
+sla::SlaPolicy short_policy() {
+    sla::SlaPolicy p;
+    p.defaults.fast = 60s;
+    p.defaults.fast_warning = 20s;
+    p.defaults.timely = 600s;
+    p.defaults.timely_warning = 100s;
+    return p;
+}
+
+router::Event inbound(std::string message_id, std::string thread, sla::TimePoint at, std::string body = "price for X9 Smart Watch?") {
+    auto e = test::email(std::move(body));
+    e.message_id = std::move(message_id);
+    e.thread_id = std::move(thread);
+    e.received_at = at;
+    return e;
+}
+
+std::vector<AlertKind> kinds(const router::StepResult& s) {
+    std::vector<AlertKind> out;
+    for (const auto& a : s.alerts) out.push_back(a.kind);
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("a buyer message opens an inquiry, assessed, with both reply clocks") {
+    Engine engine(test::assessor(), short_policy());
+    auto step = engine.on_event(inbound("m1", "t1", T0), T0);
+    REQUIRE(step.inquiry == InquiryId{1});
+    CHECK(step.created);
+    CHECK(step.changed == std::vector<InquiryId>{InquiryId{1}});
+    const auto* r = engine.find(InquiryId{1});
+    REQUIRE(r);
+    CHECK(r->state == InquiryState::open);
+    CHECK(r->assessment.tier == 3);
+    auto clock = engine.clock(InquiryId{1});
+    REQUIRE(clock);
+    CHECK(clock->fast_deadline == T0 + 60s);
+    CHECK(clock->timely_deadline == T0 + 600s);
+    CHECK(engine.next_deadline() == T0 + 40s);  // the fast warning
+}
+
+TEST_CASE("messages of one thread belong to one inquiry and count as buyer messages") {
+    Engine engine(test::assessor(), short_policy());
+    engine.on_event(inbound("m1", "t1", T0), T0);
+    auto second = engine.on_event(inbound("m2", "t1", T0 + 1s), T0 + 1s);
+    CHECK(second.inquiry == InquiryId{1});
+    CHECK_FALSE(second.created);
+    CHECK(engine.find(InquiryId{1})->context.customer_messages_in_thread == 2);
+    CHECK(engine.on_event(inbound("m3", "t2", T0), T0).inquiry == InquiryId{2});
+    // The clock still starts at the earliest unanswered message.
+    CHECK(engine.clock(InquiryId{1})->started_at == T0);
+}
+
+TEST_CASE("warning, breach and escalation fire in order with gap-free sequence numbers") {
+    Engine engine(test::assessor(), short_policy());
+    engine.on_event(inbound("m1", "t1", T0), T0);
+    auto warn = engine.on_tick(T0 + 40s);
+    CHECK(kinds(warn) == std::vector{AlertKind::warning});
+    CHECK(warn.alerts[0].seq == 1);
+    CHECK(warn.alerts[0].topic == "queue/alibaba-electronics/");
+    auto breach = engine.on_tick(T0 + 60s);
+    CHECK(kinds(breach) == std::vector{AlertKind::breach});  // tier 3 escalates only the timely breach
+    CHECK(breach.alerts[0].seq == 2);
+    CHECK(breach.alerts[0].clock == router::ClockKind::fast);
+    auto timely = engine.on_tick(T0 + 600s);
+    CHECK(kinds(timely) == std::vector{AlertKind::warning, AlertKind::breach, AlertKind::escalation});
+    CHECK(timely.alerts[2].topic == "escalation/alibaba-electronics/");
+    CHECK(timely.alerts[2].seq == 5);
+    CHECK(engine.on_tick(T0 + 700s).alerts.empty());  // never repeated
+}
+
+TEST_CASE("our reply stops the clock; a new buyer message starts a new one") {
+    Engine engine(test::assessor(), short_policy());
+    engine.on_event(inbound("m1", "t1", T0), T0);
+    auto reply = inbound("r1", "t1", T0 + 30s, "Hello, here is our offer");
+    reply.direction = router::Direction::outbound;
+    reply.sender.email = "anna@our-company.com";
+    auto step = engine.on_event(reply, T0 + 30s);
+    CHECK(step.inquiry == InquiryId{1});
+    CHECK(engine.find(InquiryId{1})->state == InquiryState::replied);
+    CHECK(engine.find(InquiryId{1})->last_replied_by == "anna@our-company.com");
+    CHECK(engine.on_tick(T0 + 700s).alerts.empty());
+    engine.on_event(inbound("m2", "t1", T0 + 800s), T0 + 800s);
+    CHECK(engine.clock(InquiryId{1})->fast_deadline == T0 + 860s);
+}
+
+TEST_CASE("a reply to a thread we do not track opens nothing") {
+    Engine engine(test::assessor(), short_policy());
+    auto reply = inbound("r1", "unknown", T0);
+    reply.direction = router::Direction::outbound;
+    auto step = engine.on_event(reply, T0);
+    CHECK_FALSE(step.inquiry.has_value());
+    CHECK(step.changed.empty());
+}
+
+TEST_CASE("resolve stops the clocks and publishes RESOLVED") {
+    Engine engine(test::assessor(), short_policy());
+    engine.on_event(inbound("m1", "t1", T0), T0);
+    auto step = engine.on_resolve(InquiryId{1}, T0 + 5s);
+    CHECK(kinds(step) == std::vector{AlertKind::resolved});
+    CHECK(engine.open_count() == 0);
+    CHECK_FALSE(engine.next_deadline().has_value());
+    // A new message on the thread is a new conversation.
+    CHECK(engine.on_event(inbound("m2", "t1", T0 + 10s), T0 + 10s).inquiry == InquiryId{2});
+}
+
+TEST_CASE("restore from stored records resumes every clock; what came due meanwhile fires once, late") {
+    Engine first(test::assessor(), short_policy());
+    first.on_event(inbound("m1", "t1", T0), T0);
+    first.on_event(inbound("m2", "t2", T0 + 5s), T0 + 5s);
+    first.on_tick(T0 + 40s);  // t1's fast warning fired before the "crash"
+    std::vector<router::StoredInquiry> stored;
+    for (auto id : {InquiryId{1}, InquiryId{2}}) stored.push_back({*first.find(id), first.clock(id)});
+
+    Engine second(test::assessor(), short_policy());
+    second.restore(stored, 3, first.next_alert_seq());
+    CHECK(second.clock(InquiryId{1}) == first.clock(InquiryId{1}));
+    CHECK(second.next_deadline() == first.next_deadline());
+    auto late = second.on_tick(T0 + 120s);  // down for a while
+    CHECK(kinds(late) == std::vector{AlertKind::warning, AlertKind::breach, AlertKind::breach});
+    for (const auto& a : late.alerts) CHECK(a.late);
+    CHECK(late.alerts.front().seq == first.next_alert_seq());
+    CHECK(second.on_event(inbound("m3", "t3", T0 + 121s), T0 + 121s).inquiry == InquiryId{3});
+}
+
+TEST_CASE("the clock going backwards fires nothing twice") {
+    Engine engine(test::assessor(), short_policy());
+    engine.on_event(inbound("m1", "t1", T0), T0);
+    CHECK(engine.on_tick(T0 + 61s).alerts.size() == 2);
+    CHECK(engine.on_tick(T0 + 10s).alerts.empty());
+    CHECK(engine.on_tick(T0 + 61s).alerts.empty());
+}

@@ -1,0 +1,166 @@
+// bench_daemon: durable events/s and latency of a real inquiryd over keep-alive HTTP, as a
+// ratio of the transport's limit (a bare Beast server answering 202, same load generator)
+// and of the disk's limit (the same SQLite inserts, same pragmas, 100 rows per commit).
+// Usage: bench_daemon [SECONDS_PER_RUN]   (default 5; stops by itself; loopback only)
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/json.hpp>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "ir/adapters/event_json.hpp"
+#include "ir/bench/load_generator.hpp"
+#include "ir/daemon/http_json.hpp"
+#include "ir/daemon/http_server.hpp"
+#include "ir/store/database.hpp"
+
+extern char** environ;
+
+namespace {
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+// Realistic bodies: the dev set's events, received now, spread over many conversations.
+std::vector<std::string> make_bodies(std::size_t copies) {
+    const auto events = ir::bench::load_jsonl_bodies(std::string(IR_FIXTURES_DIR) + "/inquiries.dev.jsonl");
+    const std::string now = ir::adapters::format_rfc3339(
+        std::chrono::time_point_cast<ir::sla::Duration>(std::chrono::system_clock::now()));
+    std::vector<std::string> out;
+    for (std::size_t c = 0; c < copies; ++c)
+        for (const auto& text : events) {
+            auto e = boost::json::parse(text).as_object();
+            e["received_at"] = now;
+            e["thread_id"] = std::string(e["thread_id"].as_string()) + "-" + std::to_string(c);
+            out.push_back(boost::json::serialize(e));
+        }
+    return out;
+}
+
+class Daemon {
+public:
+    explicit Daemon(const fs::path& dir) : dir_(dir) {
+        std::ofstream(dir / "bench.toml") << "catalog = \"" << IR_FIXTURES_DIR << "/catalog.json\"\n"
+                                          << "state_dir = \"" << (dir / "state").string() << "\"\n"
+                                          << "[http]\nlisten = \"127.0.0.1:0\"\n[log]\nlevel = \"warn\"\n"
+                                          << "[zmq]\npub_endpoint = \"ipc://" << (dir / "pub.sock").string() << "\"\n";
+        const std::string config = (dir / "bench.toml").string();
+        const char* argv[] = {IR_INQUIRYD, "--config", config.c_str(), nullptr};
+        if (posix_spawn(&pid_, IR_INQUIRYD, nullptr, nullptr, const_cast<char**>(argv), environ) != 0)
+            throw std::runtime_error("cannot start inquiryd");
+        const auto port_file = dir / "state" / "http.port";
+        for (auto end = Clock::now() + 10s; Clock::now() < end && !fs::exists(port_file);)
+            std::this_thread::sleep_for(20ms);
+        std::ifstream(port_file) >> port_;
+        if (port_ == 0) throw std::runtime_error("inquiryd did not start");
+    }
+    ~Daemon() {
+        ::kill(pid_, SIGTERM);
+        int status = 0;
+        ::waitpid(pid_, &status, 0);
+    }
+    Daemon(const Daemon&) = delete;
+    Daemon& operator=(const Daemon&) = delete;
+    std::uint16_t port() const { return port_; }
+
+private:
+    fs::path dir_;
+    pid_t pid_ = 0;
+    std::uint16_t port_ = 0;
+};
+
+ir::bench::LoadResult drive(std::uint16_t port, const std::vector<std::string>& bodies, std::size_t connections,
+                            double rate, std::chrono::milliseconds duration) {
+    ir::bench::LoadOptions o;
+    o.port = port;
+    o.bodies = bodies;
+    o.connections = connections;
+    o.rate = rate;
+    o.warmup = 500ms;
+    o.duration = duration;
+    return ir::bench::run_load(o);
+}
+
+double bare_http_rate(const std::vector<std::string>& bodies, std::chrono::milliseconds duration) {
+    boost::asio::io_context ioc{1};
+    ir::daemon::metrics::Registry registry;
+    ir::daemon::HttpServer server(
+        ioc, {boost::asio::ip::address_v4::loopback(), 0},
+        [](ir::daemon::HttpRequest&&, ir::daemon::Responder respond) {
+            respond(ir::daemon::json_response(boost::beast::http::status::accepted, boost::json::object{}));
+        },
+        registry);
+    server.start();
+    std::thread t([&] { ioc.run(); });
+    const auto r = drive(server.port(), bodies, 16, 0, duration);
+    server.stop();
+    t.join();
+    std::printf("bare-http: conns=16 requests/s=%.0f p50_us=%.0f p99_us=%.0f p99.9_us=%.0f\n", r.requests_per_second,
+                r.p50_us, r.p99_us, r.p999_us);
+    return r.requests_per_second;
+}
+
+// The disk's limit: one event row and one inquiry upsert per event, 100 events a commit.
+double raw_sqlite_rate(const fs::path& dir, const std::vector<std::string>& bodies, std::chrono::milliseconds duration) {
+    ir::store::Options o;
+    o.path = dir / "raw" / "raw.db";
+    auto db = ir::store::Database::open(o);
+    if (!db) throw std::runtime_error(db.error().message);
+    std::uint64_t n = 0;
+    const auto start = Clock::now();
+    while (Clock::now() - start < duration) {
+        std::vector<ir::store::Change> batch(100);
+        for (auto& c : batch) {
+            ++n;
+            const auto& body = bodies[n % bodies.size()];
+            c.events.push_back({0, "email", "acct", "m" + std::to_string(n), "t", {}, "inbound", {}, static_cast<std::int64_t>(n), body});
+            c.inquiries.push_back({static_cast<std::int64_t>(n), "acct", "open", {}, body});
+        }
+        if (auto e = (*db)->apply(batch)) throw std::runtime_error(e->message);
+    }
+    const double rate = static_cast<double>(n) / std::chrono::duration<double>(Clock::now() - start).count();
+    std::printf("raw-sqlite: batch=100 synchronous=FULL rows/s=%.0f\n", rate);
+    return rate;
+}
+
+void report(const char* label, const ir::bench::LoadResult& r, std::size_t conns, double rate) {
+    std::printf("%s: conns=%zu rate=%s events/s=%.0f p50_us=%.0f p99_us=%.0f p99.9_us=%.0f", label, conns,
+                rate > 0 ? std::to_string(static_cast<int>(rate)).c_str() : "max", r.requests_per_second, r.p50_us,
+                r.p99_us, r.p999_us);
+    for (const auto& [status, count] : r.by_status) std::printf(" http%u=%llu", status, static_cast<unsigned long long>(count));
+    std::printf(" errors=%llu\n", static_cast<unsigned long long>(r.errors));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const auto run = std::chrono::milliseconds(static_cast<int>(1000 * (argc > 1 ? std::stod(argv[1]) : 5.0)));
+    ::signal(SIGPIPE, SIG_IGN);
+    char tmpl[] = "/tmp/ir-bench-daemon-XXXXXX";
+    const fs::path dir = ::mkdtemp(tmpl);
+    const auto bodies = make_bodies(50);
+    const double bare = bare_http_rate(bodies, run);
+    const double disk = raw_sqlite_rate(dir, bodies, run);
+    double closed = 0;
+    {
+        Daemon daemon(dir);
+        // Every event waits for its fsync, so the rate is connections / commit time: it takes
+        // many concurrent senders (webhook deliveries, adapters) to fill a group commit.
+        const auto max = drive(daemon.port(), bodies, 256, 0, run);
+        report("inquiryd", max, 256, 0);
+        closed = max.requests_per_second;
+        const auto paced = drive(daemon.port(), bodies, 128, 10'000, run);
+        report("inquiryd", paced, 128, 10'000);
+    }
+    std::printf("inquiryd: durable events/s = %.0f%% of bare HTTP (target >= 40%%), %.0f%% of raw SQLite inserts\n",
+                100 * closed / bare, 100 * closed / disk);
+    fs::remove_all(dir);
+    return 0;
+}

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <initializer_list>
 
 namespace ir::adapters {
@@ -152,7 +153,9 @@ json::object to_json(const router::Assessment& a) {
     json::array reasons(a.reasons.begin(), a.reasons.end());
     json::array signs;
     for (auto s : a.scam_signs) signs.emplace_back(static_cast<int>(s));
-    return {{"tier", a.tier},           {"suspect", a.suspect}, {"score", a.score},    {"language", a.language},
+    // The score is a whole number 0..100: printed as one ("79", not "7.9E1").
+    const json::value score = static_cast<std::int64_t>(std::llround(a.score));
+    return {{"tier", a.tier},           {"suspect", a.suspect}, {"score", score},    {"language", a.language},
             {"products", products},     {"reasons", reasons},   {"scam_signs", signs}};
 }
 

@@ -196,7 +196,7 @@ double Assessor::Impl::score(int tier_, const Features& f, std::size_t sign_coun
     s += std::min(w.max_detail_bonus, w.per_detail * f.evidence.of(SignalKind::detail));
     if (f.contact.complete()) s += w.complete_contact;
     s -= w.per_scam_sign * static_cast<double>(sign_count);
-    return std::round(std::clamp(s, 0.0, 100.0) * 10) / 10;
+    return std::round(std::clamp(s, 0.0, 100.0));
 }
 
 Assessment Assessor::assess(const Event& event, const CustomerContext& context) const {

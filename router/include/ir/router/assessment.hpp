@@ -21,7 +21,7 @@ std::string_view to_string(ScamSign s);
 struct Assessment {
     int tier = 4;                       // 1..4
     bool suspect = false;               // enough scam signs fired
-    double score = 0;                   // lead quality 0..100, higher first
+    double score = 0;                   // lead quality, a whole number 0..100, higher first
     std::string language = "und";       // ISO 639-1, "und" when unknown
     std::vector<std::string> products;  // catalogue SKUs named, in order of appearance
     std::vector<ScamSign> scam_signs;   // signs that fired, ascending

@@ -122,6 +122,13 @@ std::optional<std::string> App::recover() {
         stored.push_back(std::move(*s));
     }
     const std::size_t count = stored.size();
+    seen_ = SeenFilter();
+    if (auto e = reader_->scan_event_keys([this](std::string_view c, std::string_view a, std::string_view m) {
+            std::string key(c);
+            key.append("\x1f").append(a).append("\x1f").append(m);
+            seen_.add(key);
+        }))
+        return "cannot read the journal: " + e->message;
     engine_->restore(std::move(stored), static_cast<std::uint64_t>(*max_id) + 1, static_cast<std::uint64_t>(*max_seq) + 1);
     metrics_.open_inquiries->set(static_cast<double>(engine_->open_count()));
     log_->info("recovered {} open inquiries; next alert seq {}", count, engine_->next_alert_seq());

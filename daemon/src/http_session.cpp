@@ -190,6 +190,9 @@ private:
         // handler had passed it on, the 500 goes out now and the later answer is ignored.
         failure_ = "the handler threw: ";  // not "dropped": the write completes later
         failure_ += what;
+        if (phase_ == Phase::writing && res_.result_int() < 500) {  // answered, then threw
+            state_->log->error("{} {}: {}", method_, target_, failure_);
+        }
         on_response(seq_, error_response(http::status::internal_server_error, "internal error"));
     }
 

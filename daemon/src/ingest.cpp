@@ -71,7 +71,9 @@ void App::handle_event(RouteRequest&& req, Responder respond) {
     if (in_flight_.contains(key))
         return respond(error_response(http::status::service_unavailable, "the same event is being committed; retry",
                                       "message_id", {{"Retry-After", "1"}}));
-    auto seen = reader_->find_event(router::to_string(event->channel), event->account, event->message_id);
+    auto seen = seen_.maybe_contains(key)
+                    ? reader_->find_event(router::to_string(event->channel), event->account, event->message_id)
+                    : Expected<std::optional<store::EventRef>>(std::nullopt);
     if (!seen) return respond(error_response(http::status::service_unavailable, seen.error().message));
     if (*seen) {
         metrics_.duplicates->inc();
@@ -82,6 +84,7 @@ void App::handle_event(RouteRequest&& req, Responder respond) {
                                       {"event_seq", ref.seq}}));
     }
     in_flight_.insert(key);
+    seen_.add(key);  // a failed commit leaves a false "maybe": SQLite then says no
     auto step = engine_->on_event(*event, now());
     commit(std::move(step), std::move(*event),
            [this, key, respond = std::make_shared<Responder>(std::move(respond))](bool ok, const router::StepResult& s) {

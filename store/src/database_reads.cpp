@@ -80,6 +80,16 @@ Expected<std::optional<EventRef>> Database::find_event(std::string_view channel,
     return std::optional<EventRef>(EventRef{st.int64(0), optional_int(st, 1)});
 }
 
+std::optional<Error> Database::scan_event_keys(
+    const std::function<void(std::string_view, std::string_view, std::string_view)>& visit) {
+    auto st = Statement::prepare(impl_->db.get(), "SELECT channel, account, message_id FROM events", impl_->where);
+    if (!st) return st.error();
+    int rc = SQLITE_OK;
+    while ((rc = st->step()) == SQLITE_ROW) visit(st->text(0), st->text(1), st->text(2));
+    if (rc != SQLITE_DONE) return impl_->fail(rc, "cannot scan events");
+    return std::nullopt;
+}
+
 Expected<std::vector<EventRow>> Database::events_since(std::int64_t seq, std::size_t limit) {
     Statement& st = impl_->events_since_st;
     const auto scope = st.scope();

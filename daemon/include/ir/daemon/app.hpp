@@ -17,6 +17,7 @@
 #include "ir/daemon/http_router.hpp"
 #include "ir/daemon/http_server.hpp"
 #include "ir/daemon/metrics.hpp"
+#include "ir/daemon/seen_filter.hpp"
 #include "ir/router/assessor.hpp"
 #include "ir/router/catalog.hpp"
 #include "ir/router/engine.hpp"
@@ -98,6 +99,7 @@ private:
     zmq::context_t zmq_;
     std::unique_ptr<AlertPublisher> publisher_;
     std::unordered_set<std::string> in_flight_;  // dedupe keys being committed
+    SeenFilter seen_;                            // dedupe keys journaled (or being)
     std::size_t pending_ = 0;                    // commits not yet answered
     bool degraded_ = false;                      // a commit failed: reload before going on
     bool stopping_ = false;

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -48,6 +49,10 @@ public:
     Expected<std::optional<EventRef>> find_event(std::string_view channel, std::string_view account,
                                                  std::string_view message_id);
     Expected<std::vector<EventRow>> events_since(std::int64_t seq, std::size_t limit);
+    // Calls `visit(channel, account, message_id)` for every journaled event (start-up
+    // only: the daemon fills its in-memory dedupe filter from it).
+    std::optional<Error> scan_event_keys(
+        const std::function<void(std::string_view, std::string_view, std::string_view)>& visit);
     Expected<std::optional<InquiryRow>> inquiry(std::int64_t id);
     Expected<std::vector<InquiryRow>> inquiries(const InquiryFilter& filter);
     Expected<std::vector<InquiryRow>> open_inquiries();  // state != "resolved", by id

@@ -218,6 +218,7 @@ void App::on_signal(int signo) {
 void App::begin_shutdown() {
     if (stopping_) return;
     stopping_ = true;
+    drain_guard_.emplace(ioc_.get_executor());
     notify_systemd("STOPPING=1");
     timer_.cancel();
     watchdog_.cancel();
@@ -231,6 +232,7 @@ void App::begin_shutdown() {
 void App::maybe_finish() {
     if (!stopping_ || pending_ != 0) return;
     http_.reset();
+    drain_guard_.reset();
 }
 
 void App::notify_systemd(const char* state) { sd_notify(0, state); }

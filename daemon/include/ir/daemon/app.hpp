@@ -2,6 +2,7 @@
 // inquiryd's shell: one io_context thread owns the core, the HTTP server, the ZeroMQ
 // socket and the one timer; the store's writer thread makes commits durable. Flow per
 // event: validate, dedupe, core step, commit (group commit), then answer 202 and publish.
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -103,7 +104,8 @@ private:
     std::size_t pending_ = 0;                    // commits not yet answered
     bool degraded_ = false;                      // a commit failed: reload before going on
     bool stopping_ = false;
-    bool http_drained_ = false;
+    // Keeps run() going while commits are pending after the sockets have closed.
+    std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> drain_guard_;
     int lock_fd_ = -1;
 };
 

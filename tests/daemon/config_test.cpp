@@ -1,0 +1,74 @@
+// inquiryd's config: defaults, every problem reported with file, line and key.
+#include <catch2/catch.hpp>
+
+#include "ir/daemon/config.hpp"
+
+using namespace ir::daemon;
+using namespace std::chrono_literals;
+
+TEST_CASE("an empty config is the embedded defaults, all on loopback") {
+    auto r = parse_config("", "empty.toml");
+    REQUIRE(r.errors.empty());
+    CHECK(r.config.http.host == "127.0.0.1");
+    CHECK(r.config.http.port == 8080);
+    CHECK(r.config.pub_endpoint == "tcp://127.0.0.1:5556");
+    CHECK(r.config.sla.fast == 5min);
+    CHECK(r.config.sla.timely == 24h);
+}
+
+TEST_CASE("the shipped default config parses to the same defaults") {
+    auto r = parse_config(default_config_toml(), "deploy/inquiryd.toml");
+    REQUIRE(r.errors.empty());
+    CHECK(r.config.http.max_body_bytes == 1048576);
+    CHECK(r.config.sla.fast_warning == 2min);
+    CHECK(r.config.sla.timely_warning == 4h);
+}
+
+TEST_CASE("every problem is reported at once with file, line and key") {
+    auto r = parse_config(
+        "catalgo = \"x\"\n"
+        "[http]\n"
+        "listen = \"localhost\"\n"
+        "[sla]\n"
+        "fast = \"5 minutes\"\n"
+        "timely = \"2s\"\n",
+        "/etc/inquiryd/inquiryd.toml");
+    REQUIRE(r.errors.size() >= 3);
+    CHECK(r.errors[0] == "/etc/inquiryd/inquiryd.toml:1: catalgo: unknown key");
+    CHECK(r.errors[1].rfind("/etc/inquiryd/inquiryd.toml:3: http.listen: must be HOST:PORT", 0) == 0);
+    CHECK(r.errors[2].rfind("/etc/inquiryd/inquiryd.toml:5: sla.fast: must be a duration", 0) == 0);
+}
+
+TEST_CASE("a warning lead must be shorter than its deadline") {
+    auto r = parse_config("[sla]\nfast = \"1m\"\nfast_warning = \"2m\"\n", "c.toml");
+    REQUIRE(r.errors.size() == 1);
+    CHECK(r.errors[0].find("sla.fast_warning: must be shorter than sla.fast") != std::string::npos);
+}
+
+TEST_CASE("per-account and per-tier overrides and the clock scope") {
+    auto r = parse_config(
+        "[sla.accounts.\"aliexpress-jewelry\"]\nfast = \"3m\"\nscope = \"conversation\"\n"
+        "[sla.tiers.1]\nfast_warning = \"3m\"\n",
+        "c.toml");
+    REQUIRE(r.errors.empty());
+    CHECK(r.config.sla.accounts.at("aliexpress-jewelry").fast == 3min);
+    CHECK(r.config.sla.clock_scope.at("aliexpress-jewelry") == "conversation");
+    // Per-buyer clocks are not built yet: refused rather than silently ignored.
+    CHECK(parse_config("[sla.accounts.a]\nscope = \"buyer\"\n", "c.toml").errors.size() == 1);
+    CHECK(r.config.sla.tiers.at(1).fast_warning == 3min);
+    CHECK_FALSE(parse_config("[sla.tiers.7]\nfast = \"1m\"\n", "c.toml").errors.empty());
+}
+
+TEST_CASE("TOML syntax errors carry the line") {
+    auto r = parse_config("[http\nlisten = 1\n", "c.toml");
+    REQUIRE(r.errors.size() == 1);
+    CHECK(r.errors[0].rfind("c.toml:1: ", 0) == 0);
+}
+
+TEST_CASE("listen addresses") {
+    CHECK(parse_listen("127.0.0.1:8080") == std::pair<std::string, std::uint16_t>{"127.0.0.1", 8080});
+    CHECK(parse_listen("[::1]:0") == std::pair<std::string, std::uint16_t>{"::1", 0});
+    CHECK_FALSE(parse_listen("127.0.0.1").has_value());
+    CHECK_FALSE(parse_listen("127.0.0.1:99999").has_value());
+    CHECK_FALSE(parse_listen(":80").has_value());
+}

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "score_command.hpp"
+#include "tail_command.hpp"
 
 int main(int argc, char** argv) {
     CLI::App app{"inquiryctl: score inquiries, follow alerts and reply statistics of inquiryd"};
@@ -15,7 +16,11 @@ int main(int argc, char** argv) {
     score_cmd->add_option("--rules", score.rules_path, "Scoring rules TOML (default: the compiled-in rules)");
     score_cmd->add_option("FILE", score.input_path, "JSONL input, - for standard input")->required();
 
+    ir::cli::TailOptions tail;
+    auto* tail_cmd = ir::cli::add_tail_subcommand(app, tail);
+
     CLI11_PARSE(app, argc, argv);
     if (*score_cmd) return ir::cli::run_score(score, std::cout, std::cerr);
+    if (*tail_cmd) return ir::cli::run_tail(tail, std::cout, std::cerr);
     return 0;
 }

@@ -69,6 +69,13 @@ public:
     Daemon(const Daemon&) = delete;
     Daemon& operator=(const Daemon&) = delete;
     std::uint16_t port() const { return port_; }
+    // Resident memory of the daemon process, from /proc.
+    std::size_t rss_bytes() const {
+        std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
+        for (std::string line; std::getline(status, line);)
+            if (line.rfind("VmRSS:", 0) == 0) return std::stoull(line.substr(6)) * 1024;
+        return 0;
+    }
 
 private:
     fs::path dir_;
@@ -161,6 +168,27 @@ int main(int argc, char** argv) {
     }
     std::printf("inquiryd: durable events/s = %.0f%% of bare HTTP (target >= 40%%), %.0f%% of raw SQLite inserts\n",
                 100 * closed / bare, 100 * closed / disk);
+    {
+        // Memory per open inquiry: a fresh daemon, then N conversations of one message each.
+        const fs::path mem_dir = dir / "memory";
+        fs::create_directories(mem_dir);
+        Daemon daemon(mem_dir);
+        const std::size_t n = 100'000;
+        const auto bodies_n = make_bodies(n / 64 + 1);
+        const std::size_t before = daemon.rss_bytes();
+        ir::bench::LoadOptions o;
+        o.port = daemon.port();
+        o.bodies = bodies_n;
+        o.connections = 256;
+        o.max_requests = n;
+        o.duration = 120s;
+        const auto r = ir::bench::run_load(o);
+        const std::size_t after = daemon.rss_bytes();
+        std::printf("inquiryd: memory open_inquiries=%llu rss_before_mib=%.1f rss_after_mib=%.1f bytes_per_open_inquiry=%.0f\n",
+                    static_cast<unsigned long long>(r.by_status.count(202) ? r.by_status.at(202) : 0),
+                    static_cast<double>(before) / (1 << 20), static_cast<double>(after) / (1 << 20),
+                    static_cast<double>(after - before) / static_cast<double>(std::max<std::uint64_t>(1, r.requests)));
+    }
     fs::remove_all(dir);
     return 0;
 }

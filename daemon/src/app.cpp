@@ -146,6 +146,7 @@ std::optional<std::string> App::start() {
 
     store::CommitterOptions copts;
     copts.database.path = config_.state_dir / "inquiryd.db";
+    copts.database.auto_checkpoint = false;  // the checkpointer thread does it, off the commit path
     copts.queue_capacity = config_.ingest_queue + 64;  // ticks and replies never find it full
     copts.max_batch = config_.commit_batch;
     copts.on_commit = [this](const store::CommitSample& s) {
@@ -162,6 +163,11 @@ std::optional<std::string> App::start() {
     auto reader = store::Database::open(ropts);
     if (!reader) return reader.error().message;
     reader_ = std::move(*reader);
+    store::CheckpointerOptions cpopts;
+    cpopts.path = copts.database.path;
+    auto checkpointer = store::Checkpointer::start(cpopts);
+    if (!checkpointer) return checkpointer.error().message;
+    checkpointer_ = std::move(*checkpointer);
     if (auto e = recover()) return e;
 
     try {

@@ -150,6 +150,9 @@ std::optional<Error> configure(sqlite3* db, const Options& options) {
     if (options.max_page_count) {
         if (auto e = set_max_page_count(db, *options.max_page_count, where)) return e;
     }
+    if (!options.auto_checkpoint) {
+        if (auto e = exec(db, "PRAGMA wal_autocheckpoint=0", "cannot set pragmas", where)) return e;
+    }
     return migrate(db, options.read_only, where);
 }
 

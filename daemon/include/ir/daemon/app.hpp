@@ -22,6 +22,7 @@
 #include "ir/router/assessor.hpp"
 #include "ir/router/catalog.hpp"
 #include "ir/router/engine.hpp"
+#include "ir/store/checkpointer.hpp"
 #include "ir/store/database.hpp"
 #include "ir/store/group_committer.hpp"
 
@@ -93,6 +94,7 @@ private:
     std::unique_ptr<router::Engine> engine_;
     std::unique_ptr<store::Database> reader_;
     std::unique_ptr<store::GroupCommitter> committer_;
+    std::unique_ptr<store::Checkpointer> checkpointer_;
     metrics::Registry registry_;
     DaemonMetrics metrics_;
     HttpRouter router_;

@@ -28,6 +28,9 @@ struct Options {
     // A cap on the file size in pages (SQLite clamps it to the current size); writes
     // beyond it fail with "database or disk is full". A quota, and how tests fill the disk.
     std::optional<std::int64_t> max_page_count{};
+    // false: this connection never checkpoints the WAL on commit (a Checkpointer does, on
+    // its own thread), so no commit waits for the database file's fsync.
+    bool auto_checkpoint = true;
 };
 
 class Database {

@@ -1,0 +1,60 @@
+#include "ir/store/checkpointer.hpp"
+
+#include <sqlite3.h>
+
+#include <atomic>
+
+namespace ir::store {
+
+struct Checkpointer::Impl {
+    CheckpointerOptions options;
+    sqlite3* db = nullptr;
+    std::mutex mutex;
+    std::condition_variable wake;
+    bool stopping = false;
+    std::atomic<std::uint64_t> count{0};
+    std::thread thread;
+
+    void run() {
+        std::unique_lock lock(mutex);
+        while (!wake.wait_for(lock, options.interval, [this] { return stopping; })) {
+            lock.unlock();
+            int wal_pages = 0, moved = 0;
+            sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &wal_pages, &moved);
+            if (wal_pages >= options.restart_pages && moved == wal_pages)
+                sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_RESTART, nullptr, nullptr);
+            ++count;
+            lock.lock();
+        }
+    }
+    ~Impl() {
+        if (db) sqlite3_close_v2(db);
+    }
+};
+
+Checkpointer::Checkpointer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {
+    impl_->thread = std::thread([this] { impl_->run(); });
+}
+
+Expected<std::unique_ptr<Checkpointer>> Checkpointer::start(CheckpointerOptions options) {
+    auto impl = std::make_unique<Impl>();
+    impl->options = std::move(options);
+    const std::string where = impl->options.path.string();
+    if (sqlite3_open_v2(where.c_str(), &impl->db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK)
+        return Error{where + ": cannot open for checkpoints: " + sqlite3_errmsg(impl->db), where};
+    sqlite3_busy_timeout(impl->db, 100);  // a RESTART waits briefly for readers, never long
+    return std::unique_ptr<Checkpointer>(new Checkpointer(std::move(impl)));
+}
+
+Checkpointer::~Checkpointer() {
+    {
+        std::lock_guard lock(impl_->mutex);
+        impl_->stopping = true;
+    }
+    impl_->wake.notify_one();
+    impl_->thread.join();
+}
+
+std::uint64_t Checkpointer::checkpoints() const { return impl_->count; }
+
+}  // namespace ir::store

@@ -1,0 +1,37 @@
+// The WAL is moved into the database file off the commit path, and nothing is lost.
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <thread>
+
+#include "ir/store/checkpointer.hpp"
+#include "store_fixture.hpp"
+
+using namespace ir::store;
+using namespace ir::store::test;
+using namespace std::chrono_literals;
+
+TEST_CASE("a checkpointer thread folds the WAL into the database while commits go on") {
+    TempDir dir;
+    const auto path = dir.path() / "db.sqlite";
+    Options o;
+    o.path = path;
+    o.auto_checkpoint = false;
+    auto db = Database::open(o);
+    REQUIRE(db.has_value());
+    CheckpointerOptions co;
+    co.path = path;
+    co.interval = 5ms;
+    co.restart_pages = 10;
+    auto cp = Checkpointer::start(co);
+    REQUIRE(cp.has_value());
+    for (int i = 0; i < 300; ++i)
+        REQUIRE_FALSE((*db)->apply(ingest("acct", "m" + std::to_string(i), i + 1)).has_value());
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while ((*cp)->checkpoints() < 5 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(5ms);
+    CHECK((*cp)->checkpoints() >= 5);
+    cp->reset();
+    db->reset();
+    auto reopened = open_db(path);
+    CHECK(reopened->event_count().value() == 300);
+}

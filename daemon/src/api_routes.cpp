@@ -38,9 +38,11 @@ void App::add_routes() {
                 [this](RouteRequest&& r, Responder p) { handle_resolve(std::move(r), std::move(p)); });
     router_.add(http::verb::get, "/v1/alerts", [this](const RouteRequest& r) { return list_alerts(r); });
     router_.add(http::verb::get, "/healthz", [this](const RouteRequest&) {
-        const char* status = stopping_ ? "stopping" : degraded_ ? "degraded" : "ok";
-        return json_response(degraded_ || stopping_ ? http::status::service_unavailable : http::status::ok,
-                             {{"status", status}, {"open_inquiries", engine_->open_count()}});
+        const bool unwell = stopping_ || degraded_ || last_commit_failed_;
+        const char* status = stopping_ ? "stopping" : unwell ? "degraded" : "ok";
+        json::object body{{"status", status}, {"open_inquiries", engine_->open_count()}};
+        if (last_commit_failed_) body["reason"] = "the last commit failed: events are refused until one succeeds";
+        return json_response(unwell ? http::status::service_unavailable : http::status::ok, body);
     });
     router_.add(http::verb::get, "/metrics", [this](const RouteRequest&) {
         metrics_.open_inquiries->set(static_cast<double>(engine_->open_count()));
@@ -104,10 +106,13 @@ HttpResponse App::list_alerts(const RouteRequest& req) {
         limit = static_cast<std::size_t>(*v);
     }
     const std::string topic(req.query_value("topic").value_or(""));
-    auto rows = reader_->alerts_since(since, topic, limit);
+    // last_seq is read first: every alert up to it is either in this answer (when it is on
+    // the topic and within the limit) or not on the topic.
     auto last = reader_->max_alert_seq();
+    auto rows = reader_->alerts_since(since, topic, limit);
     if (!rows) return store_error(rows.error());
     if (!last) return store_error(last.error());
+    if (!rows->empty() && rows->back().seq > *last) *last = rows->back().seq;
     json::array out;
     for (const auto& row : *rows) {
         inquiry::v1::Alert a;

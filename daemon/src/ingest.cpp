@@ -147,6 +147,7 @@ void App::commit(router::StepResult step, std::optional<router::Event> event,
 }
 
 void App::after_commit(bool ok, const router::StepResult& step) {
+    last_commit_failed_ = !ok;
     if (!ok) {
         degraded_ = true;  // the core holds changes the disk does not: rebuild it from the disk
         return;

@@ -105,6 +105,7 @@ private:
     SeenFilter seen_;                            // dedupe keys journaled (or being)
     std::size_t pending_ = 0;                    // commits not yet answered
     bool degraded_ = false;                      // a commit failed: reload before going on
+    bool last_commit_failed_ = false;            // for /healthz: the disk is refusing commits
     bool stopping_ = false;
     // Keeps run() going while commits are pending after the sockets have closed.
     std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> drain_guard_;

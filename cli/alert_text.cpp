@@ -1,7 +1,5 @@
 #include "alert_text.hpp"
 
-#include <google/protobuf/util/time_util.h>
-
 #include <cstdio>
 #include <ctime>
 
@@ -9,14 +7,8 @@
 
 namespace ir::cli {
 namespace json = boost::json;
-using google::protobuf::util::TimeUtil;
 
 namespace {
-
-json::value time_json(const google::protobuf::Timestamp& t) {
-    if (t.seconds() == 0 && t.nanos() == 0) return nullptr;
-    return json::value(adapters::format_rfc3339(sla::from_unix_ms(TimeUtil::TimestampToMilliseconds(t))));
-}
 
 std::string_view string_field(const json::object& o, std::string_view key) {
     const json::value* v = o.if_contains(key);
@@ -44,25 +36,6 @@ std::string pad(std::string s, std::size_t width) {
 }
 
 }  // namespace
-
-json::object alert_to_json(const inquiry::v1::Alert& a) {
-    std::string kind = inquiry::v1::AlertKind_Name(a.kind());
-    if (kind.starts_with("ALERT_KIND_")) kind.erase(0, std::string_view("ALERT_KIND_").size());
-    std::string clock = a.clock() == inquiry::v1::CLOCK_KIND_UNSPECIFIED ? "" : inquiry::v1::ClockKind_Name(a.clock());
-    if (clock.starts_with("CLOCK_KIND_")) clock.erase(0, std::string_view("CLOCK_KIND_").size());
-    return {{"seq", a.seq()},
-            {"topic", a.topic()},
-            {"kind", kind},
-            {"clock", clock.empty() ? json::value(nullptr) : json::value(clock)},
-            {"inquiry_id", a.inquiry_id()},
-            {"account", a.account()},
-            {"agent_id", a.agent_id().empty() ? json::value(nullptr) : json::value(a.agent_id())},
-            {"tier", a.tier()},
-            {"deadline", time_json(a.deadline())},
-            {"fired_at", time_json(a.fired_at())},
-            {"late", a.late()},
-            {"text", a.text()}};
-}
 
 std::optional<std::uint64_t> alert_seq(const json::object& alert) {
     const auto seq = int_field(alert, "seq");

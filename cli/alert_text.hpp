@@ -7,13 +7,14 @@
 #include <string>
 
 #include "inquiry/v1/alert.pb.h"
+#include "ir/adapters/alert_json.hpp"
 #include "ir/sla/time.hpp"
 
 namespace ir::cli {
 
 // The same fields, names and order as the daemon's GET /v1/alerts: seq, topic, kind,
 // clock, inquiry_id, account, agent_id, tier, deadline, fired_at, late, text.
-boost::json::object alert_to_json(const inquiry::v1::Alert& alert);
+using adapters::alert_to_json;
 
 // The alert's "seq", if it is a positive whole number.
 std::optional<std::uint64_t> alert_seq(const boost::json::object& alert);

@@ -1,12 +1,9 @@
 #include "ir/daemon/api_json.hpp"
 
-#include <google/protobuf/util/time_util.h>
-
 #include "ir/adapters/event_json.hpp"
 
 namespace ir::daemon {
 namespace json = boost::json;
-using google::protobuf::util::TimeUtil;
 
 namespace {
 
@@ -55,30 +52,6 @@ json::object inquiry_json(const router::StoredInquiry& s, sla::TimePoint now) {
     o["clocks"] = s.clock ? clocks_json(*s.clock, now) : json::array{};
     for (auto& kv : adapters::to_json(r.assessment)) o[kv.key()] = kv.value();  // tier, suspect, reasons ...
     return o;
-}
-
-json::object alert_json(const inquiry::v1::Alert& a) {
-    auto time = [](const google::protobuf::Timestamp& t) -> json::value {
-        if (t.seconds() == 0 && t.nanos() == 0) return nullptr;
-        const std::string text = adapters::format_rfc3339(sla::from_unix_ms(TimeUtil::TimestampToMilliseconds(t)));
-        return json::value(std::string_view(text));
-    };
-    std::string kind = inquiry::v1::AlertKind_Name(a.kind());
-    kind.erase(0, std::string_view("ALERT_KIND_").size());
-    std::string clock = a.clock() == inquiry::v1::CLOCK_KIND_UNSPECIFIED ? "" : inquiry::v1::ClockKind_Name(a.clock());
-    if (!clock.empty()) clock.erase(0, std::string_view("CLOCK_KIND_").size());
-    return {{"seq", a.seq()},
-            {"topic", a.topic()},
-            {"kind", kind},
-            {"clock", clock.empty() ? json::value(nullptr) : json::value(clock)},
-            {"inquiry_id", a.inquiry_id()},
-            {"account", a.account()},
-            {"agent_id", a.agent_id().empty() ? json::value(nullptr) : json::value(a.agent_id())},
-            {"tier", a.tier()},
-            {"deadline", time(a.deadline())},
-            {"fired_at", time(a.fired_at())},
-            {"late", a.late()},
-            {"text", a.text()}};
 }
 
 }  // namespace ir::daemon

@@ -4,6 +4,7 @@
 
 #include <charconv>
 
+#include "ir/adapters/alert_json.hpp"
 #include "ir/daemon/api_json.hpp"
 #include "ir/daemon/app.hpp"
 #include "ir/daemon/http_json.hpp"
@@ -116,7 +117,7 @@ HttpResponse App::list_alerts(const RouteRequest& req) {
     json::array out;
     for (const auto& row : *rows) {
         inquiry::v1::Alert a;
-        if (a.ParseFromString(row.payload)) out.push_back(alert_json(a));
+        if (a.ParseFromString(row.payload)) out.push_back(adapters::alert_to_json(a));
     }
     return json_response(http::status::ok, {{"alerts", std::move(out)}, {"last_seq", *last}});
 }

@@ -85,22 +85,43 @@ void App::handle_event(RouteRequest&& req, Responder respond) {
     }
     in_flight_.insert(key);
     seen_.add(key);  // a failed commit leaves a false "maybe": SQLite then says no
-    auto step = engine_->on_event(*event, now());
-    commit(std::move(step), std::move(*event),
-           [this, key, respond = std::make_shared<Responder>(std::move(respond))](bool ok, const router::StepResult& s) {
-               in_flight_.erase(key);
-               if (!ok)
-                   return (*respond)(error_response(http::status::service_unavailable,
-                                                 "the event could not be stored; nothing was kept", "",
-                                                 {{"Retry-After", "1"}}));
-               metrics_.accepted->inc();
-               json::object out{{"inquiry_id", s.inquiry ? json::value(static_cast<std::uint64_t>(*s.inquiry)) : nullptr},
-                                {"duplicate", false}};
-               if (s.inquiry)
-                   if (const auto* r = engine_->find(*s.inquiry))
-                       out["assessment"] = adapters::to_json(r->assessment);
-               (*respond)(json_response(http::status::accepted, out));
-           });
+    ++pending_;      // counted from here: shutdown and recovery wait for it
+    auto shared = std::make_shared<Responder>(std::move(respond));
+    boost::asio::post(analysis_pool_, [this, event = std::move(*event), key, shared]() mutable {
+        auto analysis = assessor_->analyze(event);
+        boost::asio::post(ioc_, [this, event = std::move(event), key = std::move(key), analysis = std::move(analysis),
+                                 shared = std::move(shared)]() mutable {
+            --pending_;
+            apply_event(std::move(event), std::move(key), std::move(analysis), std::move(shared));
+        });
+    });
+}
+
+// Back on the event loop with the analysis: the core step, then the commit.
+void App::apply_event(router::Event event, std::string key, std::shared_ptr<const router::Assessor::Analysis> analysis,
+                      std::shared_ptr<Responder> respond) {
+    if (degraded_) {  // a commit failed meanwhile: the core is about to be rebuilt
+        in_flight_.erase(key);
+        (*respond)(error_response(http::status::service_unavailable, "the store could not commit; recovering", "",
+                                  {{"Retry-After", "1"}}));
+        reload_after_failure();
+        maybe_finish();
+        return;
+    }
+    auto step = engine_->on_event(event, now(), analysis.get());
+    commit(std::move(step), std::move(event), [this, key, respond](bool ok, const router::StepResult& s) {
+        in_flight_.erase(key);
+        if (!ok)
+            return (*respond)(error_response(http::status::service_unavailable,
+                                             "the event could not be stored; nothing was kept", "",
+                                             {{"Retry-After", "1"}}));
+        metrics_.accepted->inc();
+        json::object out{{"inquiry_id", s.inquiry ? json::value(static_cast<std::uint64_t>(*s.inquiry)) : nullptr},
+                         {"duplicate", false}};
+        if (s.inquiry)
+            if (const auto* r = engine_->find(*s.inquiry)) out["assessment"] = adapters::to_json(r->assessment);
+        (*respond)(json_response(http::status::accepted, out));
+    });
 }
 
 void App::commit(router::StepResult step, std::optional<router::Event> event,

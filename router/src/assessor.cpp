@@ -199,19 +199,35 @@ double Assessor::Impl::score(int tier_, const Features& f, std::size_t sign_coun
     return std::round(std::clamp(s, 0.0, 100.0));
 }
 
-Assessment Assessor::assess(const Event& event, const CustomerContext& context) const {
-    const std::string body = clean(event.body, impl_->rules.max_scored_bytes);
-    const std::string scored = clean(event.subject, kMaxSubjectBytes) + "\n" + body;
-    const Features f = impl_->measure(event, scored, body);
+struct Assessor::Analysis {
+    std::string body;  // cleaned; features.body views it, so an Analysis never moves
+    Features features;
+    std::string language;
+};
 
+std::shared_ptr<const Assessor::Analysis> Assessor::analyze(const Event& event) const {
+    auto a = std::make_shared<Analysis>();
+    a->body = clean(event.body, impl_->rules.max_scored_bytes);
+    const std::string scored = clean(event.subject, kMaxSubjectBytes) + "\n" + a->body;
+    a->features = impl_->measure(event, scored, a->body);
+    // A few hundred bytes tell the language as well as a whole letter, at a fraction of the cost.
+    a->language = detect_language(text::utf8_prefix(a->body.empty() ? scored : a->body, kLanguageSampleBytes));
+    return a;
+}
+
+Assessment Assessor::assess(const Event& event, const CustomerContext& context) const {
+    return decide(*analyze(event), event, context);
+}
+
+Assessment Assessor::decide(const Analysis& analysis, const Event& event, const CustomerContext& context) const {
+    const Features& f = analysis.features;
     Assessment a;
     a.tier = impl_->tier(context, f, a.reasons);
     a.scam_signs = impl_->scam_signs(event, f);
     a.suspect = static_cast<int>(a.scam_signs.size()) >= impl_->rules.suspect_min_signs;
     impl_->explain_signs(a.scam_signs, f, a.suspect, a.reasons);
     a.score = impl_->score(a.tier, f, a.suspect ? a.scam_signs.size() : 0);
-    // A few hundred bytes tell the language as well as a whole letter, at a fraction of the cost.
-    a.language = detect_language(text::utf8_prefix(body.empty() ? scored : body, kLanguageSampleBytes));
+    a.language = analysis.language;
     for (std::size_t p : f.products) a.products.push_back(impl_->catalog.products[p].sku);
     return a;
 }

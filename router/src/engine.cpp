@@ -143,7 +143,7 @@ InquiryRecord& Engine::open_inquiry(const Event& event, sla::TimePoint now, Step
     return r;
 }
 
-StepResult Engine::on_event(const Event& event, sla::TimePoint now) {
+StepResult Engine::on_event(const Event& event, sla::TimePoint now, const Assessor::Analysis* analysis) {
     StepResult out;
     if (event.direction == Direction::outbound) {
         auto it = by_thread_.find(thread_key(event.account, event.channel, event.thread_id));
@@ -162,7 +162,7 @@ StepResult Engine::on_event(const Event& event, sla::TimePoint now) {
     InquiryRecord& r = open_inquiry(event, now, out);
     r.context.customer_messages_in_thread += 1;
     merge_sender(r.sender, event.sender);
-    r.assessment = assessor_.assess(event, r.context);
+    r.assessment = analysis ? assessor_.decide(*analysis, event, r.context) : assessor_.assess(event, r.context);
     r.state = InquiryState::open;
     r.updated_at = now;
     note_changed(r.id, out);

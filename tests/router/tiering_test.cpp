@@ -65,3 +65,15 @@ TEST_CASE("tier 4: no product named, a quantity alone is not enough") {
     CHECK(assess(email("2 containers of electronics, best price")).tier == 4);
     CHECK(assess(email("hi")).tier == 4);
 }
+
+TEST_CASE("analysing first and deciding later gives the same assessment") {
+    for (const char* body : {"Is the X9 Smart Watch battery 300 mAh?", "hi", "We need 50,000 units of your products.",
+                             "URGENT registration fee via Western Union, I am the CEO of the largest group"}) {
+        const auto e = email(body);
+        for (router::CustomerContext ctx : {router::CustomerContext{}, router::CustomerContext{.orders = 1},
+                                            router::CustomerContext{.customer_messages_in_thread = 7}}) {
+            INFO(body);
+            CHECK(test::assessor().decide(*test::assessor().analyze(e), e, ctx) == assess(e, ctx));
+        }
+    }
+}

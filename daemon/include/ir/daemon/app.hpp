@@ -6,6 +6,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <zmq.hpp>
 
 #include <memory>
@@ -63,6 +64,8 @@ private:
     std::optional<std::string> recover();
     void add_routes();
     void handle_event(RouteRequest&& req, Responder respond);
+    void apply_event(router::Event event, std::string key, std::shared_ptr<const router::Assessor::Analysis> analysis,
+                     std::shared_ptr<Responder> respond);
     void handle_reply(RouteRequest&& req, Responder respond);
     void handle_resolve(RouteRequest&& req, Responder respond);
     HttpResponse get_inquiry(const RouteRequest& req);
@@ -110,6 +113,9 @@ private:
     // Keeps run() going while commits are pending after the sockets have closed.
     std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> drain_guard_;
     int lock_fd_ = -1;
+    // Reads each event's text (Assessor::analyze, most of the per-event work) off the event
+    // loop. Declared last: destroyed (stopped and joined) before everything it uses.
+    boost::asio::thread_pool analysis_pool_{1};
 };
 
 }  // namespace ir::daemon

@@ -19,6 +19,13 @@ public:
 
     Assessment assess(const Event& event, const CustomerContext& context) const;
 
+    // The same in two halves, so the expensive one can run on another thread: what the
+    // message itself says (products, phrases, quantities, contacts, language), then the
+    // cheap decision that adds what our records know. decide(*analyze(e), e, c) == assess(e, c).
+    struct Analysis;
+    std::shared_ptr<const Analysis> analyze(const Event& event) const;
+    Assessment decide(const Analysis& analysis, const Event& event, const CustomerContext& context) const;
+
     Assessor(Assessor&&) noexcept;
     Assessor& operator=(Assessor&&) noexcept;
     ~Assessor();

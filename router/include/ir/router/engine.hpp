@@ -45,8 +45,9 @@ public:
     // Rebuilds the state of a previous run. `next_alert_seq` is the last stored seq + 1.
     void restore(std::vector<StoredInquiry> inquiries, std::uint64_t next_inquiry_id, std::uint64_t next_alert_seq);
 
-    // A buyer message (inbound) or our reply (outbound) from any channel.
-    StepResult on_event(const Event& event, sla::TimePoint now);
+    // A buyer message (inbound) or our reply (outbound) from any channel. `analysis`, if
+    // given, is Assessor::analyze(event) computed beforehand (on another thread).
+    StepResult on_event(const Event& event, sla::TimePoint now, const Assessor::Analysis* analysis = nullptr);
     // Our reply where the channel cannot show it (POST /v1/inquiries/{id}/reply).
     StepResult on_reply(InquiryId id, const std::string& agent, sla::TimePoint now);
     // Closes an inquiry: stops its clocks.

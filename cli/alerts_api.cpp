@@ -23,16 +23,20 @@ Expected<AlertsPage> parse_alerts_page(std::string_view body) {
     const json::value* last = o ? o->if_contains("last_seq") : nullptr;
     if (!alerts || !alerts->is_array()) return Error("the answer has no \"alerts\" array", "alerts");
     AlertsPage page;
-    if (last && last->is_int64() && last->as_int64() >= 0) page.last_seq = static_cast<std::uint64_t>(last->as_int64());
-    else if (last && last->is_uint64()) page.last_seq = last->as_uint64();
-    else return Error("the answer has no \"last_seq\" number", "last_seq");
+    if (last && last->is_int64() && last->as_int64() >= 0)
+        page.last_seq = static_cast<std::uint64_t>(last->as_int64());
+    else if (last && last->is_uint64())
+        page.last_seq = last->as_uint64();
+    else
+        return Error("the answer has no \"last_seq\" number", "last_seq");
     for (const json::value& a : alerts->as_array()) {
         const json::object* ao = a.if_object();
         const auto seq = ao ? alert_seq(*ao) : std::nullopt;
         if (!seq) return Error("an alert has no \"seq\"", "alerts");
         page.alerts.push_back({*seq, *ao});
     }
-    std::sort(page.alerts.begin(), page.alerts.end(), [](const TailAlert& x, const TailAlert& y) { return x.seq < y.seq; });
+    std::sort(page.alerts.begin(), page.alerts.end(),
+              [](const TailAlert& x, const TailAlert& y) { return x.seq < y.seq; });
     return page;
 }
 

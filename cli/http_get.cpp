@@ -43,8 +43,8 @@ std::string url_encode(std::string_view value) {
     out.reserve(value.size());
     for (const char ch : value) {
         const auto c = static_cast<unsigned char>(ch);
-        const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                           c == '-' || c == '.' || c == '_' || c == '~' || c == '/';
+        const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                           c == '.' || c == '_' || c == '~' || c == '/';
         if (plain) {
             out.push_back(ch);
         } else {
@@ -89,25 +89,27 @@ Expected<HttpReply> HttpGetClient::get(std::string_view target) const {
         deadline.cancel();
         stream.socket().close(ec);
     };
-    resolver.async_resolve(server_.host, server_.port, [&](boost::system::error_code ec, tcp::resolver::results_type r) {
-        if (ec) return fail("resolve", ec);
-        stream.async_connect(r, [&](boost::system::error_code ec2, const tcp::endpoint&) {
-            if (ec2) return fail("connect", ec2);
-            http::async_write(stream, req, [&](boost::system::error_code ec3, std::size_t) {
-                if (ec3) return fail("send", ec3);
-                http::async_read(stream, buffer, parser, [&](boost::system::error_code ec4, std::size_t) {
-                    if (ec4) return fail("read", ec4);
-                    deadline.cancel();
-                    boost::system::error_code ignored;
-                    stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    resolver.async_resolve(
+        server_.host, server_.port, [&](boost::system::error_code ec, tcp::resolver::results_type r) {
+            if (ec) return fail("resolve", ec);
+            stream.async_connect(r, [&](boost::system::error_code ec2, const tcp::endpoint&) {
+                if (ec2) return fail("connect", ec2);
+                http::async_write(stream, req, [&](boost::system::error_code ec3, std::size_t) {
+                    if (ec3) return fail("send", ec3);
+                    http::async_read(stream, buffer, parser, [&](boost::system::error_code ec4, std::size_t) {
+                        if (ec4) return fail("read", ec4);
+                        deadline.cancel();
+                        boost::system::error_code ignored;
+                        stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+                    });
                 });
             });
         });
-    });
     ioc.run();
     const std::string where = "http://" + server_.host + ":" + server_.port + std::string(target);
     if (failure) {
-        const std::string why = timed_out ? "no answer within " + std::to_string(timeout_.count()) + " ms" : failure.message();
+        const std::string why =
+            timed_out ? "no answer within " + std::to_string(timeout_.count()) + " ms" : failure.message();
         return Error(std::string("cannot reach the HTTP API (") + step + "): " + why, where);
     }
     HttpReply reply;

@@ -54,7 +54,8 @@ Expected<std::pair<json::object, std::optional<Expectation>>> score_line(const r
     auto event = adapters::parse_event(*event_v);
     if (!event) return Error{event.error().message, "event." + event.error().field};
     const auto* ctx_v = o.if_contains("context");
-    auto context = ctx_v ? adapters::parse_context(*ctx_v) : Expected<router::CustomerContext>(router::CustomerContext{});
+    auto context =
+        ctx_v ? adapters::parse_context(*ctx_v) : Expected<router::CustomerContext>(router::CustomerContext{});
     if (!context) return context.error();
 
     const auto assessment = assessor.assess(*event, *context);
@@ -100,8 +101,8 @@ int run_score(const ScoreOptions& options, std::ostream& out, std::ostream& err)
         if (!scored) {
             ++bad_lines;
             const auto& e = scored.error();
-            err << options.input_path << ":" << number << ": " << (e.field.empty() ? "" : e.field + ": ")
-                << e.message << " (line skipped)\n";
+            err << options.input_path << ":" << number << ": " << (e.field.empty() ? "" : e.field + ": ") << e.message
+                << " (line skipped)\n";
             continue;
         }
         out << json::serialize(scored->first) << "\n";

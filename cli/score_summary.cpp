@@ -18,8 +18,8 @@ void ScoreSummary::add(int expected_tier, bool expected_suspect, const router::A
 void ScoreSummary::print(std::ostream& err) const {
     auto ratio = [](int a, int b) { return b == 0 ? 1.0 : static_cast<double>(a) / b; };
     char line[160];
-    std::snprintf(line, sizeof line, "tier accuracy: %.3f (%d/%d)\n", ratio(tier_correct_, labelled_),
-                  tier_correct_, labelled_);
+    std::snprintf(line, sizeof line, "tier accuracy: %.3f (%d/%d)\n", ratio(tier_correct_, labelled_), tier_correct_,
+                  labelled_);
     err << line << "confusion (rows: expected tier, columns: assessed tier)\n        t1   t2   t3   t4\n";
     for (std::size_t r = 0; r < 4; ++r) {
         std::snprintf(line, sizeof line, "  t%zu  %4d %4d %4d %4d\n", r + 1, confusion_[r][0], confusion_[r][1],

@@ -9,7 +9,7 @@ SeqMerger::SeqMerger(std::uint64_t printed_through, bool backfill)
 
 void SeqMerger::on_live(TailAlert alert) {
     if (alert.seq <= known_ || held_.contains(alert.seq)) return;  // printed already, or held
-    if (!fetching_ && alert.seq == known_ + 1) {  // no jump: nothing can be missing before it
+    if (!fetching_ && alert.seq == known_ + 1) {                   // no jump: nothing can be missing before it
         known_ = alert.seq;
         ready_.push_back(std::move(alert));
         return;

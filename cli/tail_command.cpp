@@ -22,7 +22,9 @@ constexpr std::chrono::milliseconds kPollStep{100};
 constexpr std::chrono::milliseconds kRetryAfter{1000};
 
 volatile std::sig_atomic_t g_stop = 0;
-extern "C" void on_stop_signal(int) { g_stop = 1; }
+extern "C" void on_stop_signal(int) {
+    g_stop = 1;
+}
 
 // SIGINT and SIGTERM only set a flag the loop checks; the old handlers come back after.
 class StopSignals {
@@ -47,7 +49,9 @@ private:
     struct sigaction old_term_ {};
 };
 
-bool valid_name(const std::string& s) { return !s.empty() && s.find('/') == std::string::npos; }
+bool valid_name(const std::string& s) {
+    return !s.empty() && s.find('/') == std::string::npos;
+}
 
 sla::TimePoint wall_now() {
     return std::chrono::time_point_cast<sla::Duration>(std::chrono::system_clock::now());
@@ -56,8 +60,13 @@ sla::TimePoint wall_now() {
 class Tail {
 public:
     Tail(const TailOptions& o, std::string topic, HostPort server, std::ostream& out, std::ostream& err)
-        : options_(o), topic_(std::move(topic)), http_(std::move(server), o.http_timeout), out_(out), err_(err),
-          sub_(ctx_, zmq::socket_type::sub), merger_(0) {}
+        : options_(o),
+          topic_(std::move(topic)),
+          http_(std::move(server), o.http_timeout),
+          out_(out),
+          err_(err),
+          sub_(ctx_, zmq::socket_type::sub),
+          merger_(0) {}
 
     // Subscribes first, then finds the starting point and back-fills. False: cannot start.
     bool start();
@@ -114,8 +123,7 @@ bool Tail::fetch_pending() {
     while (merger_.needs_fetch()) {
         auto page = fetch_alerts(http_, merger_.fetch_after(), topic_, kPageLimit);
         if (!page) {
-            if (!api_down_)
-                err_ << "inquiryctl tail: " << page.error().message << " (" << page.error().field << ")\n";
+            if (!api_down_) err_ << "inquiryctl tail: " << page.error().message << " (" << page.error().field << ")\n";
             api_down_ = true;
             retry_at_ = Clock::now() + kRetryAfter;
             return false;
@@ -175,7 +183,8 @@ void Tail::print_ready() {
     const auto alerts = merger_.take_ready();
     if (alerts.empty()) return;
     const auto now = wall_now();
-    for (const auto& a : alerts) out_ << (options_.json ? boost::json::serialize(a.json) : format_alert_line(a.json, now)) << '\n';
+    for (const auto& a : alerts)
+        out_ << (options_.json ? boost::json::serialize(a.json) : format_alert_line(a.json, now)) << '\n';
     out_.flush();
 }
 
@@ -189,13 +198,15 @@ CLI::App* add_tail_subcommand(CLI::App& app, TailOptions& o) {
     auto* queue = cmd->add_option("--queue", o.queue, "A queue's alerts (topic queue/<NAME>/)");
     agent->excludes(esc)->excludes(queue);
     esc->excludes(queue);
-    cmd->add_option_function<std::uint64_t>("--since", [&o](const std::uint64_t& v) { o.since = v; },
-                                            "Back-fill every alert after this seq first (default: only new ones)");
+    cmd->add_option_function<std::uint64_t>(
+        "--since", [&o](const std::uint64_t& v) { o.since = v; },
+        "Back-fill every alert after this seq first (default: only new ones)");
     cmd->add_flag("--json", o.json, "One JSON object per alert (as GET /v1/alerts)");
     cmd->add_option("--http", o.http, "The daemon's HTTP API, HOST:PORT")->capture_default_str();
     cmd->add_option("--sub", o.sub, "The daemon's ZeroMQ PUB endpoint")->capture_default_str();
-    cmd->add_option_function<double>("--for", [&o](const double& v) { o.for_seconds = v; },
-                                     "Stop after this many seconds (default: at SIGINT/SIGTERM)");
+    cmd->add_option_function<double>(
+        "--for", [&o](const double& v) { o.for_seconds = v; },
+        "Stop after this many seconds (default: at SIGINT/SIGTERM)");
     return cmd;
 }
 
@@ -233,7 +244,8 @@ int run_tail(const TailOptions& options, std::ostream& out, std::ostream& err) {
     }
     std::optional<Clock::time_point> deadline;
     if (options.for_seconds)
-        deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(*options.for_seconds));
+        deadline = Clock::now() +
+                   std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(*options.for_seconds));
     const StopSignals signals;
     try {
         Tail tail(options, std::move(*topic), std::move(*server), out, err);

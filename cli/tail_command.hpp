@@ -16,12 +16,12 @@ class App;
 namespace ir::cli {
 
 struct TailOptions {
-    std::string agent;               // --agent ID: topic agent/<ID>/
-    bool escalations = false;        // --escalations: topic escalation/ (all accounts) ...
-    std::string account;             // ... or escalation/<ID>/ with --account ID
-    std::string queue;               // --queue NAME: topic queue/<NAME>/
+    std::string agent;                   // --agent ID: topic agent/<ID>/
+    bool escalations = false;            // --escalations: topic escalation/ (all accounts) ...
+    std::string account;                 // ... or escalation/<ID>/ with --account ID
+    std::string queue;                   // --queue NAME: topic queue/<NAME>/
     std::optional<std::uint64_t> since;  // back-fill everything after it; none: only new alerts
-    bool json = false;               // one JSON object per alert instead of a readable line
+    bool json = false;                   // one JSON object per alert instead of a readable line
     std::string http = "127.0.0.1:8080";
     std::string sub = "tcp://127.0.0.1:5556";
     std::optional<double> for_seconds;  // stop after this long; none: until SIGINT/SIGTERM

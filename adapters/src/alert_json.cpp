@@ -24,7 +24,9 @@ std::string short_name(const std::string& name, std::string_view prefix) {
     return name.starts_with(prefix) ? name.substr(prefix.size()) : name;
 }
 
-json::value string_or_null(const std::string& s) { return s.empty() ? json::value(nullptr) : json::value(s); }
+json::value string_or_null(const std::string& s) {
+    return s.empty() ? json::value(nullptr) : json::value(s);
+}
 
 }  // namespace
 

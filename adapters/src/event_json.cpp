@@ -46,11 +46,15 @@ std::optional<Error> read_sender(const json::object& o, router::Sender& s) {
     if (!v || v->is_null()) return bad("missing field", "sender");
     if (!v->is_object()) return bad("must be an object", "sender");
     const auto& so = v->get_object();
-    if (auto e = only_keys(so, "sender.", {"name", "email", "company", "phone", "address", "country", "im"}))
-        return e;
+    if (auto e = only_keys(so, "sender.", {"name", "email", "company", "phone", "address", "country", "im"})) return e;
     const std::size_t m = kMaxSenderFieldBytes;
-    for (auto [key, out] : {std::pair{"name", &s.name}, {"email", &s.email}, {"company", &s.company},
-                            {"phone", &s.phone}, {"address", &s.address}, {"country", &s.country}, {"im", &s.im}})
+    for (auto [key, out] : {std::pair{"name", &s.name},
+                            {"email", &s.email},
+                            {"company", &s.company},
+                            {"phone", &s.phone},
+                            {"address", &s.address},
+                            {"country", &s.country},
+                            {"im", &s.im}})
         if (auto e = read_string(so, key, "sender.", m, *out)) return e;
     return std::nullopt;
 }
@@ -76,7 +80,8 @@ std::optional<Error> read_attachments(const json::object& o, Event& e) {
     const auto* v = o.if_contains("attachments");
     if (!v || v->is_null()) return std::nullopt;
     if (!v->is_int64() && !v->is_uint64()) return bad("must be a whole number", "attachments");
-    const auto n = v->is_int64() ? v->get_int64() : static_cast<std::int64_t>(std::min<std::uint64_t>(v->get_uint64(), 1u << 30));
+    const auto n =
+        v->is_int64() ? v->get_int64() : static_cast<std::int64_t>(std::min<std::uint64_t>(v->get_uint64(), 1u << 30));
     if (n < 0 || n > 10'000) return bad("must be between 0 and 10000", "attachments", true);
     e.attachments = static_cast<std::uint32_t>(n);
     return std::nullopt;
@@ -87,8 +92,9 @@ std::optional<Error> read_attachments(const json::object& o, Event& e) {
 Expected<Event> parse_event(const json::value& v) {
     if (!v.is_object()) return bad("the event must be a JSON object", "");
     const auto& o = v.get_object();
-    if (auto e = only_keys(o, "", {"channel", "account", "message_id", "thread_id", "received_at", "direction",
-                                   "sender", "subject", "body", "attachments"}))
+    if (auto e = only_keys(o, "",
+                           {"channel", "account", "message_id", "thread_id", "received_at", "direction", "sender",
+                            "subject", "body", "attachments"}))
         return *e;
     Event e;
     if (auto err = read_enums_and_time(o, e)) return *err;
@@ -110,18 +116,21 @@ Expected<CustomerContext> parse_context(const json::value& v) {
     if (v.is_null()) return c;
     if (!v.is_object()) return bad("must be an object", "context");
     const auto& o = v.get_object();
-    if (auto e = only_keys(o, "context.", {"customer_messages_in_thread", "orders", "sample_orders",
-                                           "visited_company", "local_influence"}))
+    if (auto e =
+            only_keys(o, "context.",
+                      {"customer_messages_in_thread", "orders", "sample_orders", "visited_company", "local_influence"}))
         return *e;
     for (auto [key, out] : {std::pair{"customer_messages_in_thread", &c.customer_messages_in_thread},
-                            {"orders", &c.orders}, {"sample_orders", &c.sample_orders}}) {
+                            {"orders", &c.orders},
+                            {"sample_orders", &c.sample_orders}}) {
         const auto* n = o.if_contains(key);
         if (!n || n->is_null()) continue;
         if (!(n->is_int64() && n->get_int64() >= 0 && n->get_int64() <= 1'000'000) && !n->is_uint64())
             return bad("must be a non-negative whole number", "context." + std::string(key));
         *out = static_cast<std::uint32_t>(std::min<std::uint64_t>(n->to_number<std::uint64_t>(), 1'000'000));
     }
-    for (auto [key, out] : {std::pair{"visited_company", &c.visited_company}, {"local_influence", &c.local_influence}}) {
+    for (auto [key, out] :
+         {std::pair{"visited_company", &c.visited_company}, {"local_influence", &c.local_influence}}) {
         const auto* b = o.if_contains(key);
         if (!b || b->is_null()) continue;
         if (!b->is_bool()) return bad("must be true or false", "context." + std::string(key));
@@ -131,8 +140,9 @@ Expected<CustomerContext> parse_context(const json::value& v) {
 }
 
 json::object to_json(const router::Sender& s) {
-    return {{"name", s.name},       {"email", s.email},     {"company", s.company}, {"phone", s.phone},
-            {"address", s.address}, {"country", s.country}, {"im", s.im}};
+    return {{"name", s.name},   {"email", s.email},     {"company", s.company},
+            {"phone", s.phone}, {"address", s.address}, {"country", s.country},
+            {"im", s.im}};
 }
 
 json::object to_json(const Event& e) {
@@ -155,8 +165,8 @@ json::object to_json(const router::Assessment& a) {
     for (auto s : a.scam_signs) signs.emplace_back(static_cast<int>(s));
     // The score is a whole number 0..100: printed as one ("79", not "7.9E1").
     const json::value score = static_cast<std::int64_t>(std::llround(a.score));
-    return {{"tier", a.tier},           {"suspect", a.suspect}, {"score", score},    {"language", a.language},
-            {"products", products},     {"reasons", reasons},   {"scam_signs", signs}};
+    return {{"tier", a.tier},       {"suspect", a.suspect}, {"score", score},     {"language", a.language},
+            {"products", products}, {"reasons", reasons},   {"scam_signs", signs}};
 }
 
 }  // namespace ir::adapters

@@ -22,8 +22,8 @@ std::optional<sla::TimePoint> parse_rfc3339(std::string_view s) {
     using namespace std::chrono;
     int Y, M, D, h, m, sec;
     if (!digits(s, 0, 4, Y) || s.size() < 20 || s[4] != '-' || !digits(s, 5, 2, M) || s[7] != '-' ||
-        !digits(s, 8, 2, D) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !digits(s, 11, 2, h) ||
-        s[13] != ':' || !digits(s, 14, 2, m) || s[16] != ':' || !digits(s, 17, 2, sec))
+        !digits(s, 8, 2, D) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !digits(s, 11, 2, h) || s[13] != ':' ||
+        !digits(s, 14, 2, m) || s[16] != ':' || !digits(s, 17, 2, sec))
         return std::nullopt;
     const year_month_day ymd{year{Y}, month{static_cast<unsigned>(M)}, day{static_cast<unsigned>(D)}};
     if (!ymd.ok() || h > 23 || m > 59 || sec > 60) return std::nullopt;  // 60: leap second
@@ -39,8 +39,8 @@ std::optional<sla::TimePoint> parse_rfc3339(std::string_view s) {
         ++i;
     } else if (s[i] == '+' || s[i] == '-') {
         int oh, om;
-        if (!digits(s, i + 1, 2, oh) || i + 3 >= s.size() || s[i + 3] != ':' || !digits(s, i + 4, 2, om) ||
-            oh > 23 || om > 59)
+        if (!digits(s, i + 1, 2, oh) || i + 3 >= s.size() || s[i + 3] != ':' || !digits(s, i + 4, 2, om) || oh > 23 ||
+            om > 59)
             return std::nullopt;
         offset_min = (s[i] == '+' ? 1 : -1) * (oh * 60 + om);
         i += 6;
@@ -48,8 +48,8 @@ std::optional<sla::TimePoint> parse_rfc3339(std::string_view s) {
         return std::nullopt;
     }
     if (i != s.size()) return std::nullopt;
-    const auto t = sys_days{ymd} + hours{h} + minutes{m} + seconds{std::min(sec, 59)} + milliseconds{millis} -
-                   minutes{offset_min};
+    const auto t =
+        sys_days{ymd} + hours{h} + minutes{m} + seconds{std::min(sec, 59)} + milliseconds{millis} - minutes{offset_min};
     return time_point_cast<milliseconds>(t);
 }
 

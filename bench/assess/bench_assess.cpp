@@ -54,12 +54,15 @@ int main(int argc, char** argv) {
     const auto start = Clock::now();
     const auto stop = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
     while (Clock::now() < stop) {
-        for (const auto& [event, context] : inputs) tier_sum += static_cast<std::size_t>(assessor->assess(event, context).tier);
+        for (const auto& [event, context] : inputs)
+            tier_sum += static_cast<std::size_t>(assessor->assess(event, context).tier);
         count += inputs.size();
     }
     const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
-    std::printf("assess: inquiries=%zu avg_body_bytes=%zu threads=1 assessments/s=%.0f us/assessment=%.2f (target >= 50000/s) [checksum %zu]\n",
-                inputs.size(), bytes / inputs.size(), static_cast<double>(count) / elapsed,
-                elapsed * 1e6 / static_cast<double>(count), tier_sum);
+    std::printf(
+        "assess: inquiries=%zu avg_body_bytes=%zu threads=1 assessments/s=%.0f us/assessment=%.2f (target >= 50000/s) "
+        "[checksum %zu]\n",
+        inputs.size(), bytes / inputs.size(), static_cast<double>(count) / elapsed,
+        elapsed * 1e6 / static_cast<double>(count), tier_sum);
     return 0;
 }

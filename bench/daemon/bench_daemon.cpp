@@ -31,8 +31,8 @@ using Clock = std::chrono::steady_clock;
 // Realistic bodies: the dev set's events, received now, spread over many conversations.
 std::vector<std::string> make_bodies(std::size_t copies) {
     const auto events = ir::bench::load_jsonl_bodies(std::string(IR_FIXTURES_DIR) + "/inquiries.dev.jsonl");
-    const std::string now = ir::adapters::format_rfc3339(
-        std::chrono::time_point_cast<ir::sla::Duration>(std::chrono::system_clock::now()));
+    const std::string now =
+        ir::adapters::format_rfc3339(std::chrono::time_point_cast<ir::sla::Duration>(std::chrono::system_clock::now()));
     std::vector<std::string> out;
     for (std::size_t c = 0; c < copies; ++c)
         for (const auto& text : events) {
@@ -115,7 +115,8 @@ double bare_http_rate(const std::vector<std::string>& bodies, std::chrono::milli
 }
 
 // The disk's limit: one event row and one inquiry upsert per event, 100 events a commit.
-double raw_sqlite_rate(const fs::path& dir, const std::vector<std::string>& bodies, std::chrono::milliseconds duration) {
+double raw_sqlite_rate(const fs::path& dir, const std::vector<std::string>& bodies,
+                       std::chrono::milliseconds duration) {
     ir::store::Options o;
     o.path = dir / "raw" / "raw.db";
     auto db = ir::store::Database::open(o);
@@ -127,7 +128,16 @@ double raw_sqlite_rate(const fs::path& dir, const std::vector<std::string>& bodi
         for (auto& c : batch) {
             ++n;
             const auto& body = bodies[n % bodies.size()];
-            c.events.push_back({0, "email", "acct", "m" + std::to_string(n), "t", {}, "inbound", {}, static_cast<std::int64_t>(n), body});
+            c.events.push_back({0,
+                                "email",
+                                "acct",
+                                "m" + std::to_string(n),
+                                "t",
+                                {},
+                                "inbound",
+                                {},
+                                static_cast<std::int64_t>(n),
+                                body});
             c.inquiries.push_back({static_cast<std::int64_t>(n), "acct", "open", {}, body});
         }
         if (auto e = (*db)->apply(batch)) throw std::runtime_error(e->message);
@@ -141,7 +151,8 @@ void report(const char* label, const ir::bench::LoadResult& r, std::size_t conns
     std::printf("%s: conns=%zu rate=%s events/s=%.0f p50_us=%.0f p99_us=%.0f p99.9_us=%.0f", label, conns,
                 rate > 0 ? std::to_string(static_cast<int>(rate)).c_str() : "max", r.requests_per_second, r.p50_us,
                 r.p99_us, r.p999_us);
-    for (const auto& [status, count] : r.by_status) std::printf(" http%u=%llu", status, static_cast<unsigned long long>(count));
+    for (const auto& [status, count] : r.by_status)
+        std::printf(" http%u=%llu", status, static_cast<unsigned long long>(count));
     std::printf(" errors=%llu\n", static_cast<unsigned long long>(r.errors));
 }
 
@@ -184,10 +195,11 @@ int main(int argc, char** argv) {
         o.duration = 120s;
         const auto r = ir::bench::run_load(o);
         const std::size_t after = daemon.rss_bytes();
-        std::printf("inquiryd: memory open_inquiries=%llu rss_before_mib=%.1f rss_after_mib=%.1f bytes_per_open_inquiry=%.0f\n",
-                    static_cast<unsigned long long>(r.by_status.count(202) ? r.by_status.at(202) : 0),
-                    static_cast<double>(before) / (1 << 20), static_cast<double>(after) / (1 << 20),
-                    static_cast<double>(after - before) / static_cast<double>(std::max<std::uint64_t>(1, r.requests)));
+        std::printf(
+            "inquiryd: memory open_inquiries=%llu rss_before_mib=%.1f rss_after_mib=%.1f bytes_per_open_inquiry=%.0f\n",
+            static_cast<unsigned long long>(r.by_status.count(202) ? r.by_status.at(202) : 0),
+            static_cast<double>(before) / (1 << 20), static_cast<double>(after) / (1 << 20),
+            static_cast<double>(after - before) / static_cast<double>(std::max<std::uint64_t>(1, r.requests)));
     }
     fs::remove_all(dir);
     return 0;

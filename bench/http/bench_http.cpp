@@ -26,11 +26,12 @@ using ir::bench::LoadOptions;
 class BareServer {
 public:
     BareServer()
-        : server_(ioc_, {net::ip::address_v4::loopback(), 0},
-                  [](ir::daemon::HttpRequest&&, ir::daemon::Responder respond) {
-                      respond(ir::daemon::json_response(boost::beast::http::status::accepted, boost::json::object{}));
-                  },
-                  registry_) {
+        : server_(
+              ioc_, {net::ip::address_v4::loopback(), 0},
+              [](ir::daemon::HttpRequest&&, ir::daemon::Responder respond) {
+                  respond(ir::daemon::json_response(boost::beast::http::status::accepted, boost::json::object{}));
+              },
+              registry_) {
         server_.start();
         thread_ = std::thread([this] { ioc_.run(); });
     }

@@ -129,8 +129,13 @@ class Worker {
 public:
     Worker(const Plan& plan, std::size_t index, std::size_t stride, std::size_t connections, double rate,
            std::uint64_t max_requests)
-        : plan_(plan), index_(index), stride_(stride), connections_(connections), rate_(rate),
-          max_requests_(max_requests), pacer_(ioc_) {
+        : plan_(plan),
+          index_(index),
+          stride_(stride),
+          connections_(connections),
+          rate_(rate),
+          max_requests_(max_requests),
+          pacer_(ioc_) {
         const auto seconds = std::chrono::duration<double>(plan.end - plan.start).count();
         tally.latencies_ns.reserve(rate > 0 ? static_cast<std::size_t>(rate * seconds * 1.1) + 16 : 1 << 20);
     }
@@ -371,8 +376,13 @@ LoadResult run_load(const LoadOptions& options) {
     // The run tag keeps message ids unique across runs against the same database too.
     const auto tag = std::to_string(std::chrono::system_clock::now().time_since_epoch().count());
     const auto start = Clock::now() + std::chrono::milliseconds(20);  // connections open meanwhile
-    Plan plan{options, BodySource(options.bodies, options.unique_message_ids, tag), request_head(options),
-              resolve(options), start, start + options.warmup, start + options.warmup + options.duration};
+    Plan plan{options,
+              BodySource(options.bodies, options.unique_message_ids, tag),
+              request_head(options),
+              resolve(options),
+              start,
+              start + options.warmup,
+              start + options.warmup + options.duration};
 
     const auto n = options.threads;
     std::vector<std::unique_ptr<Worker>> workers;

@@ -25,7 +25,8 @@ std::vector<std::string> load_jsonl_bodies(const std::string& path, std::string_
         const auto value = boost::json::parse(line, ec);
         const auto* object = ec ? nullptr : value.if_object();
         const auto* body = object ? object->if_contains(field) : nullptr;
-        if (!body) throw std::runtime_error(path + ":" + std::to_string(number) + ": no \"" + std::string(field) + "\"");
+        if (!body)
+            throw std::runtime_error(path + ":" + std::to_string(number) + ": no \"" + std::string(field) + "\"");
         bodies.push_back(boost::json::serialize(*body));
     }
     return bodies;

@@ -87,9 +87,12 @@ struct LatenessRun {
         effects += fx.size();
         for (const ir::sla::Effect& e : fx) {
             TimePoint due{};
-            if (const auto* w = std::get_if<ir::sla::Warning>(&e)) due = w->due_at;
-            else if (const auto* b = std::get_if<ir::sla::Breach>(&e)) due = b->deadline;
-            else continue;
+            if (const auto* w = std::get_if<ir::sla::Warning>(&e))
+                due = w->due_at;
+            else if (const auto* b = std::get_if<ir::sla::Breach>(&e))
+                due = b->deadline;
+            else
+                continue;
             late_ns.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(done - map.steady(due)).count());
         }
     }
@@ -130,9 +133,10 @@ void alert_lateness(std::size_t clocks, std::chrono::milliseconds spread, const 
     }
     const std::size_t alarms = run.late_ns.size();
     const Percentiles p = percentiles(std::move(run.late_ns));
-    std::printf("sla: lateness clocks=%zu alarms=%zu effects=%zu p50_us=%.0f p99_us=%.0f max_us=%.0f "
-                "(floor steady_timer p50_us=%.0f p99_us=%.0f)\n",
-                clocks, alarms, run.effects, p.p50_us, p.p99_us, p.max_us, floor.p50_us, floor.p99_us);
+    std::printf(
+        "sla: lateness clocks=%zu alarms=%zu effects=%zu p50_us=%.0f p99_us=%.0f max_us=%.0f "
+        "(floor steady_timer p50_us=%.0f p99_us=%.0f)\n",
+        clocks, alarms, run.effects, p.p50_us, p.p99_us, p.max_us, floor.p50_us, floor.p99_us);
     std::fflush(stdout);
 }
 

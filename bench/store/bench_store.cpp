@@ -57,7 +57,9 @@ double percentile(std::vector<double> v, double p) {
     return v[std::min(i, v.size() - 1)];
 }
 
-double micros(Clock::duration d) { return std::chrono::duration<double, std::micro>(d).count(); }
+double micros(Clock::duration d) {
+    return std::chrono::duration<double, std::micro>(d).count();
+}
 
 std::filesystem::path fresh_file(const std::filesystem::path& dir, const std::string& name) {
     const auto path = dir / (name + ".db");
@@ -88,8 +90,7 @@ Result run_direct(const std::filesystem::path& path, std::size_t batch, Clock::d
     return r;
 }
 
-std::unique_ptr<ir::store::GroupCommitter> start_committer(const std::filesystem::path& path,
-                                                           Result& r) {
+std::unique_ptr<ir::store::GroupCommitter> start_committer(const std::filesystem::path& path, Result& r) {
     auto committer = ir::store::GroupCommitter::start(
         {.database = {.path = path}, .on_commit = [&r](const ir::store::CommitSample& s) {
              r.commit_us.push_back(static_cast<double>(s.latency.count()));
@@ -102,8 +103,7 @@ std::unique_ptr<ir::store::GroupCommitter> start_committer(const std::filesystem
 }
 
 // Like 16 HTTP clients: each waits for its 202 (the ack) before sending the next.
-Result run_ack_wait(const std::filesystem::path& path, Clock::duration budget,
-                    std::vector<double>& ack_us) {
+Result run_ack_wait(const std::filesystem::path& path, Clock::duration budget, std::vector<double>& ack_us) {
     Result r;
     auto committer = start_committer(path, r);
     std::atomic<std::uint64_t> next{0};
@@ -116,8 +116,7 @@ Result run_ack_wait(const std::filesystem::path& path, Clock::duration budget,
                 std::binary_semaphore acked(0);
                 while (Clock::now() - start < budget) {
                     const auto t0 = Clock::now();
-                    if (!committer->submit(make_change(next++), [&](auto) { acked.release(); }))
-                        continue;
+                    if (!committer->submit(make_change(next++), [&](auto) { acked.release(); })) continue;
                     acked.acquire();
                     acks[static_cast<std::size_t>(t)].push_back(micros(Clock::now() - t0));
                 }
@@ -159,9 +158,8 @@ Result run_flood(const std::filesystem::path& path, Clock::duration budget) {
 }
 
 void print(const std::string& label, const Result& r, const std::string& extra = "") {
-    std::printf("store: %s rows/s=%.0f commit_p50_us=%.0f commit_p99_us=%.0f commits=%llu%s\n",
-                label.c_str(), static_cast<double>(r.rows) / r.seconds,
-                percentile(r.commit_us, 0.50), percentile(r.commit_us, 0.99),
+    std::printf("store: %s rows/s=%.0f commit_p50_us=%.0f commit_p99_us=%.0f commits=%llu%s\n", label.c_str(),
+                static_cast<double>(r.rows) / r.seconds, percentile(r.commit_us, 0.50), percentile(r.commit_us, 0.99),
                 static_cast<unsigned long long>(r.batches), extra.c_str());
     std::fflush(stdout);
 }
@@ -169,15 +167,13 @@ void print(const std::string& label, const Result& r, const std::string& extra =
 }  // namespace
 
 int main(int argc, char** argv) {
-    const std::filesystem::path dir = argc > 1 ? std::filesystem::path(argv[1])
-                                               : std::filesystem::temp_directory_path() /
-                                                     ("ir_bench_store_" + std::to_string(getpid()));
+    const std::filesystem::path dir =
+        argc > 1 ? std::filesystem::path(argv[1])
+                 : std::filesystem::temp_directory_path() / ("ir_bench_store_" + std::to_string(getpid()));
     const double seconds = argc > 2 ? std::atof(argv[2]) : 2.5;
-    const auto budget =
-        std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+    const auto budget = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
     std::filesystem::create_directories(dir);
-    std::printf("# %s, WAL, synchronous=FULL, %.1f s a case; rows = events (insert + upsert)\n",
-                dir.c_str(), seconds);
+    std::printf("# %s, WAL, synchronous=FULL, %.1f s a case; rows = events (insert + upsert)\n", dir.c_str(), seconds);
     for (std::size_t batch : {1, 10, 100, 1000}) {
         const auto r = run_direct(fresh_file(dir, "batch" + std::to_string(batch)), batch, budget);
         print("batch=" + std::to_string(batch), r);
@@ -186,14 +182,12 @@ int main(int argc, char** argv) {
     const auto acked = run_ack_wait(fresh_file(dir, "ack_wait"), budget, ack_us);
     char extra[96];
     std::snprintf(extra, sizeof extra, " avg_batch=%.1f ack_p50_us=%.0f ack_p99_us=%.0f",
-                  static_cast<double>(acked.rows) /
-                      static_cast<double>(std::max<std::uint64_t>(acked.batches, 1)),
+                  static_cast<double>(acked.rows) / static_cast<double>(std::max<std::uint64_t>(acked.batches, 1)),
                   percentile(ack_us, 0.50), percentile(ack_us, 0.99));
     print("committer threads=16 wait=ack", acked, extra);
     const auto flood = run_flood(fresh_file(dir, "flood"), budget);
     std::snprintf(extra, sizeof extra, " avg_batch=%.1f",
-                  static_cast<double>(flood.rows) /
-                      static_cast<double>(std::max<std::uint64_t>(flood.batches, 1)));
+                  static_cast<double>(flood.rows) / static_cast<double>(std::max<std::uint64_t>(flood.batches, 1)));
     print("committer threads=16 wait=none", flood, extra);
     if (argc <= 1) std::filesystem::remove_all(dir);
     return 0;

@@ -21,6 +21,8 @@ void AlertPublisher::publish(const router::Alert& alert) {
     ok ? ++published_ : ++dropped_;
 }
 
-std::string AlertPublisher::endpoint() const { return socket_.get(zmq::sockopt::last_endpoint); }
+std::string AlertPublisher::endpoint() const {
+    return socket_.get(zmq::sockopt::last_endpoint);
+}
 
 }  // namespace ir::daemon

@@ -30,7 +30,8 @@ HttpResponse store_error(const Error& e) {
 }  // namespace
 
 void App::add_routes() {
-    router_.add(http::verb::post, "/v1/events", [this](RouteRequest&& r, Responder p) { handle_event(std::move(r), std::move(p)); });
+    router_.add(http::verb::post, "/v1/events",
+                [this](RouteRequest&& r, Responder p) { handle_event(std::move(r), std::move(p)); });
     router_.add(http::verb::get, "/v1/inquiries/{id}", [this](const RouteRequest& r) { return get_inquiry(r); });
     router_.add(http::verb::get, "/v1/inquiries", [this](const RouteRequest& r) { return list_inquiries(r); });
     router_.add(http::verb::post, "/v1/inquiries/{id}/reply",
@@ -134,12 +135,16 @@ void App::handle_reply(RouteRequest&& req, Responder respond) {
     const router::InquiryId inquiry{static_cast<std::uint64_t>(*id)};
     if (!engine_->find(inquiry)) return respond(error_response(http::status::not_found, "no open inquiry", "id"));
     auto step = engine_->on_reply(inquiry, std::string(agent->as_string()), now());
-    commit(std::move(step), std::nullopt, [this, inquiry, respond = std::make_shared<Responder>(std::move(respond))](bool ok, const router::StepResult&) {
-        if (!ok) return (*respond)(error_response(http::status::service_unavailable, "could not be stored", "", {{"Retry-After", "1"}}));
-        const auto* r = engine_->find(inquiry);
-        if (!r) return (*respond)(error_response(http::status::not_found, "no open inquiry", "id"));
-        (*respond)(json_response(http::status::ok, inquiry_json({*r, engine_->clock(inquiry)}, now())));
-    });
+    commit(
+        std::move(step), std::nullopt,
+        [this, inquiry, respond = std::make_shared<Responder>(std::move(respond))](bool ok, const router::StepResult&) {
+            if (!ok)
+                return (*respond)(error_response(http::status::service_unavailable, "could not be stored", "",
+                                                 {{"Retry-After", "1"}}));
+            const auto* r = engine_->find(inquiry);
+            if (!r) return (*respond)(error_response(http::status::not_found, "no open inquiry", "id"));
+            (*respond)(json_response(http::status::ok, inquiry_json({*r, engine_->clock(inquiry)}, now())));
+        });
 }
 
 void App::handle_resolve(RouteRequest&& req, Responder respond) {
@@ -151,11 +156,16 @@ void App::handle_resolve(RouteRequest&& req, Responder respond) {
     if (!r || r->state == router::InquiryState::resolved)
         return respond(error_response(http::status::not_found, "no open inquiry", "id"));
     auto step = engine_->on_resolve(inquiry, now());
-    commit(std::move(step), std::nullopt, [this, inquiry, respond = std::make_shared<Responder>(std::move(respond))](bool ok, const router::StepResult&) {
-        if (!ok) return (*respond)(error_response(http::status::service_unavailable, "could not be stored", "", {{"Retry-After", "1"}}));
-        const auto* rec = engine_->find(inquiry);
-        (*respond)(json_response(http::status::ok, rec ? inquiry_json({*rec, std::nullopt}, now()) : json::object{}));
-    });
+    commit(
+        std::move(step), std::nullopt,
+        [this, inquiry, respond = std::make_shared<Responder>(std::move(respond))](bool ok, const router::StepResult&) {
+            if (!ok)
+                return (*respond)(error_response(http::status::service_unavailable, "could not be stored", "",
+                                                 {{"Retry-After", "1"}}));
+            const auto* rec = engine_->find(inquiry);
+            (*respond)(
+                json_response(http::status::ok, rec ? inquiry_json({*rec, std::nullopt}, now()) : json::object{}));
+        });
 }
 
 }  // namespace ir::daemon

@@ -55,9 +55,8 @@ App::App(Config config)
     metrics_.commit_failures = &registry_.counter("inquiryd_commit_failures_total", "Batches that failed to commit");
     metrics_.open_inquiries = &registry_.gauge("inquiryd_open_inquiries", "Inquiries not resolved");
     metrics_.alerts_published = &registry_.counter("inquiryd_alerts_published_total", "Alerts published on ZeroMQ");
-    metrics_.alert_lateness = &registry_.histogram("inquiryd_alert_lateness_seconds",
-                                                   "Publish time minus the alarm's moment",
-                                                   metrics::latency_buckets_seconds());
+    metrics_.alert_lateness = &registry_.histogram(
+        "inquiryd_alert_lateness_seconds", "Publish time minus the alarm's moment", metrics::latency_buckets_seconds());
     registry_.gauge("inquiryd_build_info", "Build information", {{"version", IR_VERSION}}).set(1);
 }
 
@@ -84,7 +83,8 @@ std::optional<std::string> App::load_core() {
     std::string rules_text(router::default_rules_toml());
     if (!config_.rules_path.empty())
         if (auto e = read_text(config_.rules_path, rules_text)) return e;
-    auto rules = router::parse_rules_toml(rules_text, config_.rules_path.empty() ? "built-in rules" : config_.rules_path);
+    auto rules =
+        router::parse_rules_toml(rules_text, config_.rules_path.empty() ? "built-in rules" : config_.rules_path);
     if (!rules) return rules.error().message;
     auto assessor = router::Assessor::create(catalog_, *rules);
     if (!assessor) return assessor.error().message + " (" + assessor.error().field + ")";
@@ -113,7 +113,10 @@ std::optional<std::string> App::recover() {
     auto inquiries = reader_->open_inquiries();
     auto max_id = reader_->max_inquiry_id();
     auto max_seq = reader_->max_alert_seq();
-    if (!inquiries || !max_id || !max_seq) return "cannot read the state: " + (!inquiries ? inquiries.error().message : !max_id ? max_id.error().message : max_seq.error().message);
+    if (!inquiries || !max_id || !max_seq)
+        return "cannot read the state: " + (!inquiries ? inquiries.error().message
+                                            : !max_id  ? max_id.error().message
+                                                       : max_seq.error().message);
     std::vector<router::StoredInquiry> stored;
     stored.reserve(inquiries->size());
     for (const auto& row : *inquiries) {
@@ -129,7 +132,8 @@ std::optional<std::string> App::recover() {
             seen_.add(key);
         }))
         return "cannot read the journal: " + e->message;
-    engine_->restore(std::move(stored), static_cast<std::uint64_t>(*max_id) + 1, static_cast<std::uint64_t>(*max_seq) + 1);
+    engine_->restore(std::move(stored), static_cast<std::uint64_t>(*max_id) + 1,
+                     static_cast<std::uint64_t>(*max_seq) + 1);
     metrics_.open_inquiries->set(static_cast<double>(engine_->open_count()));
     log_->info("recovered {} open inquiries; next alert seq {}", count, engine_->next_alert_seq());
     return std::nullopt;
@@ -146,7 +150,7 @@ std::optional<std::string> App::start() {
 
     store::CommitterOptions copts;
     copts.database.path = config_.state_dir / "inquiryd.db";
-    copts.database.auto_checkpoint = false;  // the checkpointer thread does it, off the commit path
+    copts.database.auto_checkpoint = false;            // the checkpointer thread does it, off the commit path
     copts.queue_capacity = config_.ingest_queue + 64;  // ticks and replies never find it full
     copts.max_batch = config_.commit_batch;
     copts.on_commit = [this](const store::CommitSample& s) {
@@ -241,7 +245,9 @@ void App::maybe_finish() {
     drain_guard_.reset();
 }
 
-void App::notify_systemd(const char* state) { sd_notify(0, state); }
+void App::notify_systemd(const char* state) {
+    sd_notify(0, state);
+}
 
 void App::start_watchdog() {
     std::uint64_t usec = 0;

@@ -19,8 +19,10 @@ std::optional<Config> resolve_config(const CliOptions& o) {
     if (!o.state_dir.empty()) c.state_dir = o.state_dir;
     if (!o.pub_endpoint.empty()) c.pub_endpoint = o.pub_endpoint;
     if (!o.http_listen.empty()) {
-        if (auto hp = parse_listen(o.http_listen)) std::tie(c.http.host, c.http.port) = *hp;
-        else result.errors.push_back("--http-listen: must be HOST:PORT, such as 127.0.0.1:8080");
+        if (auto hp = parse_listen(o.http_listen))
+            std::tie(c.http.host, c.http.port) = *hp;
+        else
+            result.errors.push_back("--http-listen: must be HOST:PORT, such as 127.0.0.1:8080");
     }
     for (const auto& e : result.errors) std::cerr << "inquiryd: " << e << "\n";
     if (!result.errors.empty()) return std::nullopt;

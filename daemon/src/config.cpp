@@ -32,8 +32,10 @@ public:
 
     void string(const toml::table& t, std::string_view prefix, std::string_view key, std::string& out) {
         if (const auto* n = t.get(key)) {
-            if (auto v = n->value<std::string>(); v && n->is_string()) out = *v;
-            else problem(n, join(prefix, key), "must be a string");
+            if (auto v = n->value<std::string>(); v && n->is_string())
+                out = *v;
+            else
+                problem(n, join(prefix, key), "must be a string");
         }
     }
 
@@ -43,8 +45,8 @@ public:
         if (const auto* n = t.get(key)) {
             auto v = n->value<std::int64_t>();
             if (!n->is_integer() || !v || *v < lo || *v > hi)
-                problem(n, join(prefix, key), "must be a whole number from " + std::to_string(lo) + " to " +
-                                                  std::to_string(hi));
+                problem(n, join(prefix, key),
+                        "must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi));
             else
                 out = static_cast<Int>(*v);
         }
@@ -61,8 +63,10 @@ public:
         if (const auto* n = t.get(key)) {
             auto v = n->value<std::string>();
             auto d = v ? sla::parse_duration(*v) : std::nullopt;
-            if (!d) problem(n, join(prefix, key), "must be a duration such as \"90s\", \"5m\", \"24h\"");
-            else out = *d;
+            if (!d)
+                problem(n, join(prefix, key), "must be a duration such as \"90s\", \"5m\", \"24h\"");
+            else
+                out = *d;
         }
     }
 
@@ -80,8 +84,10 @@ void read_http(Reader& r, const toml::table& t, HttpConfig& http) {
     if (const auto* n = t.get("listen")) {
         auto v = n->value<std::string>();
         auto hp = v ? parse_listen(*v) : std::nullopt;
-        if (!hp) r.problem(n, "http.listen", "must be HOST:PORT, such as \"127.0.0.1:8080\"");
-        else std::tie(http.host, http.port) = *hp;
+        if (!hp)
+            r.problem(n, "http.listen", "must be HOST:PORT, such as \"127.0.0.1:8080\"");
+        else
+            std::tie(http.host, http.port) = *hp;
     }
     r.integer(t, "http", "max_body_bytes", http.max_body_bytes, 1024, std::int64_t{1} << 30);
     r.duration(t, "http", "request_timeout", http.request_timeout);
@@ -108,7 +114,10 @@ void read_sla(Reader& r, const toml::table& t, SlaConfig& sla) {
         for (const auto& [id, node] : *accounts) {
             const std::string prefix = "sla.accounts." + std::string(id.str());
             const auto* at = node.as_table();
-            if (!at) { r.problem(&node, prefix, "must be a table"); continue; }
+            if (!at) {
+                r.problem(&node, prefix, "must be a table");
+                continue;
+            }
             read_sla_durations(r, *at, prefix, sla.accounts[std::string(id.str())]);
             if (const auto* scope = at->get("scope")) {
                 auto v = scope->value<std::string>();
@@ -126,12 +135,17 @@ void read_sla(Reader& r, const toml::table& t, SlaConfig& sla) {
             const std::string prefix = "sla.tiers." + std::string(key.str());
             const int tier = key.str().size() == 1 ? key.str()[0] - '0' : 0;
             const auto* tt = node.as_table();
-            if (tier < 1 || tier > 4 || !tt) { r.problem(&node, prefix, "must be a table named 1 to 4"); continue; }
+            if (tier < 1 || tier > 4 || !tt) {
+                r.problem(&node, prefix, "must be a table named 1 to 4");
+                continue;
+            }
             read_sla_durations(r, *tt, prefix, sla.tiers[tier]);
         }
     }
-    if (sla.fast_warning >= sla.fast) r.problem(t.get("fast_warning"), "sla.fast_warning", "must be shorter than sla.fast");
-    if (sla.timely_warning >= sla.timely) r.problem(t.get("timely_warning"), "sla.timely_warning", "must be shorter than sla.timely");
+    if (sla.fast_warning >= sla.fast)
+        r.problem(t.get("fast_warning"), "sla.fast_warning", "must be shorter than sla.fast");
+    if (sla.timely_warning >= sla.timely)
+        r.problem(t.get("timely_warning"), "sla.timely_warning", "must be shorter than sla.timely");
 }
 
 void read_root(Reader& r, const toml::table& root, Config& c) {

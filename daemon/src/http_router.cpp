@@ -48,7 +48,8 @@ StringMap parse_query(const boost::urls::url_view& url) {
 }  // namespace
 
 std::vector<HttpRouter::Segment> HttpRouter::parse_pattern(std::string_view pattern) {
-    if (!pattern.starts_with('/')) throw std::invalid_argument("route pattern must start with '/': " + std::string(pattern));
+    if (!pattern.starts_with('/'))
+        throw std::invalid_argument("route pattern must start with '/': " + std::string(pattern));
     std::vector<Segment> segments;
     std::string_view rest = pattern.substr(1);
     if (rest.empty()) return segments;  // "/" has no segments, as in Boost.URL
@@ -90,9 +91,8 @@ void HttpRouter::add(http::verb method, std::string_view pattern, RouteHandler h
 }
 
 void HttpRouter::add(http::verb method, std::string_view pattern, SyncRouteHandler handler) {
-    add(method, pattern, RouteHandler([h = std::move(handler)](RouteRequest&& req, Responder respond) {
-            respond(h(req));
-        }));
+    add(method, pattern,
+        RouteHandler([h = std::move(handler)](RouteRequest&& req, Responder respond) { respond(h(req)); }));
 }
 
 bool HttpRouter::match(const Route& route, const std::vector<std::string>& path, StringMap& params) {

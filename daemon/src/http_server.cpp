@@ -52,7 +52,9 @@ Responder& Responder::operator=(Responder&& other) noexcept {
     return *this;
 }
 
-Responder::~Responder() { drop(); }
+Responder::~Responder() {
+    drop();
+}
 
 void Responder::operator()(HttpResponse&& res) {
     assert(sink_ && "a Responder must be called exactly once");
@@ -65,8 +67,7 @@ void Responder::drop() noexcept {
     if (!sink_) return;
     auto sink = std::move(sink_);
     try {
-        sink->deliver(seq_, error_response(boost::beast::http::status::internal_server_error, "internal error"),
-                      true);
+        sink->deliver(seq_, error_response(boost::beast::http::status::internal_server_error, "internal error"), true);
     } catch (...) {
         // Out of memory while answering for a lost response: the connection times out instead.
     }
@@ -81,8 +82,8 @@ Responder Responder::to_function(std::function<void(HttpResponse&&)> fn) {
 void detail::ServerMetrics::register_in(metrics::Registry& registry) {
     static constexpr const char* classes[] = {"1xx", "2xx", "3xx", "4xx", "5xx"};
     for (std::size_t i = 0; i < requests_by_class.size(); ++i) {
-        requests_by_class[i] = &registry.counter("http_requests_total", "HTTP responses sent, by status class",
-                                                 {{"code", classes[i]}});
+        requests_by_class[i] =
+            &registry.counter("http_requests_total", "HTTP responses sent, by status class", {{"code", classes[i]}});
     }
     latency = &registry.histogram("http_request_duration_seconds",
                                   "From a request's last byte read to its response's last byte written",
@@ -146,9 +147,7 @@ private:
         do_accept();
     }
 
-    void do_accept() {
-        acceptor_.async_accept(beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
-    }
+    void do_accept() { acceptor_.async_accept(beast::bind_front_handler(&Listener::on_accept, shared_from_this())); }
 
     void on_accept(beast::error_code ec, tcp::socket socket) {
         if (ec == net::error::operation_aborted || state_->stopping) return;
@@ -170,8 +169,7 @@ private:
     void on_over_limit(tcp::socket socket) {
         state_->metrics.rejected->inc();
         if (refused_++ == 0) {
-            state_->log->warn("connection limit {} reached: refusing new connections",
-                              state_->options.max_connections);
+            state_->log->warn("connection limit {} reached: refusing new connections", state_->options.max_connections);
         }
         if (state_->sessions.size() < state_->options.max_connections + reject_slack) {
             detail::start_session(std::move(socket), state_, true);
@@ -238,12 +236,20 @@ HttpServer::HttpServer(net::io_context& ioc, const tcp::endpoint& listen, HttpHa
     listener_ = std::make_shared<Listener>(ioc, listen, std::move(state));
 }
 
-HttpServer::~HttpServer() { listener_->stop(); }
+HttpServer::~HttpServer() {
+    listener_->stop();
+}
 
-void HttpServer::start() { listener_->start(); }
+void HttpServer::start() {
+    listener_->start();
+}
 
-void HttpServer::stop() { listener_->stop(); }
+void HttpServer::stop() {
+    listener_->stop();
+}
 
-tcp::endpoint HttpServer::local_endpoint() const { return listener_->endpoint(); }
+tcp::endpoint HttpServer::local_endpoint() const {
+    return listener_->endpoint();
+}
 
 }  // namespace ir::daemon

@@ -47,8 +47,8 @@ public:
         rejecting_ = true;
         linger_ = true;
         begin_request();
-        respond_now(error_response(http::status::service_unavailable, "too many connections", {},
-                                   {{"Retry-After", "1"}}));
+        respond_now(
+            error_response(http::status::service_unavailable, "too many connections", {}, {{"Retry-After", "1"}}));
     }
 
     // Any thread: the response goes to the io thread; on it, it is written at once.
@@ -277,8 +277,10 @@ private:
 
 void start_session(tcp::socket socket, std::shared_ptr<ServerState> state, bool reject) {
     auto session = std::make_shared<Session>(std::move(socket), std::move(state));
-    if (reject) session->reject();
-    else session->run();
+    if (reject)
+        session->reject();
+    else
+        session->run();
 }
 
 }  // namespace ir::daemon::detail

@@ -19,7 +19,8 @@ std::string dedupe_key(const router::Event& e) {
     return key;
 }
 
-store::EventRow event_row(const router::Event& e, sla::TimePoint accepted_at, std::optional<router::InquiryId> inquiry) {
+store::EventRow event_row(const router::Event& e, sla::TimePoint accepted_at,
+                          std::optional<router::InquiryId> inquiry) {
     store::EventRow row;
     row.channel = std::string(router::to_string(e.channel));
     row.account = e.account;
@@ -36,7 +37,8 @@ store::EventRow event_row(const router::Event& e, sla::TimePoint accepted_at, st
 }  // namespace
 
 std::optional<HttpResponse> App::refuse_if_busy() {
-    if (stopping_) return error_response(http::status::service_unavailable, "shutting down", "", {{"Retry-After", "5"}});
+    if (stopping_)
+        return error_response(http::status::service_unavailable, "shutting down", "", {{"Retry-After", "5"}});
     if (degraded_)
         return error_response(http::status::service_unavailable, "the store could not commit; recovering", "",
                               {{"Retry-After", "1"}});
@@ -78,10 +80,10 @@ void App::handle_event(RouteRequest&& req, Responder respond) {
     if (*seen) {
         metrics_.duplicates->inc();
         const auto& ref = **seen;
-        return respond(json_response(http::status::ok,
-                                     {{"inquiry_id", ref.inquiry_id ? json::value(*ref.inquiry_id) : json::value(nullptr)},
-                                      {"duplicate", true},
-                                      {"event_seq", ref.seq}}));
+        return respond(json_response(
+            http::status::ok, {{"inquiry_id", ref.inquiry_id ? json::value(*ref.inquiry_id) : json::value(nullptr)},
+                               {"duplicate", true},
+                               {"event_seq", ref.seq}}));
     }
     in_flight_.insert(key);
     seen_.add(key);  // a failed commit leaves a false "maybe": SQLite then says no
@@ -141,7 +143,8 @@ void App::commit(router::StepResult step, std::optional<router::Event> event,
         change.inquiries.push_back(std::move(row));
     }
     for (const auto& a : step.alerts)
-        change.alerts.push_back({static_cast<std::int64_t>(a.seq), a.topic, a.fired_at, to_proto(a).SerializeAsString()});
+        change.alerts.push_back(
+            {static_cast<std::int64_t>(a.seq), a.topic, a.fired_at, to_proto(a).SerializeAsString()});
     arm_timer();  // the step may have brought the earliest deadline forward
     ++pending_;
     auto shared = std::make_shared<std::pair<router::StepResult, decltype(done)>>(std::move(step), std::move(done));
@@ -180,8 +183,10 @@ void App::after_commit(bool ok, const router::StepResult& step) {
     }
     for (const auto& e : step.sla_effects) {
         std::optional<sla::TimePoint> due;
-        if (const auto* w = std::get_if<sla::Warning>(&e)) due = w->due_at;
-        else if (const auto* b = std::get_if<sla::Breach>(&e)) due = b->deadline;
+        if (const auto* w = std::get_if<sla::Warning>(&e))
+            due = w->due_at;
+        else if (const auto* b = std::get_if<sla::Breach>(&e))
+            due = b->deadline;
         if (due) metrics_.alert_lateness->observe(static_cast<double>((published - *due).count()) / 1000.0);
     }
     metrics_.open_inquiries->set(static_cast<double>(engine_->open_count()));

@@ -38,10 +38,14 @@ void append_number(std::string& out, std::uint64_t v) {
 // Label values escape backslash, double quote and newline; HELP text only the first and last.
 void append_escaped(std::string& out, std::string_view s, bool quote) {
     for (char c : s) {
-        if (c == '\\') out += "\\\\";
-        else if (c == '\n') out += "\\n";
-        else if (quote && c == '"') out += "\\\"";
-        else out += c;
+        if (c == '\\')
+            out += "\\\\";
+        else if (c == '\n')
+            out += "\\n";
+        else if (quote && c == '"')
+            out += "\\\"";
+        else
+            out += c;
     }
 }
 
@@ -67,8 +71,8 @@ void append_labels(std::string& out, const Labels& labels, std::string_view le =
     out += '}';
 }
 
-void append_sample(std::string& out, std::string_view name, std::string_view suffix,
-                   const Labels& labels, std::string_view le, auto value) {
+void append_sample(std::string& out, std::string_view name, std::string_view suffix, const Labels& labels,
+                   std::string_view le, auto value) {
     out += name;
     out += suffix;
     append_labels(out, labels, le);
@@ -102,8 +106,7 @@ std::uint64_t Histogram::cumulative(std::size_t i) const noexcept {
 }
 
 std::vector<double> latency_buckets_seconds() {
-    return {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-            0.05,   0.1,     0.25,   0.5,   1,      2.5,   5,     10};
+    return {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 }
 
 Registry::Series& Registry::series(std::string_view name, std::string_view help, Type type, Labels&& labels) {

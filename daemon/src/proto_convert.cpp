@@ -9,14 +9,21 @@ using google::protobuf::util::TimeUtil;
 
 namespace {
 
-void set_time(Timestamp* t, sla::TimePoint p) { *t = TimeUtil::MillisecondsToTimestamp(sla::to_unix_ms(p)); }
-sla::TimePoint get_time(const Timestamp& t) { return sla::from_unix_ms(TimeUtil::TimestampToMilliseconds(t)); }
+void set_time(Timestamp* t, sla::TimePoint p) {
+    *t = TimeUtil::MillisecondsToTimestamp(sla::to_unix_ms(p));
+}
+sla::TimePoint get_time(const Timestamp& t) {
+    return sla::from_unix_ms(TimeUtil::TimestampToMilliseconds(t));
+}
 
 pb::Channel channel_to_proto(router::Channel c) {
     switch (c) {
-        case router::Channel::email: return pb::CHANNEL_EMAIL;
-        case router::Channel::chat: return pb::CHANNEL_CHAT;
-        case router::Channel::marketplace: return pb::CHANNEL_MARKETPLACE;
+        case router::Channel::email:
+            return pb::CHANNEL_EMAIL;
+        case router::Channel::chat:
+            return pb::CHANNEL_CHAT;
+        case router::Channel::marketplace:
+            return pb::CHANNEL_MARKETPLACE;
     }
     return pb::CHANNEL_UNSPECIFIED;
 }
@@ -65,9 +72,12 @@ router::Assessment assessment_from_proto(const pb::Assessment& a) {
 
 pb::InquiryState state_to_proto(router::InquiryState s) {
     switch (s) {
-        case router::InquiryState::open: return pb::INQUIRY_STATE_OPEN;
-        case router::InquiryState::replied: return pb::INQUIRY_STATE_REPLIED;
-        case router::InquiryState::resolved: return pb::INQUIRY_STATE_RESOLVED;
+        case router::InquiryState::open:
+            return pb::INQUIRY_STATE_OPEN;
+        case router::InquiryState::replied:
+            return pb::INQUIRY_STATE_REPLIED;
+        case router::InquiryState::resolved:
+            return pb::INQUIRY_STATE_RESOLVED;
     }
     return pb::INQUIRY_STATE_UNSPECIFIED;
 }
@@ -131,7 +141,7 @@ void public_clocks(const sla::ClockState& c, sla::TimePoint now, pb::Inquiry* ou
         const bool breached = fast ? c.fired.fast_breach : c.fired.timely_breach;
         if (c.reply == sla::ReplyState::answered)
             clock->set_state(c.last_reply_at && *c.last_reply_at <= deadline ? pb::CLOCK_STATE_MET
-                                                                                : pb::CLOCK_STATE_BREACHED);
+                                                                             : pb::CLOCK_STATE_BREACHED);
         else
             clock->set_state(breached || now > deadline ? pb::CLOCK_STATE_BREACHED : pb::CLOCK_STATE_RUNNING);
     }

@@ -174,16 +174,20 @@ void Assessor::Impl::explain_signs(const std::vector<ScamSign>& signs, const Fea
                 text = "1: " + qty + " without knowing our products" +
                        (f.products.empty() ? " (names none)" : ": " + kind_text(SignalKind::scope));
                 break;
-            case ScamSign::unusual_request: text = "2: " + kind_text(SignalKind::sign2); break;
-            case ScamSign::visit_or_urgency: text = "3: " + kind_text(SignalKind::sign3); break;
+            case ScamSign::unusual_request:
+                text = "2: " + kind_text(SignalKind::sign2);
+                break;
+            case ScamSign::visit_or_urgency:
+                text = "3: " + kind_text(SignalKind::sign3);
+                break;
             case ScamSign::unverifiable_big_company:
                 text = "4: " + kind_text(SignalKind::claim) +
                        (f.contact.free_mail ? ", but writes from a free-mail address"
                                             : ", but gives no company domain or website");
                 break;
             case ScamSign::terse_format:
-                text = "5: " + std::to_string(text::count_words(f.body)) +
-                       " words: too terse for a real company's letter";
+                text =
+                    "5: " + std::to_string(text::count_words(f.body)) + " words: too terse for a real company's letter";
                 break;
         }
         reasons.push_back(prefix + text);

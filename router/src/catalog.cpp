@@ -18,8 +18,7 @@ Expected<std::string> get_string(const json::object& o, std::string_view key, st
     return std::string(v->get_string());
 }
 
-Expected<std::vector<std::string>> get_strings(const json::object& o, std::string_view key,
-                                               std::string_view where) {
+Expected<std::vector<std::string>> get_strings(const json::object& o, std::string_view key, std::string_view where) {
     std::vector<std::string> out;
     const auto* v = o.if_contains(key);
     if (!v || v->is_null()) return out;
@@ -66,8 +65,7 @@ Expected<Product> parse_product(const json::value& v, std::string_view where) {
 }
 
 template <class T, class Parse>
-std::optional<Error> parse_list(const json::object& root, std::string_view key, std::vector<T>& out,
-                                Parse parse) {
+std::optional<Error> parse_list(const json::object& root, std::string_view key, std::vector<T>& out, Parse parse) {
     const auto* v = root.if_contains(key);
     if (!v) return std::nullopt;
     if (!v->is_array()) return Error{"must be an array", std::string(key)};

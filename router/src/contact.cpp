@@ -30,7 +30,8 @@ const RE2& im_re() {
 }
 
 const RE2& website_re() {
-    static const CheckedRegex checked(R"(\bwww\.[a-z0-9\-]+(?:\.[a-z0-9\-]+)+|\bhttps?://[a-z0-9\-]+(?:\.[a-z0-9\-]+)+)");
+    static const CheckedRegex checked(
+        R"(\bwww\.[a-z0-9\-]+(?:\.[a-z0-9\-]+)+|\bhttps?://[a-z0-9\-]+(?:\.[a-z0-9\-]+)+)");
     return checked.re;
 }
 
@@ -91,8 +92,8 @@ bool ContactFinder::is_free_mail(std::string_view domain) const {
         // "yahoo." matches any country's yahoo ("yahoo.co.uk"); "gmail.com" the domain or a subdomain.
         for (std::size_t start = 0; start < domain.size();) {
             const std::string_view rest = domain.substr(start);
-            const bool hit = f.back() == '.' ? rest.size() > f.size() && iequal(rest.substr(0, f.size()), f)
-                                             : iequal(rest, f);
+            const bool hit =
+                f.back() == '.' ? rest.size() > f.size() && iequal(rest.substr(0, f.size()), f) : iequal(rest, f);
             if (hit) return true;
             const auto dot = domain.find('.', start);
             if (dot == std::string_view::npos) break;

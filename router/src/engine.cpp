@@ -16,9 +16,13 @@ std::string thread_key(std::string_view account, Channel channel, std::string_vi
     return key;
 }
 
-sla::Tier tier_of(const InquiryRecord& r) { return static_cast<sla::Tier>(std::clamp(r.assessment.tier, 1, 4)); }
+sla::Tier tier_of(const InquiryRecord& r) {
+    return static_cast<sla::Tier>(std::clamp(r.assessment.tier, 1, 4));
+}
 
-ClockKind clock_of(sla::DeadlineKind k) { return k == sla::DeadlineKind::fast ? ClockKind::fast : ClockKind::timely; }
+ClockKind clock_of(sla::DeadlineKind k) {
+    return k == sla::DeadlineKind::fast ? ClockKind::fast : ClockKind::timely;
+}
 
 std::string owner_topic(const InquiryRecord& r) {
     return r.owner.empty() ? "queue/" + r.queue + "/" : "agent/" + r.owner + "/";
@@ -26,9 +30,13 @@ std::string owner_topic(const InquiryRecord& r) {
 
 // Keeps non-empty sender fields of a newer message, so details given once are not lost.
 void merge_sender(Sender& into, const Sender& from) {
-    for (auto [dst, src] : {std::pair{&into.name, &from.name}, {&into.email, &from.email},
-                            {&into.company, &from.company}, {&into.phone, &from.phone},
-                            {&into.address, &from.address}, {&into.country, &from.country}, {&into.im, &from.im}})
+    for (auto [dst, src] : {std::pair{&into.name, &from.name},
+                            {&into.email, &from.email},
+                            {&into.company, &from.company},
+                            {&into.phone, &from.phone},
+                            {&into.address, &from.address},
+                            {&into.country, &from.country},
+                            {&into.im, &from.im}})
         if (!src->empty()) *dst = *src;
 }
 
@@ -36,9 +44,12 @@ void merge_sender(Sender& into, const Sender& from) {
 
 std::string_view to_string(InquiryState s) {
     switch (s) {
-        case InquiryState::open: return "open";
-        case InquiryState::replied: return "replied";
-        case InquiryState::resolved: return "resolved";
+        case InquiryState::open:
+            return "open";
+        case InquiryState::replied:
+            return "replied";
+        case InquiryState::resolved:
+            return "resolved";
     }
     return "open";
 }
@@ -52,12 +63,18 @@ std::optional<InquiryState> parse_inquiry_state(std::string_view s) {
 
 std::string_view to_string(AlertKind k) {
     switch (k) {
-        case AlertKind::warning: return "WARNING";
-        case AlertKind::breach: return "BREACH";
-        case AlertKind::escalation: return "ESCALATION";
-        case AlertKind::follow_up_due: return "FOLLOW_UP_DUE";
-        case AlertKind::assigned: return "ASSIGNED";
-        case AlertKind::resolved: return "RESOLVED";
+        case AlertKind::warning:
+            return "WARNING";
+        case AlertKind::breach:
+            return "BREACH";
+        case AlertKind::escalation:
+            return "ESCALATION";
+        case AlertKind::follow_up_due:
+            return "FOLLOW_UP_DUE";
+        case AlertKind::assigned:
+            return "ASSIGNED";
+        case AlertKind::resolved:
+            return "RESOLVED";
     }
     return "WARNING";
 }
@@ -156,7 +173,9 @@ StepResult Engine::on_event(const Event& event, sla::TimePoint now, const Assess
         r.state = InquiryState::replied;
         r.updated_at = now;
         note_changed(r.id, out);
-        add_sla_effects(sla_.on_reply({sla::ClockId{static_cast<std::uint64_t>(r.id)}, sla::AgentId{}, event.received_at}, now), out);
+        add_sla_effects(
+            sla_.on_reply({sla::ClockId{static_cast<std::uint64_t>(r.id)}, sla::AgentId{}, event.received_at}, now),
+            out);
         return out;
     }
     InquiryRecord& r = open_inquiry(event, now, out);
@@ -249,8 +268,8 @@ void Engine::alert_for(const sla::Effect& effect, StepResult& out) {
     } else if (const auto* b = std::get_if<sla::Breach>(&effect)) {
         timed(AlertKind::breach, owner_topic(r), b->kind, b->deadline, b->fired_at, b->late);
     } else if (const auto* e = std::get_if<sla::Escalation>(&effect)) {
-        timed(AlertKind::escalation, "escalation/" + r.account + "/", sla::kind_of(e->stage), e->deadline,
-              e->fired_at, e->late);
+        timed(AlertKind::escalation, "escalation/" + r.account + "/", sla::kind_of(e->stage), e->deadline, e->fired_at,
+              e->late);
     } else if (const auto* f = std::get_if<sla::FollowUpDue>(&effect)) {
         Alert& a = push_alert(out, AlertKind::follow_up_due, r, owner_topic(r));
         a.deadline = f->due_at;

@@ -6,9 +6,12 @@ namespace ir::router {
 
 std::string_view to_string(Channel c) {
     switch (c) {
-        case Channel::email: return "email";
-        case Channel::chat: return "chat";
-        case Channel::marketplace: return "marketplace";
+        case Channel::email:
+            return "email";
+        case Channel::chat:
+            return "chat";
+        case Channel::marketplace:
+            return "marketplace";
     }
     return "email";
 }
@@ -32,11 +35,16 @@ std::optional<Direction> parse_direction(std::string_view s) {
 
 std::string_view to_string(ScamSign s) {
     switch (s) {
-        case ScamSign::large_order_uninformed: return "large_order_uninformed";
-        case ScamSign::unusual_request: return "unusual_request";
-        case ScamSign::visit_or_urgency: return "visit_or_urgency";
-        case ScamSign::unverifiable_big_company: return "unverifiable_big_company";
-        case ScamSign::terse_format: return "terse_format";
+        case ScamSign::large_order_uninformed:
+            return "large_order_uninformed";
+        case ScamSign::unusual_request:
+            return "unusual_request";
+        case ScamSign::visit_or_urgency:
+            return "visit_or_urgency";
+        case ScamSign::unverifiable_big_company:
+            return "unverifiable_big_company";
+        case ScamSign::terse_format:
+            return "terse_format";
     }
     return "unknown";
 }

@@ -11,13 +11,13 @@ namespace ir::router {
 
 struct SignalEvidence {
     const PhraseSignal* signal = nullptr;
-    double amount = 0;              // weight x distinct patterns, capped
-    PhraseMatcher::Hit first_hit;   // quoted in the reasons, only when they need it
+    double amount = 0;             // weight x distinct patterns, capped
+    PhraseMatcher::Hit first_hit;  // quoted in the reasons, only when they need it
 };
 
 struct Evidence {
-    std::array<double, 5> by_kind{};           // indexed by SignalKind
-    std::vector<SignalEvidence> signals;       // in rule order
+    std::array<double, 5> by_kind{};      // indexed by SignalKind
+    std::vector<SignalEvidence> signals;  // in rule order
 
     double of(SignalKind k) const { return by_kind[static_cast<std::size_t>(k)]; }
 };

@@ -8,8 +8,7 @@ namespace {
 constexpr std::size_t kMinFuzzyLength = 6;
 
 std::uint32_t bucket_key(char first, std::size_t length) {
-    return (static_cast<std::uint32_t>(static_cast<unsigned char>(first)) << 16) |
-           static_cast<std::uint32_t>(length);
+    return (static_cast<std::uint32_t>(static_cast<unsigned char>(first)) << 16) | static_cast<std::uint32_t>(length);
 }
 
 bool all_alpha(std::string_view s) {

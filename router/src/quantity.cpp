@@ -9,18 +9,25 @@ namespace {
 
 // Counting words in the languages we serve, lower-case (Cyrillic in its usual cases).
 constexpr std::array<std::string_view, 46> kUnitWords = {
-    "pcs", "pc", "piece", "pieces", "unit", "units", "pair", "pairs", "set", "sets", "roll", "rolls",
-    "ctn", "ctns", "carton", "cartons", "dozen", "dozens", "stück", "stueck", "stk", "pieza", "piezas",
-    "unidades", "unidade", "peças", "pecas", "pares", "pièces", "unités", "pz", "pezzi", "pcs.", "nos",
-    "шт", "штук", "единиц", "пар", "Шт", "ШТ", "Штук", "adet", "buah", "boxes", "bags", "bottles"};
-constexpr std::array<std::string_view, 10> kContainerWords = {
-    "container", "containers", "contenedor", "contenedores", "contêiner", "contêineres", "conteneur",
-    "conteneurs", "контейнер", "контейнера"};
+    "pcs",  "pc",    "piece",  "pieces",   "unit",    "units",   "pair",   "pairs",  "set",    "sets",
+    "roll", "rolls", "ctn",    "ctns",     "carton",  "cartons", "dozen",  "dozens", "stück",  "stueck",
+    "stk",  "pieza", "piezas", "unidades", "unidade", "peças",   "pecas",  "pares",  "pièces", "unités",
+    "pz",   "pezzi", "pcs.",   "nos",      "шт",      "штук",    "единиц", "пар",    "Шт",     "ШТ",
+    "Штук", "adet",  "buah",   "boxes",    "bags",    "bottles"};
+constexpr std::array<std::string_view, 10> kContainerWords = {"container", "containers",  "contenedor", "contenedores",
+                                                              "contêiner", "contêineres", "conteneur",  "conteneurs",
+                                                              "контейнер", "контейнера"};
 constexpr std::array<std::string_view, 8> kContainerSizes = {"20ft", "40ft", "40hq", "20gp", "40gp", "ft", "hq", "x"};
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_ascii_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool is_word_byte(char c) { return is_ascii_alpha(c) || is_digit(c) || static_cast<unsigned char>(c) >= 0x80; }
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
+bool is_ascii_alpha(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+bool is_word_byte(char c) {
+    return is_ascii_alpha(c) || is_digit(c) || static_cast<unsigned char>(c) >= 0x80;
+}
 
 template <std::size_t N>
 bool contains(const std::array<std::string_view, N>& words, std::string_view w) {
@@ -86,7 +93,8 @@ QuantityFinding QuantityFinder::find(std::string_view text) const {
         const std::size_t end = number_end(text, i);
         std::size_t j = end;
         bool k = false;
-        if (j < text.size() && (text[j] == 'k' || text[j] == 'K') && (j + 1 >= text.size() || !is_word_byte(text[j + 1]))) {
+        if (j < text.size() && (text[j] == 'k' || text[j] == 'K') &&
+            (j + 1 >= text.size() || !is_word_byte(text[j + 1]))) {
             k = true;
             ++j;
         }

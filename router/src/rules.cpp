@@ -28,8 +28,7 @@ public:
     }
 
     template <class T>
-    std::optional<Error> read(const toml::table& t, std::string_view prefix, std::string_view key,
-                              T& out) const {
+    std::optional<Error> read(const toml::table& t, std::string_view prefix, std::string_view key, T& out) const {
         const toml::node* n = t.get(key);
         if (!n) return std::nullopt;
         if constexpr (std::is_same_v<T, std::string>) {
@@ -81,8 +80,7 @@ std::optional<SignalKind> parse_kind(std::string_view s) {
 std::optional<Error> read_thresholds(const RulesReader& r, const toml::table& t, Rules& rules) {
     if (auto e = r.only_keys(t, "thresholds",
                              {"suspect_min_signs", "sign_threshold", "detail_threshold", "tier2_min_messages",
-                              "large_quantity", "large_quantity_by_platform", "terse_max_words",
-                              "max_scored_bytes"}))
+                              "large_quantity", "large_quantity_by_platform", "terse_max_words", "max_scored_bytes"}))
         return e;
     for (auto e : {r.read(t, "thresholds", "suspect_min_signs", rules.suspect_min_signs),
                    r.read(t, "thresholds", "sign_threshold", rules.sign_threshold),
@@ -107,8 +105,8 @@ std::optional<Error> read_thresholds(const RulesReader& r, const toml::table& t,
 }
 
 std::optional<Error> read_score(const RulesReader& r, const toml::table& t, ScoreWeights& s) {
-    if (auto e = r.only_keys(t, "score", {"tier_base", "per_detail", "max_detail_bonus", "complete_contact",
-                                          "per_scam_sign"}))
+    if (auto e = r.only_keys(t, "score",
+                             {"tier_base", "per_detail", "max_detail_bonus", "complete_contact", "per_scam_sign"}))
         return e;
     if (const auto* n = t.get("tier_base")) {
         const auto* arr = n->as_array();
@@ -119,29 +117,29 @@ std::optional<Error> read_score(const RulesReader& r, const toml::table& t, Scor
             s.tier_base[i] = *v;
         }
     }
-    for (auto e : {r.read(t, "score", "per_detail", s.per_detail),
-                   r.read(t, "score", "max_detail_bonus", s.max_detail_bonus),
-                   r.read(t, "score", "complete_contact", s.complete_contact),
-                   r.read(t, "score", "per_scam_sign", s.per_scam_sign)})
+    for (auto e :
+         {r.read(t, "score", "per_detail", s.per_detail), r.read(t, "score", "max_detail_bonus", s.max_detail_bonus),
+          r.read(t, "score", "complete_contact", s.complete_contact),
+          r.read(t, "score", "per_scam_sign", s.per_scam_sign)})
         if (e) return e;
     return std::nullopt;
 }
 
-std::optional<Error> read_signal(const RulesReader& r, std::string_view id, const toml::node& node,
-                                 PhraseSignal& s) {
+std::optional<Error> read_signal(const RulesReader& r, std::string_view id, const toml::node& node, PhraseSignal& s) {
     const std::string prefix = "signals." + std::string(id);
     const auto* t = node.as_table();
     if (!t) return r.error(&node, prefix, "must be a table");
     if (auto e = r.only_keys(*t, prefix, {"kind", "weight", "cap", "reason", "patterns"})) return e;
     s.id = std::string(id);
     std::string kind;
-    for (auto e : {r.read(*t, prefix, "kind", kind), r.read(*t, prefix, "weight", s.weight),
-                   r.read(*t, prefix, "cap", s.cap), r.read(*t, prefix, "reason", s.reason),
-                   r.read_strings(*t, prefix, "patterns", s.patterns)})
+    for (auto e :
+         {r.read(*t, prefix, "kind", kind), r.read(*t, prefix, "weight", s.weight), r.read(*t, prefix, "cap", s.cap),
+          r.read(*t, prefix, "reason", s.reason), r.read_strings(*t, prefix, "patterns", s.patterns)})
         if (e) return e;
     auto k = parse_kind(kind);
-    if (!k) return r.error(t->get("kind") ? t->get("kind") : &node, prefix + ".kind",
-                           "must be one of sign2, sign3, claim, scope, detail");
+    if (!k)
+        return r.error(t->get("kind") ? t->get("kind") : &node, prefix + ".kind",
+                       "must be one of sign2, sign3, claim, scope, detail");
     s.kind = *k;
     if (s.patterns.empty()) return r.error(&node, prefix + ".patterns", "needs at least one pattern");
     if (s.reason.empty()) return r.error(&node, prefix + ".reason", "needs a reason a supervisor understands");
@@ -157,9 +155,9 @@ Expected<Rules> parse_rules_toml(std::string_view toml_text, std::string_view so
     try {
         root = toml::parse(toml_text, source);
     } catch (const toml::parse_error& e) {
-        return Error{std::string(source) + ":" + std::to_string(e.source().begin.line) + ": " +
-                         std::string(e.description()),
-                     ""};
+        return Error{
+            std::string(source) + ":" + std::to_string(e.source().begin.line) + ": " + std::string(e.description()),
+            ""};
     }
     Rules rules;
     if (auto e = r.only_keys(root, "", {"thresholds", "score", "sender", "signals"})) return *e;

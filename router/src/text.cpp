@@ -10,7 +10,8 @@ std::size_t sequence_length(std::string_view s, std::size_t i) {
     if (c < 0x80) return 1;
     std::size_t n = 0;
     unsigned char lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) n = 2;
+    if (c >= 0xC2 && c <= 0xDF)
+        n = 2;
     else if (c >= 0xE0 && c <= 0xEF) {
         n = 3;
         if (c == 0xE0) lo = 0xA0;
@@ -33,7 +34,9 @@ bool is_alnum(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+char lower(char c) {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 }  // namespace
 
@@ -84,8 +87,8 @@ std::vector<Token> tokenize(std::string_view s) {
         const std::size_t begin = i;
         while (i < s.size() && is_alnum(s[i])) ++i;
         if (i > begin)
-            tokens.push_back({s.substr(begin, i - begin), static_cast<std::uint32_t>(begin),
-                              static_cast<std::uint32_t>(i)});
+            tokens.push_back(
+                {s.substr(begin, i - begin), static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(i)});
     }
     return tokens;
 }

@@ -4,11 +4,16 @@ namespace ir::sla {
 
 TimePoint due_at(const ClockState& c, Stage s) {
     switch (s) {
-        case Stage::fast_warning: return c.fast_warning_at;
-        case Stage::fast_breach: return c.fast_deadline;
-        case Stage::timely_warning: return c.timely_warning_at;
-        case Stage::timely_breach: return c.timely_deadline;
-        case Stage::follow_up: return c.follow_up_due;
+        case Stage::fast_warning:
+            return c.fast_warning_at;
+        case Stage::fast_breach:
+            return c.fast_deadline;
+        case Stage::timely_warning:
+            return c.timely_warning_at;
+        case Stage::timely_breach:
+            return c.timely_deadline;
+        case Stage::follow_up:
+            return c.follow_up_due;
     }
     return c.follow_up_due;
 }
@@ -19,22 +24,36 @@ TimePoint deadline_of(const ClockState& c, DeadlineKind k) {
 
 bool has_fired(const Fired& f, Stage s) {
     switch (s) {
-        case Stage::fast_warning: return f.fast_warning;
-        case Stage::fast_breach: return f.fast_breach;
-        case Stage::timely_warning: return f.timely_warning;
-        case Stage::timely_breach: return f.timely_breach;
-        case Stage::follow_up: return false;
+        case Stage::fast_warning:
+            return f.fast_warning;
+        case Stage::fast_breach:
+            return f.fast_breach;
+        case Stage::timely_warning:
+            return f.timely_warning;
+        case Stage::timely_breach:
+            return f.timely_breach;
+        case Stage::follow_up:
+            return false;
     }
     return false;
 }
 
 void mark_fired(Fired& f, Stage s) {
     switch (s) {
-        case Stage::fast_warning: f.fast_warning = true; break;
-        case Stage::fast_breach: f.fast_breach = true; break;
-        case Stage::timely_warning: f.timely_warning = true; break;
-        case Stage::timely_breach: f.timely_breach = true; break;
-        case Stage::follow_up: break;
+        case Stage::fast_warning:
+            f.fast_warning = true;
+            break;
+        case Stage::fast_breach:
+            f.fast_breach = true;
+            break;
+        case Stage::timely_warning:
+            f.timely_warning = true;
+            break;
+        case Stage::timely_breach:
+            f.timely_breach = true;
+            break;
+        case Stage::follow_up:
+            break;
     }
 }
 

@@ -34,7 +34,9 @@ void SlaEngine::reserve(std::size_t conversations) {
 
 // Alarms due strictly before an input happened fire first; one due at the very instant of
 // a reply is pre-empted by it (a reply at the deadline meets it).
-void SlaEngine::drain_before(TimePoint at, TimePoint now, Effects& out) { drain(at - Duration{1}, now, out); }
+void SlaEngine::drain_before(TimePoint at, TimePoint now, Effects& out) {
+    drain(at - Duration{1}, now, out);
+}
 
 ClockState* SlaEngine::find(ClockId clock) {
     const auto it = clocks_.find(clock);

@@ -31,7 +31,9 @@ void SlaEngine::rearm(const ClockState& c) {
     }
 }
 
-bool SlaEngine::is_late(TimePoint due, TimePoint now) const { return now - due > rules_.late_tolerance(); }
+bool SlaEngine::is_late(TimePoint due, TimePoint now) const {
+    return now - due > rules_.late_tolerance();
+}
 
 void SlaEngine::fire(ClockState& c, const Alarm& a, TimePoint now, Effects& out) {
     if (a.stage == Stage::follow_up) {

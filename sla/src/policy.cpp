@@ -9,11 +9,16 @@ namespace ir::sla {
 
 bool EscalateOn::on(Stage s) const {
     switch (s) {
-        case Stage::fast_warning: return fast_warning;
-        case Stage::fast_breach: return fast_breach;
-        case Stage::timely_warning: return timely_warning;
-        case Stage::timely_breach: return timely_breach;
-        case Stage::follow_up: return false;
+        case Stage::fast_warning:
+            return fast_warning;
+        case Stage::fast_breach:
+            return fast_breach;
+        case Stage::timely_warning:
+            return timely_warning;
+        case Stage::timely_breach:
+            return timely_breach;
+        case Stage::follow_up:
+            return false;
     }
     return false;
 }
@@ -55,13 +60,13 @@ SlaRules SlaPolicy::resolve(AccountId account, Tier tier) const {
 
 namespace {
 
-void check_budget(const std::string& where, const char* name, Duration budget, const char* lead_name,
-                  Duration lead, std::vector<std::string>& out) {
+void check_budget(const std::string& where, const char* name, Duration budget, const char* lead_name, Duration lead,
+                  std::vector<std::string>& out) {
     if (budget <= Duration::zero()) {
         out.push_back(where + ": " + name + " must be positive");
     } else if (lead < Duration::zero() || lead >= budget) {
-        out.push_back(where + ": " + lead_name + " (" + format_duration(lead) + ") must be at least 0 and shorter than " +
-                      name + " (" + format_duration(budget) + ")");
+        out.push_back(where + ": " + lead_name + " (" + format_duration(lead) +
+                      ") must be at least 0 and shorter than " + name + " (" + format_duration(budget) + ")");
     }
 }
 

@@ -55,6 +55,8 @@ Checkpointer::~Checkpointer() {
     impl_->thread.join();
 }
 
-std::uint64_t Checkpointer::checkpoints() const { return impl_->count; }
+std::uint64_t Checkpointer::checkpoints() const {
+    return impl_->count;
+}
 
 }  // namespace ir::store

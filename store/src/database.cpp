@@ -14,9 +14,7 @@ std::optional<Error> create_parent(const std::filesystem::path& path) {
     if (parent.empty()) return std::nullopt;
     std::error_code ec;
     std::filesystem::create_directories(parent, ec);
-    if (ec)
-        return Error{"cannot create folder " + parent.string() + ": " + ec.message(),
-                     path.string()};
+    if (ec) return Error{"cannot create folder " + parent.string() + ": " + ec.message(), path.string()};
     return std::nullopt;
 }
 
@@ -29,8 +27,7 @@ constexpr const char* upsert_inquiry =
     "INSERT INTO inquiries(id, account, state, updated_at_ms, payload) VALUES(?1,?2,?3,?4,?5)"
     " ON CONFLICT(id) DO UPDATE SET account=excluded.account, state=excluded.state,"
     " updated_at_ms=excluded.updated_at_ms, payload=excluded.payload";
-constexpr const char* insert_alert =
-    "INSERT INTO alerts(seq, topic, created_at_ms, payload) VALUES(?1,?2,?3,?4)";
+constexpr const char* insert_alert = "INSERT INTO alerts(seq, topic, created_at_ms, payload) VALUES(?1,?2,?3,?4)";
 constexpr const char* upsert_meta =
     "INSERT INTO meta(key, value) VALUES(?1,?2) ON CONFLICT(key) DO UPDATE SET "
     "value=excluded.value";
@@ -39,8 +36,7 @@ constexpr const char* find_event =
 constexpr const char* events_since =
     "SELECT seq, channel, account, message_id, thread_id, received_at_ms, direction,"
     " accepted_at_ms, inquiry_id, payload FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2";
-constexpr const char* inquiry =
-    "SELECT id, account, state, updated_at_ms, payload FROM inquiries WHERE id=?1";
+constexpr const char* inquiry = "SELECT id, account, state, updated_at_ms, payload FROM inquiries WHERE id=?1";
 // The same WHERE as the partial index inquiries_open, so the planner uses it.
 constexpr const char* open_inquiries =
     "SELECT id, account, state, updated_at_ms, payload FROM inquiries"
@@ -87,8 +83,7 @@ Expected<std::unique_ptr<Database>> Database::open(const Options& options) {
         if (auto e = create_parent(options.path)) return *e;
     }
     const int flags =
-        SQLITE_OPEN_NOMUTEX |
-        (options.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+        SQLITE_OPEN_NOMUTEX | (options.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     sqlite3* raw = nullptr;
     const int rc = sqlite3_open_v2(where.c_str(), &raw, flags, nullptr);
     Connection connection(raw);  // closed on every early return
@@ -104,7 +99,9 @@ Database::Database(Database&&) noexcept = default;
 Database& Database::operator=(Database&&) noexcept = default;
 Database::~Database() = default;
 
-const std::filesystem::path& Database::path() const { return impl_->path; }
+const std::filesystem::path& Database::path() const {
+    return impl_->path;
+}
 
 Expected<std::int64_t> Database::Impl::scalar(Statement& st, std::string_view what) {
     const auto scope = st.scope();
@@ -162,9 +159,8 @@ std::optional<Error> Database::Impl::insert_event(const EventRow& row) {
     st.bind_int(7, sla::to_unix_ms(row.accepted_at));
     st.bind_optional(8, row.inquiry_id);
     st.bind_blob(9, row.payload);
-    return run_with(st, [&row] {
-        return "cannot insert event " + row.channel + "/" + row.account + "/" + row.message_id;
-    });
+    return run_with(st,
+                    [&row] { return "cannot insert event " + row.channel + "/" + row.account + "/" + row.message_id; });
 }
 
 std::optional<Error> Database::Impl::upsert_inquiry(const InquiryRow& row) {
@@ -184,8 +180,8 @@ std::optional<Error> Database::Impl::insert_alert(const AlertRow& row, std::int6
         next_seq = *max + 1;
     }
     if (row.seq != next_seq) {
-        return Error{"alert seq " + std::to_string(row.seq) +
-                         " would leave a gap or repeat (next is " + std::to_string(next_seq) + ")",
+        return Error{"alert seq " + std::to_string(row.seq) + " would leave a gap or repeat (next is " +
+                         std::to_string(next_seq) + ")",
                      where};
     }
     Statement& st = insert_alert_st;
@@ -193,8 +189,7 @@ std::optional<Error> Database::Impl::insert_alert(const AlertRow& row, std::int6
     st.bind_text(2, row.topic);
     st.bind_int(3, sla::to_unix_ms(row.created_at));
     st.bind_blob(4, row.payload);
-    if (auto e =
-            run_with(st, [&row] { return "cannot insert alert " + std::to_string(row.seq); })) {
+    if (auto e = run_with(st, [&row] { return "cannot insert alert " + std::to_string(row.seq); })) {
         return e;
     }
     ++next_seq;

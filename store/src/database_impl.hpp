@@ -37,9 +37,7 @@ struct Database::Impl {
     Expected<std::int64_t> scalar(Statement& st, std::string_view what);
     Statement* inquiries_statement(const InquiryFilter& filter, std::optional<Error>& error);
 
-    Error fail(int rc, std::string_view what) const {
-        return sqlite_error(db.get(), rc, what, where);
-    }
+    Error fail(int rc, std::string_view what) const { return sqlite_error(db.get(), rc, what, where); }
 
     template <class Row, class ReadRow>
     Expected<std::vector<Row>> collect(Statement& st, ReadRow read_row, std::string_view what) {

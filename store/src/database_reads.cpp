@@ -34,8 +34,7 @@ EventRow read_event(const Statement& st) {
 }
 
 InquiryRow read_inquiry(const Statement& st) {
-    return InquiryRow{st.int64(0), st.text(1), st.text(2), sla::from_unix_ms(st.int64(3)),
-                      st.blob(4)};
+    return InquiryRow{st.int64(0), st.text(1), st.text(2), sla::from_unix_ms(st.int64(3)), st.blob(4)};
 }
 
 AlertRow read_alert(const Statement& st) {
@@ -47,8 +46,7 @@ constexpr const char* kInquiryColumns =
 
 }  // namespace
 
-Statement* Database::Impl::inquiries_statement(const InquiryFilter& filter,
-                                               std::optional<Error>& error) {
+Statement* Database::Impl::inquiries_statement(const InquiryFilter& filter, std::optional<Error>& error) {
     const std::size_t shape = (filter.state ? 1U : 0U) | (filter.account ? 2U : 0U);
     Statement& st = inquiries_st[shape];
     if (!st.prepared()) {
@@ -66,8 +64,7 @@ Statement* Database::Impl::inquiries_statement(const InquiryFilter& filter,
     return &st;
 }
 
-Expected<std::optional<EventRef>> Database::find_event(std::string_view channel,
-                                                       std::string_view account,
+Expected<std::optional<EventRef>> Database::find_event(std::string_view channel, std::string_view account,
                                                        std::string_view message_id) {
     Statement& st = impl_->find_event_st;
     const auto scope = st.scope();
@@ -126,8 +123,7 @@ Expected<std::vector<InquiryRow>> Database::open_inquiries() {
     return impl_->collect<InquiryRow>(st, read_inquiry, "cannot list open inquiries");
 }
 
-Expected<std::vector<AlertRow>> Database::alerts_since(std::int64_t seq,
-                                                       std::string_view topic_prefix,
+Expected<std::vector<AlertRow>> Database::alerts_since(std::int64_t seq, std::string_view topic_prefix,
                                                        std::size_t limit) {
     Statement& st = impl_->alerts_since_st;
     const auto scope = st.scope();

@@ -10,8 +10,7 @@ Expected<std::unique_ptr<GroupCommitter>> GroupCommitter::start(CommitterOptions
         return Error{"queue_capacity and max_batch must be at least 1", "store"};
     }
     if (options.database.read_only) {
-        return Error{"the group committer needs a writable database",
-                     options.database.path.string()};
+        return Error{"the group committer needs a writable database", options.database.path.string()};
     }
     auto db = Database::open(options.database);
     if (!db) return db.error();
@@ -26,7 +25,9 @@ GroupCommitter::GroupCommitter(CommitterOptions options, std::unique_ptr<Databas
     writer_ = std::thread([this] { run(); });
 }
 
-GroupCommitter::~GroupCommitter() { stop(); }
+GroupCommitter::~GroupCommitter() {
+    stop();
+}
 
 bool GroupCommitter::submit(Change change, Done done) {
     {
@@ -98,8 +99,8 @@ void GroupCommitter::commit_batch() {
         stats_.total_commit += elapsed;
     }
     if (options_.on_commit) {
-        options_.on_commit(CommitSample{
-            std::chrono::duration_cast<std::chrono::microseconds>(elapsed), batch_.size(), !error});
+        options_.on_commit(
+            CommitSample{std::chrono::duration_cast<std::chrono::microseconds>(elapsed), batch_.size(), !error});
     }
     for (Done& done : batch_done_) {
         if (done) done(error);

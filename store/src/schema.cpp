@@ -84,9 +84,9 @@ std::optional<Error> check_owner(sqlite3* db, std::int64_t version, const std::s
 std::optional<Error> check_version(std::int64_t version, bool read_only, const std::string& where) {
     const std::string ours = std::to_string(kSchemaVersion);
     if (version > kSchemaVersion) {
-        return Error{"schema version " + std::to_string(version) +
-                         " is newer than this build understands (" + ours + ")",
-                     where};
+        return Error{
+            "schema version " + std::to_string(version) + " is newer than this build understands (" + ours + ")",
+            where};
     }
     if (read_only && version != kSchemaVersion) {
         return Error{"schema version " + std::to_string(version) + " but " + ours +
@@ -143,8 +143,7 @@ std::optional<Error> configure(sqlite3* db, const Options& options) {
         if (auto e = set_wal(db, where)) return e;
     }
     // FULL: in WAL mode NORMAL may lose the last commits on power loss, and we ack them.
-    if (auto e = exec(db, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON", "cannot set pragmas",
-                      where)) {
+    if (auto e = exec(db, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON", "cannot set pragmas", where)) {
         return e;
     }
     if (options.max_page_count) {

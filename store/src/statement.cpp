@@ -14,18 +14,16 @@ Error sqlite_error(sqlite3* db, int rc, std::string_view what, const std::string
     return Error{std::move(message), where};
 }
 
-std::optional<Error> exec(sqlite3* db, const char* sql, std::string_view what,
-                          const std::string& where) {
+std::optional<Error> exec(sqlite3* db, const char* sql, std::string_view what, const std::string& where) {
     const int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
     if (rc != SQLITE_OK) return sqlite_error(db, rc, what, where);
     return std::nullopt;
 }
 
-Expected<Statement> Statement::prepare(sqlite3* db, std::string_view sql,
-                                       const std::string& where) {
+Expected<Statement> Statement::prepare(sqlite3* db, std::string_view sql, const std::string& where) {
     sqlite3_stmt* stmt = nullptr;
-    const int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()),
-                                      SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+    const int rc =
+        sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
     if (rc != SQLITE_OK) {
         sqlite3_finalize(stmt);
         return sqlite_error(db, rc, "cannot prepare \"" + std::string(sql) + "\"", where);
@@ -45,7 +43,9 @@ Statement& Statement::operator=(Statement&& other) noexcept {
     return *this;
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::~Statement() {
+    sqlite3_finalize(stmt_);
+}
 
 void Statement::note(int rc) {
     if (rc != SQLITE_OK && bind_rc_ == SQLITE_OK) bind_rc_ = rc;
@@ -86,7 +86,9 @@ bool Statement::is_null(int column) const {
     return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
 
-std::int64_t Statement::int64(int column) const { return sqlite3_column_int64(stmt_, column); }
+std::int64_t Statement::int64(int column) const {
+    return sqlite3_column_int64(stmt_, column);
+}
 
 std::string Statement::text(int column) const {
     const auto* data = sqlite3_column_text(stmt_, column);

@@ -21,8 +21,7 @@ using Connection = std::unique_ptr<sqlite3, CloseConnection>;
 Error sqlite_error(sqlite3* db, int rc, std::string_view what, const std::string& where);
 
 // Runs SQL that returns no rows we need (pragmas, DDL, several statements at once).
-std::optional<Error> exec(sqlite3* db, const char* sql, std::string_view what,
-                          const std::string& where);
+std::optional<Error> exec(sqlite3* db, const char* sql, std::string_view what, const std::string& where);
 
 class Statement {
 public:

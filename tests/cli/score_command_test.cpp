@@ -28,8 +28,8 @@ std::string slurp(const fs::path& p) {
 Run run(const std::string& args) {
     const fs::path dir = fs::temp_directory_path() / ("ir-cli-" + std::to_string(::getpid()));
     fs::create_directories(dir);
-    const std::string cmd = std::string(IR_BIN_DIR) + "/inquiryctl " + args + " >" + (dir / "out").string() +
-                            " 2>" + (dir / "err").string();
+    const std::string cmd = std::string(IR_BIN_DIR) + "/inquiryctl " + args + " >" + (dir / "out").string() + " 2>" +
+                            (dir / "err").string();
     const int status = std::system(cmd.c_str());
     Run r{WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(dir / "out"), slurp(dir / "err")};
     fs::remove_all(dir);
@@ -57,7 +57,10 @@ TEST_CASE("a malformed line is reported with its number and skipped; the exit co
         std::getline(dev, first);
         std::getline(dev, second);
         std::ofstream out(input);
-        out << first << "\n{not json\n" << R"({"id":"x","event":{"channel":"fax"}})" << "\n" << second << "\n";
+        out << first << "\n{not json\n"
+            << R"({"id":"x","event":{"channel":"fax"}})"
+            << "\n"
+            << second << "\n";
     }
     const auto r = run("score --catalog " + fixtures + "/catalog.json " + input.string());
     fs::remove(input);

@@ -17,7 +17,9 @@ using google::protobuf::util::TimeUtil;
 
 namespace {
 
-ir::sla::TimePoint at(const char* rfc3339) { return *ir::adapters::parse_rfc3339(rfc3339); }
+ir::sla::TimePoint at(const char* rfc3339) {
+    return *ir::adapters::parse_rfc3339(rfc3339);
+}
 
 struct UtcZone {  // local time = UTC for the duration of a test
     UtcZone() {
@@ -53,10 +55,11 @@ inquiry::v1::Alert sample_alert() {
 
 TEST_CASE("a live alert becomes the JSON object GET /v1/alerts returns") {
     const json::object o = alert_to_json(sample_alert());
-    CHECK(json::serialize(o) ==
-          R"j({"seq":42,"topic":"queue/alibaba-electronics/","kind":"BREACH","clock":"FAST","inquiry_id":7,)j"
-          R"j("account":"alibaba-electronics","agent_id":null,"tier":1,"deadline":"2026-11-20T08:20:00Z",)j"
-          R"j("fired_at":"2026-11-20T08:20:02.250Z","late":true,"text":"BREACH FAST reply clock, 2250ms overdue (late)"})j");
+    CHECK(
+        json::serialize(o) ==
+        R"j({"seq":42,"topic":"queue/alibaba-electronics/","kind":"BREACH","clock":"FAST","inquiry_id":7,)j"
+        R"j("account":"alibaba-electronics","agent_id":null,"tier":1,"deadline":"2026-11-20T08:20:00Z",)j"
+        R"j("fired_at":"2026-11-20T08:20:02.250Z","late":true,"text":"BREACH FAST reply clock, 2250ms overdue (late)"})j");
     inquiry::v1::Alert assigned;
     assigned.set_seq(1);
     assigned.set_kind(inquiry::v1::ALERT_KIND_ASSIGNED);
@@ -104,7 +107,8 @@ TEST_CASE("time spans read naturally") {
 }
 
 TEST_CASE("the alerts request and its answer") {
-    CHECK(alerts_target(17, "escalation/acme & co/", 1000) == "/v1/alerts?since=17&topic=escalation/acme%20%26%20co/&limit=1000");
+    CHECK(alerts_target(17, "escalation/acme & co/", 1000) ==
+          "/v1/alerts?since=17&topic=escalation/acme%20%26%20co/&limit=1000");
     auto page = parse_alerts_page(R"({"alerts":[{"seq":9,"kind":"BREACH"},{"seq":4}],"last_seq":12})");
     REQUIRE(page);
     CHECK(page->last_seq == 12);

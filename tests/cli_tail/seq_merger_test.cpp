@@ -9,7 +9,9 @@ using ir::cli::TailAlert;
 
 namespace {
 
-TailAlert alert(std::uint64_t seq) { return {seq, {{"seq", seq}}}; }
+TailAlert alert(std::uint64_t seq) {
+    return {seq, {{"seq", seq}}};
+}
 
 std::vector<TailAlert> alerts(std::initializer_list<std::uint64_t> seqs) {
     std::vector<TailAlert> out;
@@ -51,7 +53,7 @@ TEST_CASE("a jump is held until the API says what came before it") {
     CHECK(m.needs_fetch());
     CHECK(m.fetch_after() == 5);
     CHECK(m.take_ready().empty());
-    m.on_live(alert(11));  // more live alerts while the fetch is due: held too
+    m.on_live(alert(11));                                 // more live alerts while the fetch is due: held too
     m.on_fetched(alerts({7, 9, 11}), /*complete=*/true);  // 9 and 11 come back from the API as well
     CHECK(seqs(m.take_ready()) == Seqs{7, 9, 11});
     CHECK_FALSE(m.needs_fetch());

@@ -229,7 +229,7 @@ TEST_CASE("tail back-fills, then merges the live stream, repairing losses, each 
     Publisher pub;
     // Stored before tail starts: 1..6, on our prefix and others.
     const std::vector<std::pair<std::uint64_t, std::string>> before = {
-        {1, "escalation/acme/"}, {2, "queue/acme/"}, {3, "escalation/acme/"},
+        {1, "escalation/acme/"}, {2, "queue/acme/"},      {3, "escalation/acme/"},
         {4, "agent/alice/"},     {5, "escalation/zeta/"}, {6, "escalation/acme/"}};
     for (const auto& [seq, topic] : before) api.store(make_alert(seq, topic));
 

@@ -33,9 +33,7 @@ HttpRouter make_router(net::io_context& ioc) {
     router.add(http::verb::get, "/v1/inquiries/stats", [](const RouteRequest& r) { return describe("stats", r); });
     // Asynchronous: answered from a later turn of the io loop.
     router.add(http::verb::post, "/v1/inquiries/{id}/reply", [&ioc](RouteRequest&& r, Responder respond) {
-        net::post(ioc, [r = std::move(r), respond = std::move(respond)]() mutable {
-            respond(describe("reply", r));
-        });
+        net::post(ioc, [r = std::move(r), respond = std::move(respond)]() mutable { respond(describe("reply", r)); });
     });
     router.add(http::verb::post, "/v1/webhooks/marketplace/{platform}",
                [](const RouteRequest& r) { return describe("webhook", r); });

@@ -22,9 +22,13 @@ void answer_later(net::io_context& ioc, std::chrono::milliseconds after, Respond
     });
 }
 
-HttpResponse echo_target(const HttpRequest& req) { return text_response(http::status::ok, std::string(req.target())); }
+HttpResponse echo_target(const HttpRequest& req) {
+    return text_response(http::status::ok, std::string(req.target()));
+}
 
-void echo(HttpRequest&& req, Responder respond) { respond(echo_target(req)); }
+void echo(HttpRequest&& req, Responder respond) {
+    respond(echo_target(req));
+}
 
 // The value of one series in the metrics text, "absent" if it is not there.
 std::string sample(const std::string& metrics, const std::string& series) {
@@ -106,7 +110,8 @@ TEST_CASE("a body over the limit gets 413 and the server keeps serving", "[http]
     server.start(echo);
     SECTION("declared by Content-Length") {
         Client big(server.port());
-        auto res = big.request_while_sending(make_request(http::verb::post, "/v1/events", std::string(10'000'000, 'x')));
+        auto res =
+            big.request_while_sending(make_request(http::verb::post, "/v1/events", std::string(10'000'000, 'x')));
         REQUIRE(res);
         CHECK(res->result() == http::status::payload_too_large);
         CHECK(res->body() == R"({"error":"request body too large"})");
@@ -277,12 +282,11 @@ TEST_CASE("answering after the client went away is harmless", "[http]") {
 
 TEST_CASE("Expect: 100-continue and HTTP/1.0", "[http]") {
     ServerFixture server;
-    server.start([](HttpRequest&& req, Responder respond) {
-        respond(text_response(http::status::ok, req.body()));
-    });
+    server.start([](HttpRequest&& req, Responder respond) { respond(text_response(http::status::ok, req.body())); });
     SECTION("100-continue") {
         Client client(server.port());
-        REQUIRE_FALSE(client.send_raw("POST /e HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n"));
+        REQUIRE_FALSE(
+            client.send_raw("POST /e HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n"));
         auto interim = client.read();
         REQUIRE(interim);
         CHECK(interim->result() == http::status::continue_);

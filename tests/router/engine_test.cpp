@@ -22,7 +22,8 @@ sla::SlaPolicy short_policy() {
     return p;
 }
 
-router::Event inbound(std::string message_id, std::string thread, sla::TimePoint at, std::string body = "price for X9 Smart Watch?") {
+router::Event inbound(std::string message_id, std::string thread, sla::TimePoint at,
+                      std::string body = "price for X9 Smart Watch?") {
     auto e = test::email(std::move(body));
     e.message_id = std::move(message_id);
     e.thread_id = std::move(thread);

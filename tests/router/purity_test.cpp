@@ -9,9 +9,9 @@
 TEST_CASE("the router core has no clocks, threads or I/O of its own") {
     namespace fs = std::filesystem;
     const std::vector<std::string> banned = {
-        "<iostream>", "<fstream>", "<thread>", "<mutex>", "<future>", "<condition_variable>",
-        "<filesystem>", "<boost/asio", "<boost/beast", "<zmq", "<sqlite3", "<spdlog", "::now(",
-        "std::rand", "getenv"};
+        "<iostream>",   "<fstream>",   "<thread>",     "<mutex>", "<future>", "<condition_variable>",
+        "<filesystem>", "<boost/asio", "<boost/beast", "<zmq",    "<sqlite3", "<spdlog",
+        "::now(",       "std::rand",   "getenv"};
     int files = 0;
     for (const auto& entry : fs::recursive_directory_iterator(fs::path(IR_SOURCE_DIR) / "router")) {
         const auto ext = entry.path().extension();

@@ -33,8 +33,8 @@ TEST_CASE("TOML syntax errors carry the line") {
 }
 
 TEST_CASE("a pattern that does not compile is refused when the assessor is built") {
-    auto rules = parse_rules_toml(
-        "[signals.broken]\nkind = \"sign2\"\nreason = \"x\"\npatterns = ['(unclosed']\n", "my.toml");
+    auto rules =
+        parse_rules_toml("[signals.broken]\nkind = \"sign2\"\nreason = \"x\"\npatterns = ['(unclosed']\n", "my.toml");
     REQUIRE(rules.has_value());
     auto built = Assessor::create(Catalog{}, *rules);
     REQUIRE_FALSE(built.has_value());

@@ -12,8 +12,8 @@ TEST_CASE("sign 1: a large order without knowing our products") {
     CHECK(has_sign(assess(email("100,000 pcs power bank, any model is ok")), ScamSign::large_order_uninformed));
     CHECK(has_sign(assess(email("We need 3 containers urgently")), ScamSign::large_order_uninformed));
     // A large order for a named product with no vague scope is a wholesale buyer.
-    CHECK_FALSE(has_sign(assess(email("Please quote 20,000 pcs X9 Smart Watch, black.")),
-                         ScamSign::large_order_uninformed));
+    CHECK_FALSE(
+        has_sign(assess(email("Please quote 20,000 pcs X9 Smart Watch, black.")), ScamSign::large_order_uninformed));
     // On a retail marketplace a large order is smaller.
     auto ali = email("i want 3000 pcs hoop earrings, all models in your shop");
     ali.account = "aliexpress-jewelry";
@@ -24,8 +24,8 @@ TEST_CASE("sign 2: unusual requests") {
     CHECK(has_sign(assess(email("A registration fee of USD 300 must be paid by the supplier.")),
                    ScamSign::unusual_request));
     CHECK(has_sign(assess(email("Send samples of all your models.")), ScamSign::unusual_request));
-    CHECK(has_sign(assess(email("how much cost for sell product online? make shop for me")),
-                   ScamSign::unusual_request));
+    CHECK(
+        has_sign(assess(email("how much cost for sell product online? make shop for me")), ScamSign::unusual_request));
     CHECK(has_sign(assess(email("Des frais de dossier de 500 EUR sont à régler.")), ScamSign::unusual_request));
     CHECK(has_sign(assess(email("Die Registrierungsgebühr beträgt 200 EUR.")), ScamSign::unusual_request));
     CHECK(has_sign(assess(email("Регистрационный сбор 300 долларов.")), ScamSign::unusual_request));
@@ -71,8 +71,9 @@ TEST_CASE("suspect needs two signs; one alone is reported but not suspect") {
     auto one = assess(email("URGENT!!! reply immediately about the X9 Smart Watch"));
     CHECK(one.scam_signs.size() == 1);
     CHECK_FALSE(one.suspect);
-    auto two = email("Congratulations, your company has been selected. A registration fee of USD 350 must be paid "
-                     "within 48 hours via Western Union. Failure to pay will result in cancellation.");
+    auto two = email(
+        "Congratulations, your company has been selected. A registration fee of USD 350 must be paid "
+        "within 48 hours via Western Union. Failure to pay will result in cancellation.");
     two.sender.email = "board@hotmail.com";
     const auto a = assess(two);
     CHECK(a.suspect);
@@ -84,8 +85,9 @@ TEST_CASE("suspect needs two signs; one alone is reported but not suspect") {
 }
 
 TEST_CASE("a suspect inquiry keeps its tier") {
-    auto e = email("Our board approved 20,000 pcs X9 Smart Watch. Any delay and we lose millions. "
-                   "Send samples of every model at your expense. Come to our office to sign in person.");
+    auto e = email(
+        "Our board approved 20,000 pcs X9 Smart Watch. Any delay and we lose millions. "
+        "Send samples of every model at your expense. Come to our office to sign in person.");
     e.sender.email = "ceo.group@gmail.com";
     const auto a = assess(e);
     CHECK(a.suspect);

@@ -8,10 +8,13 @@ using namespace ir::router;
 
 TEST_CASE("UTF-8 validation and repair") {
     CHECK(text::is_valid_utf8("héllo Привет 你好 👋"));
-    CHECK_FALSE(text::is_valid_utf8("\xc0\xaf"));        // overlong
-    CHECK_FALSE(text::is_valid_utf8("\xed\xa0\x80"));    // surrogate
-    CHECK_FALSE(text::is_valid_utf8("abc\xe2\x82"));     // truncated
-    CHECK(text::repair_utf8("a\xff" "b") == "a\xEF\xBF\xBD" "b");
+    CHECK_FALSE(text::is_valid_utf8("\xc0\xaf"));      // overlong
+    CHECK_FALSE(text::is_valid_utf8("\xed\xa0\x80"));  // surrogate
+    CHECK_FALSE(text::is_valid_utf8("abc\xe2\x82"));   // truncated
+    CHECK(text::repair_utf8("a\xff"
+                            "b") ==
+          "a\xEF\xBF\xBD"
+          "b");
     CHECK(text::utf8_prefix("aé", 2) == "a");  // never cuts a character in half
 }
 

@@ -35,17 +35,20 @@ TEST_CASE("tier 2: six or more buyer messages in the conversation") {
 }
 
 TEST_CASE("tier 2: complete contact details from the sender fields or the signature") {
-    auto e = email("Please send your price list.\n\nBest regards\nAnna Schmidt\nSchmidt Handel GmbH\n"
-                   "Hauptstrasse 12, 10115 Berlin\nTel: +49 30 5550123\nWhatsApp: +49 151 5550123\n"
-                   "anna@schmidt-handel.de");
+    auto e = email(
+        "Please send your price list.\n\nBest regards\nAnna Schmidt\nSchmidt Handel GmbH\n"
+        "Hauptstrasse 12, 10115 Berlin\nTel: +49 30 5550123\nWhatsApp: +49 151 5550123\n"
+        "anna@schmidt-handel.de");
     CHECK(assess(e).tier == 2);
     // One part missing (no IM handle): not complete.
-    auto partial = email("Please send your price list.\nSchmidt Handel GmbH\nHauptstrasse 12, 10115 Berlin\n"
-                         "Tel: +49 30 5550123");
+    auto partial = email(
+        "Please send your price list.\nSchmidt Handel GmbH\nHauptstrasse 12, 10115 Berlin\n"
+        "Tel: +49 30 5550123");
     CHECK(assess(partial).tier == 4);
     auto fields = email("Please send your price list.");
-    fields.sender = {"Anna", "anna@schmidt-handel.de", "Schmidt Handel GmbH", "+49 30 5550123",
-                     "Hauptstrasse 12, Berlin", "DE", "whatsapp:+4915155501"};
+    fields.sender = {
+        "Anna", "anna@schmidt-handel.de", "Schmidt Handel GmbH", "+49 30 5550123", "Hauptstrasse 12, Berlin",
+        "DE",   "whatsapp:+4915155501"};
     CHECK(assess(fields).tier == 2);
 }
 
@@ -54,7 +57,7 @@ TEST_CASE("tier 3: a catalogue product named, however it is spelt") {
     CHECK(assess(email("sw-x9 price")).tier == 3);
     CHECK(assess(email("SW X9 price")).tier == 3);
     CHECK(assess(email("need 100 powerbanks")).tier == 3);
-    CHECK(assess(email("hoop earings gold 50 pairs")).tier == 3);  // misspelt, still recognisable
+    CHECK(assess(email("hoop earings gold 50 pairs")).tier == 3);               // misspelt, still recognisable
     CHECK(assess(email("price?", "18K Gold Plated Hoop Earrings")).tier == 3);  // listing title as subject
     CHECK(assess(email("price for 300 pcs X9 Smart Watch?")).products == std::vector<std::string>{"SW-X9"});
 }

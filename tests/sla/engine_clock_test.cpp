@@ -61,9 +61,9 @@ TEST_CASE("a reply that finds alarms overdue fires them first, marked late") {
     const Subject s = subject(1);
     e.on_buyer_message(message(s, T0), T0);
     const TimePoint now = T0 + 6min;
-    REQUIRE(e.on_reply(reply(s, now), now) ==
-            Effects{Warning{s, fast, T0 + 3min, T0 + 5min, now, true}, Breach{s, fast, T0 + 5min, now, true},
-                    ReplyRecorded{s, AgentId{7}, T0, now, 6min, false, true}});
+    REQUIRE(e.on_reply(reply(s, now), now) == Effects{Warning{s, fast, T0 + 3min, T0 + 5min, now, true},
+                                                      Breach{s, fast, T0 + 5min, now, true},
+                                                      ReplyRecorded{s, AgentId{7}, T0, now, 6min, false, true}});
 }
 
 TEST_CASE("a reply learnt late fires only what was due before it was sent") {

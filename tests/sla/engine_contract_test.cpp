@@ -22,12 +22,16 @@ Effects random_step(SlaEngine& e, std::mt19937_64& rng, TimePoint now) {
     const TimePoint at = now - std::chrono::seconds{rng() % 120};
     switch (rng() % 6) {
         case 0:
-        case 1: return e.on_buyer_message(message(s, at), now);
+        case 1:
+            return e.on_buyer_message(message(s, at), now);
         case 2:
-        case 3: return e.on_reply(reply(s, at), now);
-        case 4: return rng() % 4 == 0 ? e.on_resolve(Resolve{s.clock, at}, now)
-                                      : e.on_retier(Retier{s.clock, s.tier, s.weak_large_buyer, at}, now);
-        default: return e.on_tick(now);
+        case 3:
+            return e.on_reply(reply(s, at), now);
+        case 4:
+            return rng() % 4 == 0 ? e.on_resolve(Resolve{s.clock, at}, now)
+                                  : e.on_retier(Retier{s.clock, s.tier, s.weak_large_buyer, at}, now);
+        default:
+            return e.on_tick(now);
     }
 }
 

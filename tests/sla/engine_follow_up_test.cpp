@@ -43,8 +43,9 @@ TEST_CASE("our next reply re-bases the plan: after the first contact it is weekl
         const auto started = a.engine.on_buyer_message(message(a.s, day1), day1);
         REQUIRE(started == Effects{ClockStarted{a.s, day1, day1 + 5min, day1 + 24h}});
         const TimePoint r = day1 + 2min;
-        REQUIRE(a.engine.on_reply(reply(a.s, r), r) ==
-                Effects{ReplyRecorded{a.s, AgentId{7}, day1, r, 2min, true, true}, FollowUpScheduled{a.s, r + days{7}}});
+        REQUIRE(
+            a.engine.on_reply(reply(a.s, r), r) ==
+            Effects{ReplyRecorded{a.s, AgentId{7}, day1, r, 2min, true, true}, FollowUpScheduled{a.s, r + days{7}}});
     }
     CHECK(only<FollowUpDue>(a.engine.on_tick(a.replied + days{6})).empty());
 }

@@ -32,7 +32,9 @@ inline Subject subject(std::uint64_t clock, Tier tier = Tier::three, std::uint32
     return Subject{ClockId{clock}, InquiryId{clock * 100}, AccountId{account}, tier, false};
 }
 
-inline BuyerMessage message(const Subject& s, TimePoint at) { return BuyerMessage{s, at}; }
+inline BuyerMessage message(const Subject& s, TimePoint at) {
+    return BuyerMessage{s, at};
+}
 inline Reply reply(const Subject& s, TimePoint at, std::uint64_t agent = 7) {
     return Reply{s.clock, AgentId{agent}, at};
 }

@@ -36,9 +36,9 @@ TEST_CASE("effects print as one readable line") {
 TEST_CASE("the sla core has no clocks, threads or I/O of its own") {
     namespace fs = std::filesystem;
     const std::vector<std::string> banned = {
-        "<iostream>", "<fstream>", "<sstream>", "<cstdio>", "<thread>", "<mutex>", "<future>",
-        "<condition_variable>", "<filesystem>", "<random>", "<boost/", "<zmq", "<sqlite3", "<spdlog",
-        "::now(", "std::rand", "std::time(", "getenv"};
+        "<iostream>",   "<fstream>", "<sstream>", "<cstdio>", "<thread>", "<mutex>", "<future>", "<condition_variable>",
+        "<filesystem>", "<random>",  "<boost/",   "<zmq",     "<sqlite3", "<spdlog", "::now(",   "std::rand",
+        "std::time(",   "getenv"};
     int files = 0;
     for (const auto& entry : fs::recursive_directory_iterator(fs::path(IR_SOURCE_DIR) / "sla")) {
         const auto ext = entry.path().extension();

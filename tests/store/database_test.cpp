@@ -20,14 +20,15 @@ std::string pragma(const std::filesystem::path& path, const std::string& name) {
     sqlite3_stmt* st = nullptr;
     sqlite3_prepare_v2(db, ("PRAGMA " + name).c_str(), -1, &st, nullptr);
     std::string value;
-    if (sqlite3_step(st) == SQLITE_ROW)
-        value = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+    if (sqlite3_step(st) == SQLITE_ROW) value = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
     sqlite3_finalize(st);
     sqlite3_close(db);
     return value;
 }
 
-std::int64_t count(Database& db) { return db.event_count().value(); }
+std::int64_t count(Database& db) {
+    return db.event_count().value();
+}
 
 }  // namespace
 
@@ -155,9 +156,8 @@ TEST_CASE("inquiries are filtered by state and account, ordered by id, paged") {
     TempDir dir;
     auto db = t::open_db(dir.file("store.db"));
     Change c;
-    c.inquiries = {t::inquiry(9, "b", "new"), t::inquiry(3, "a", "new"),
-                   t::inquiry(5, "a", "resolved"), t::inquiry(1, "b", "assigned"),
-                   t::inquiry(7, "a", "new")};
+    c.inquiries = {t::inquiry(9, "b", "new"), t::inquiry(3, "a", "new"), t::inquiry(5, "a", "resolved"),
+                   t::inquiry(1, "b", "assigned"), t::inquiry(7, "a", "new")};
     REQUIRE_FALSE(db->apply(c));
     const auto ids = [&](const InquiryFilter& f) {
         std::vector<std::int64_t> out;
@@ -181,8 +181,7 @@ TEST_CASE("open_inquiries leaves out the resolved ones") {
     TempDir dir;
     auto db = t::open_db(dir.file("store.db"));
     Change c;
-    c.inquiries = {t::inquiry(2, "a", "new"), t::inquiry(1, "a", "resolved"),
-                   t::inquiry(3, "b", "assigned")};
+    c.inquiries = {t::inquiry(2, "a", "new"), t::inquiry(1, "a", "resolved"), t::inquiry(3, "b", "assigned")};
     REQUIRE_FALSE(db->apply(c));
     auto open = db->open_inquiries().value();
     REQUIRE(open.size() == 2);
@@ -249,8 +248,7 @@ TEST_CASE("a read-only connection sees each commit while the writer goes on") {
 
 TEST_CASE("files that cannot be used give an error that names them") {
     TempDir dir;
-    const auto check = [](const std::filesystem::path& path, const std::string& words,
-                          bool read_only = false) {
+    const auto check = [](const std::filesystem::path& path, const std::string& words, bool read_only = false) {
         auto db = Database::open(Options{.path = path, .read_only = read_only});
         REQUIRE_FALSE(db);
         CHECK_THAT(db.error().message, Catch::Contains(words));
@@ -260,12 +258,16 @@ TEST_CASE("files that cannot be used give an error that names them") {
         std::ofstream(dir.file("junk.db")) << std::string(8192, 'x') << "not sqlite at all";
         check(dir.file("junk.db"), "not a database");
     }
-    SECTION("a folder") { check(dir.path(), "cannot open database"); }
+    SECTION("a folder") {
+        check(dir.path(), "cannot open database");
+    }
     SECTION("a parent that is a file") {
         std::ofstream(dir.file("plain")) << "x";
         check(dir.file("plain/store.db"), "cannot create folder");
     }
-    SECTION("a missing file, read-only") { check(dir.file("none.db"), "cannot open", true); }
+    SECTION("a missing file, read-only") {
+        check(dir.file("none.db"), "cannot open", true);
+    }
     SECTION("a newer schema") {
         t::open_db(dir.file("new.db"));
         sqlite3* raw = nullptr;

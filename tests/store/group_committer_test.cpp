@@ -49,8 +49,7 @@ TEST_CASE("16 threads' changes all land once, acked in order per thread, in few 
                         failures[th] += e ? 1 : 0;
                         acked.add();
                     };
-                    if (!committer->submit(
-                            t::ingest("t" + std::to_string(th), std::to_string(i), id), done)) {
+                    if (!committer->submit(t::ingest("t" + std::to_string(th), std::to_string(i), id), done)) {
                         ++refused[th];
                     }
                 }
@@ -122,7 +121,7 @@ TEST_CASE("a full disk fails the whole batch, every caller hears it, later batch
     REQUIRE(submit_gate(*committer, gate, t::ingest("acc", "before", 1)));
     REQUIRE(gate.wait_entered());
 
-    committer->set_max_page_count(1);  // SQLite clamps it to the current size: no growth
+    committer->set_max_page_count(1);               // SQLite clamps it to the current size: no growth
     std::vector<std::optional<ir::Error>> results;  // written on the writer thread
     t::Counter acked;
     for (int i = 0; i < 3; ++i) {

@@ -51,18 +51,15 @@ inline EventRow event(const std::string& account, const std::string& message_id,
 }
 
 inline InquiryRow inquiry(std::int64_t id, const std::string& account, const std::string& state) {
-    return InquiryRow{id, account, state, sla::from_unix_ms(1'700'000'000'000 + id),
-                      "inq-" + std::to_string(id)};
+    return InquiryRow{id, account, state, sla::from_unix_ms(1'700'000'000'000 + id), "inq-" + std::to_string(id)};
 }
 
 inline AlertRow alert(std::int64_t seq, const std::string& topic) {
-    return AlertRow{seq, topic, sla::from_unix_ms(1'700'000'100'000 + seq),
-                    "alert-" + std::to_string(seq)};
+    return AlertRow{seq, topic, sla::from_unix_ms(1'700'000'100'000 + seq), "alert-" + std::to_string(seq)};
 }
 
 // One ingested event as the daemon writes it: the journal row and the inquiry it touched.
-inline Change ingest(const std::string& account, const std::string& message_id,
-                     std::int64_t inquiry_id) {
+inline Change ingest(const std::string& account, const std::string& message_id, std::int64_t inquiry_id) {
     Change c;
     c.events.push_back(event(account, message_id, inquiry_id));
     c.inquiries.push_back(inquiry(inquiry_id, account, "new"));

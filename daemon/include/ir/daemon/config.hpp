@@ -29,11 +29,11 @@ struct SlaDurations {
 struct SlaConfig {
     sla::Duration fast{5 * 60'000};
     sla::Duration timely{24 * 3'600'000};
-    sla::Duration fast_warning{2 * 60'000};     // lead time before the fast deadline
+    sla::Duration fast_warning{2 * 60'000};  // lead time before the fast deadline
     sla::Duration timely_warning{4 * 3'600'000};
-    sla::Duration late_tolerance{1000};         // fired later than this after its moment: late
-    std::map<std::string, SlaDurations> accounts;  // [sla.accounts."<id>"]
-    std::map<int, SlaDurations> tiers;             // [sla.tiers.<1-4>]
+    sla::Duration late_tolerance{1000};              // fired later than this after its moment: late
+    std::map<std::string, SlaDurations> accounts;    // [sla.accounts."<id>"]
+    std::map<int, SlaDurations> tiers;               // [sla.tiers.<1-4>]
     std::map<std::string, std::string> clock_scope;  // account -> "conversation" | "buyer"
 };
 

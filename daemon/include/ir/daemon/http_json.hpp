@@ -22,12 +22,12 @@ HttpResponse json_response(boost::beast::http::status status, const boost::json:
                            const ExtraHeaders& extra = {});
 
 // Same, with the version and keep-alive of `req` (for use outside HttpServer).
-HttpResponse json_response(const HttpRequest& req, boost::beast::http::status status,
-                           const boost::json::value& body, const ExtraHeaders& extra = {});
+HttpResponse json_response(const HttpRequest& req, boost::beast::http::status status, const boost::json::value& body,
+                           const ExtraHeaders& extra = {});
 
 // `{"error": message, "field": field}`; "field" is left out when empty.
-HttpResponse error_response(boost::beast::http::status status, std::string_view message,
-                            std::string_view field = {}, const ExtraHeaders& extra = {});
+HttpResponse error_response(boost::beast::http::status status, std::string_view message, std::string_view field = {},
+                            const ExtraHeaders& extra = {});
 
 HttpResponse text_response(boost::beast::http::status status, std::string body,
                            std::string_view content_type = "text/plain; charset=utf-8");

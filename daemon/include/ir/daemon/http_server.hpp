@@ -124,8 +124,8 @@ class HttpServer {
 public:
     // Binds and listens at once (throws boost::system::system_error if it cannot), so
     // port() is known before start(). `registry` must outlive the server and its sessions.
-    HttpServer(boost::asio::io_context& ioc, const boost::asio::ip::tcp::endpoint& listen,
-               HttpHandler handler, metrics::Registry& registry, HttpServerOptions options = {});
+    HttpServer(boost::asio::io_context& ioc, const boost::asio::ip::tcp::endpoint& listen, HttpHandler handler,
+               metrics::Registry& registry, HttpServerOptions options = {});
     ~HttpServer();
     HttpServer(const HttpServer&) = delete;
     HttpServer& operator=(const HttpServer&) = delete;

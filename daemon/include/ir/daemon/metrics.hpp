@@ -67,8 +67,7 @@ class Registry {
 public:
     Counter& counter(std::string_view name, std::string_view help, Labels labels = {});
     Gauge& gauge(std::string_view name, std::string_view help, Labels labels = {});
-    Histogram& histogram(std::string_view name, std::string_view help,
-                         std::vector<double> bounds, Labels labels = {});
+    Histogram& histogram(std::string_view name, std::string_view help, std::vector<double> bounds, Labels labels = {});
 
     // The whole exposition, families sorted by name, each with HELP and TYPE lines.
     [[nodiscard]] std::string render() const;

@@ -16,8 +16,8 @@ std::string_view to_string(AlertKind k);
 std::string_view to_string(ClockKind k);
 
 struct Alert {
-    std::uint64_t seq = 0;   // durable, gap-free: one per published message
-    std::string topic;       // "agent/<id>/", "escalation/<account>/", "queue/<queue>/"
+    std::uint64_t seq = 0;  // durable, gap-free: one per published message
+    std::string topic;      // "agent/<id>/", "escalation/<account>/", "queue/<queue>/"
     AlertKind kind = AlertKind::warning;
     ClockKind clock = ClockKind::none;
     std::uint64_t inquiry_id = 0;
@@ -27,7 +27,7 @@ struct Alert {
     sla::TimePoint deadline{};  // zero when the alert has none
     sla::TimePoint fired_at{};
     bool late = false;
-    std::string text;           // one readable line
+    std::string text;  // one readable line
     bool operator==(const Alert&) const = default;
 };
 

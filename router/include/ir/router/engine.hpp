@@ -23,11 +23,11 @@ namespace ir::router {
 
 // What one step changed: the daemon stores all of it in one transaction.
 struct StepResult {
-    std::optional<InquiryId> inquiry;       // the inquiry the input was about, if any
-    bool created = false;                   // the input opened a new inquiry
-    std::vector<InquiryId> changed;         // inquiries whose stored record must be rewritten
-    std::vector<Alert> alerts;              // with their sequence numbers, in order
-    std::vector<sla::Effect> sla_effects;   // the clock decisions, for the decision trace
+    std::optional<InquiryId> inquiry;      // the inquiry the input was about, if any
+    bool created = false;                  // the input opened a new inquiry
+    std::vector<InquiryId> changed;        // inquiries whose stored record must be rewritten
+    std::vector<Alert> alerts;             // with their sequence numbers, in order
+    std::vector<sla::Effect> sla_effects;  // the clock decisions, for the decision trace
 };
 
 // A stored inquiry and its clock, as the engine exports and restores them.

@@ -12,8 +12,8 @@ struct Error {
     Error(std::string message_, std::string field_ = {}, bool invalid_value_ = false)  // NOLINT: implicit
         : message(std::move(message_)), field(std::move(field_)), invalid_value(invalid_value_) {}
 
-    std::string message;  // what is wrong, in words a user understands
-    std::string field;    // where: a JSON field, a config key, a line; may be empty
+    std::string message;         // what is wrong, in words a user understands
+    std::string field;           // where: a JSON field, a config key, a line; may be empty
     bool invalid_value = false;  // well-formed input whose value is not acceptable (HTTP 422, not 400)
     bool operator==(const Error&) const = default;
 };
@@ -21,8 +21,8 @@ struct Error {
 template <class T>
 class [[nodiscard]] Expected {
 public:
-    Expected(T value) : v_(std::move(value)) {}          // NOLINT: implicit by design
-    Expected(Error error) : v_(std::move(error)) {}      // NOLINT: implicit by design
+    Expected(T value) : v_(std::move(value)) {}      // NOLINT: implicit by design
+    Expected(Error error) : v_(std::move(error)) {}  // NOLINT: implicit by design
 
     bool has_value() const { return v_.index() == 0; }
     explicit operator bool() const { return has_value(); }

@@ -22,31 +22,31 @@ enum class SignalKind : std::uint8_t {
 };
 
 struct PhraseSignal {
-    std::string id;        // the table name, e.g. "fee_request"
+    std::string id;  // the table name, e.g. "fee_request"
     SignalKind kind = SignalKind::detail;
-    double weight = 1.0;   // evidence added per distinct matching pattern ...
-    int cap = 1;           // ... for at most this many distinct patterns
-    std::string reason;    // words a supervisor understands
+    double weight = 1.0;                // evidence added per distinct matching pattern ...
+    int cap = 1;                        // ... for at most this many distinct patterns
+    std::string reason;                 // words a supervisor understands
     std::vector<std::string> patterns;  // RE2 syntax, matched case-insensitively
 };
 
 struct ScoreWeights {
     double tier_base[4] = {90, 70, 50, 25};  // tier 1..4
-    double per_detail = 3;       // per unit of detail evidence, up to max_detail_bonus
+    double per_detail = 3;                   // per unit of detail evidence, up to max_detail_bonus
     double max_detail_bonus = 9;
     double complete_contact = 5;
-    double per_scam_sign = 15;   // subtracted per scam sign that fired
+    double per_scam_sign = 15;  // subtracted per scam sign that fired
 };
 
 struct Rules {
-    int suspect_min_signs = 2;          // DOMAIN.md: at least two of the five signs
-    double sign_threshold = 1.0;        // evidence at which a sign counts as present
-    double detail_threshold = 1.0;      // detail evidence that makes a named product tier 2
+    int suspect_min_signs = 2;      // DOMAIN.md: at least two of the five signs
+    double sign_threshold = 1.0;    // evidence at which a sign counts as present
+    double detail_threshold = 1.0;  // detail evidence that makes a named product tier 2
     std::uint32_t tier2_min_messages = 6;
     std::uint64_t large_quantity = 10'000;  // units; containers always count as large
     std::map<std::string, std::uint64_t, std::less<>> large_quantity_by_platform;
     int terse_max_words = 60;
-    std::size_t max_scored_bytes = 256 * 1024;  // longer bodies are scored on their head
+    std::size_t max_scored_bytes = 256 * 1024;   // longer bodies are scored on their head
     std::vector<std::string> free_mail_domains;  // suffix match on the sender's domain
     ScoreWeights score;
     std::vector<PhraseSignal> signals;

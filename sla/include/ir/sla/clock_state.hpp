@@ -43,7 +43,7 @@ struct ClockState {
     TimePoint started_at{};            // the earliest unanswered buyer message
     TimePoint fast_warning_at{};       // == fast_deadline when there is no warning
     TimePoint fast_deadline{};
-    TimePoint timely_warning_at{};     // == timely_deadline when there is no warning
+    TimePoint timely_warning_at{};  // == timely_deadline when there is no warning
     TimePoint timely_deadline{};
     std::optional<TimePoint> last_reply_at;  // our latest reply the engine acted on
     TimePoint follow_up_due{};               // meaningful when follow_up == pending

@@ -27,11 +27,13 @@ constexpr std::size_t tier_index(Tier t) {
     const auto v = static_cast<std::size_t>(t);
     return (v >= 1 && v <= tier_count) ? v - 1 : tier_count - 1;
 }
-constexpr Tier tier_from_index(std::size_t i) { return static_cast<Tier>(i + 1); }
+constexpr Tier tier_from_index(std::size_t i) {
+    return static_cast<Tier>(i + 1);
+}
 
 // The integer inside a strong id.
 template <class E>
-    requires std::is_enum_v<E>
+requires std::is_enum_v<E>
 constexpr std::underlying_type_t<E> raw(E e) {
     return static_cast<std::underlying_type_t<E>>(e);
 }

@@ -11,10 +11,12 @@ enum class DeadlineKind : std::uint8_t { fast, timely };
 
 enum class Stage : std::uint8_t { fast_warning, fast_breach, timely_warning, timely_breach, follow_up };
 
-inline constexpr Stage deadline_stages[] = {Stage::fast_warning, Stage::fast_breach,
-                                            Stage::timely_warning, Stage::timely_breach};
+inline constexpr Stage deadline_stages[] = {Stage::fast_warning, Stage::fast_breach, Stage::timely_warning,
+                                            Stage::timely_breach};
 
-constexpr bool is_warning(Stage s) { return s == Stage::fast_warning || s == Stage::timely_warning; }
+constexpr bool is_warning(Stage s) {
+    return s == Stage::fast_warning || s == Stage::timely_warning;
+}
 constexpr DeadlineKind kind_of(Stage s) {
     return (s == Stage::fast_warning || s == Stage::fast_breach) ? DeadlineKind::fast : DeadlineKind::timely;
 }

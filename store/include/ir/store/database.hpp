@@ -59,8 +59,7 @@ public:
     Expected<std::optional<InquiryRow>> inquiry(std::int64_t id);
     Expected<std::vector<InquiryRow>> inquiries(const InquiryFilter& filter);
     Expected<std::vector<InquiryRow>> open_inquiries();  // state != "resolved", by id
-    Expected<std::vector<AlertRow>> alerts_since(std::int64_t seq, std::string_view topic_prefix,
-                                                 std::size_t limit);
+    Expected<std::vector<AlertRow>> alerts_since(std::int64_t seq, std::string_view topic_prefix, std::size_t limit);
     Expected<std::int64_t> max_alert_seq();  // 0 when there is none
     Expected<std::int64_t> max_inquiry_id();
     Expected<std::int64_t> event_count();

@@ -29,8 +29,8 @@ struct CommitSample {
 struct CommitStats {
     std::uint64_t batches = 0;  // committed ones
     std::uint64_t failed_batches = 0;
-    std::uint64_t changes = 0;  // committed changes
-    std::uint64_t rows = 0;     // committed rows of every table
+    std::uint64_t changes = 0;                // committed changes
+    std::uint64_t rows = 0;                   // committed rows of every table
     std::chrono::nanoseconds last_commit{0};  // of every attempt, failed ones included
     std::chrono::nanoseconds total_commit{0};
     std::size_t queued = 0;  // waiting for the writer when stats() was called
@@ -38,8 +38,8 @@ struct CommitStats {
 
 struct CommitterOptions {
     Options database{};
-    std::size_t queue_capacity = 10'000;  // submit() refuses beyond it: memory stays bounded
-    std::size_t max_batch = 1'000;        // changes per transaction
+    std::size_t queue_capacity = 10'000;                   // submit() refuses beyond it: memory stays bounded
+    std::size_t max_batch = 1'000;                         // changes per transaction
     std::function<void(const CommitSample&)> on_commit{};  // on the writer thread
 };
 

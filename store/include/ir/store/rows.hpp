@@ -53,9 +53,7 @@ struct Change {
     std::vector<InquiryRow> inquiries{};
     std::vector<AlertRow> alerts{};
     std::vector<std::pair<std::string, std::string>> meta{};
-    std::size_t row_count() const {
-        return events.size() + inquiries.size() + alerts.size() + meta.size();
-    }
+    std::size_t row_count() const { return events.size() + inquiries.size() + alerts.size() + meta.size(); }
     bool operator==(const Change&) const = default;
 };
 

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include <charconv>
+#include <variant>
 
 #include "ir/adapters/alert_json.hpp"
 #include "ir/daemon/api_json.hpp"
@@ -123,49 +124,48 @@ HttpResponse App::list_alerts(const RouteRequest& req) {
     return json_response(http::status::ok, {{"alerts", std::move(out)}, {"last_seq", *last}});
 }
 
-void App::handle_reply(RouteRequest&& req, Responder respond) {
-    if (auto busy = refuse_if_busy()) return respond(std::move(*busy));
+// Reply and resolve end alike: store the step, then answer with the inquiry as it now is.
+void App::commit_and_show(router::StepResult step, router::InquiryId inquiry, Responder respond) {
+    auto shared = std::make_shared<Responder>(std::move(respond));
+    commit(std::move(step), std::nullopt, [this, inquiry, shared](bool ok, const router::StepResult&) {
+        if (!ok)
+            return (*shared)(
+                error_response(http::status::service_unavailable, "could not be stored", "", {{"Retry-After", "1"}}));
+        const auto* r = engine_->find(inquiry);
+        if (!r) return (*shared)(error_response(http::status::not_found, "no such inquiry", "id"));
+        (*shared)(json_response(http::status::ok, inquiry_json({*r, engine_->clock(inquiry)}, now())));
+    });
+}
+
+// The open inquiry a write request names, or the response that refuses it.
+std::variant<router::InquiryId, HttpResponse> App::open_inquiry_of(const RouteRequest& req) {
+    if (auto busy = refuse_if_busy()) return std::move(*busy);
     const auto id = parse_int(req.param("id"), 1, INT64_MAX);
-    if (!id) return respond(error_response(http::status::bad_request, "must be a positive whole number", "id"));
+    if (!id) return error_response(http::status::bad_request, "must be a positive whole number", "id");
+    const router::InquiryId inquiry{static_cast<std::uint64_t>(*id)};
+    const auto* r = engine_->find(inquiry);
+    if (!r || r->state == router::InquiryState::resolved)
+        return error_response(http::status::not_found, "no open inquiry", "id");
+    return inquiry;
+}
+
+void App::handle_reply(RouteRequest&& req, Responder respond) {
+    auto target = open_inquiry_of(req);
+    if (auto* refused = std::get_if<HttpResponse>(&target)) return respond(std::move(*refused));
     boost::system::error_code ec;
     const json::value body = json::parse(req.message.body(), ec);
     const json::value* agent = (!ec && body.is_object()) ? body.as_object().if_contains("agent_id") : nullptr;
     if (!agent || !agent->is_string() || agent->as_string().empty())
         return respond(error_response(http::status::bad_request, "needs {\"agent_id\": \"...\"}", "agent_id"));
-    const router::InquiryId inquiry{static_cast<std::uint64_t>(*id)};
-    if (!engine_->find(inquiry)) return respond(error_response(http::status::not_found, "no open inquiry", "id"));
-    auto step = engine_->on_reply(inquiry, std::string(agent->as_string()), now());
-    commit(
-        std::move(step), std::nullopt,
-        [this, inquiry, respond = std::make_shared<Responder>(std::move(respond))](bool ok, const router::StepResult&) {
-            if (!ok)
-                return (*respond)(error_response(http::status::service_unavailable, "could not be stored", "",
-                                                 {{"Retry-After", "1"}}));
-            const auto* r = engine_->find(inquiry);
-            if (!r) return (*respond)(error_response(http::status::not_found, "no open inquiry", "id"));
-            (*respond)(json_response(http::status::ok, inquiry_json({*r, engine_->clock(inquiry)}, now())));
-        });
+    const auto inquiry = std::get<router::InquiryId>(target);
+    commit_and_show(engine_->on_reply(inquiry, std::string(agent->as_string()), now()), inquiry, std::move(respond));
 }
 
 void App::handle_resolve(RouteRequest&& req, Responder respond) {
-    if (auto busy = refuse_if_busy()) return respond(std::move(*busy));
-    const auto id = parse_int(req.param("id"), 1, INT64_MAX);
-    if (!id) return respond(error_response(http::status::bad_request, "must be a positive whole number", "id"));
-    const router::InquiryId inquiry{static_cast<std::uint64_t>(*id)};
-    const auto* r = engine_->find(inquiry);
-    if (!r || r->state == router::InquiryState::resolved)
-        return respond(error_response(http::status::not_found, "no open inquiry", "id"));
-    auto step = engine_->on_resolve(inquiry, now());
-    commit(
-        std::move(step), std::nullopt,
-        [this, inquiry, respond = std::make_shared<Responder>(std::move(respond))](bool ok, const router::StepResult&) {
-            if (!ok)
-                return (*respond)(error_response(http::status::service_unavailable, "could not be stored", "",
-                                                 {{"Retry-After", "1"}}));
-            const auto* rec = engine_->find(inquiry);
-            (*respond)(
-                json_response(http::status::ok, rec ? inquiry_json({*rec, std::nullopt}, now()) : json::object{}));
-        });
+    auto target = open_inquiry_of(req);
+    if (auto* refused = std::get_if<HttpResponse>(&target)) return respond(std::move(*refused));
+    const auto inquiry = std::get<router::InquiryId>(target);
+    commit_and_show(engine_->on_resolve(inquiry, now()), inquiry, std::move(respond));
 }
 
 }  // namespace ir::daemon

@@ -1,8 +1,5 @@
 // Account interning, effect printing, and the purity of the core.
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-
+#include "../purity_check.hpp"
 #include "ir/sla/account_names.hpp"
 #include "sla_test_support.hpp"
 
@@ -34,23 +31,8 @@ TEST_CASE("effects print as one readable line") {
 }
 
 TEST_CASE("the sla core has no clocks, threads or I/O of its own") {
-    namespace fs = std::filesystem;
-    const std::vector<std::string> banned = {
-        "<iostream>",   "<fstream>", "<sstream>", "<cstdio>", "<thread>", "<mutex>", "<future>", "<condition_variable>",
-        "<filesystem>", "<random>",  "<boost/",   "<zmq",     "<sqlite3", "<spdlog", "::now(",   "std::rand",
-        "std::time(",   "getenv"};
-    int files = 0;
-    for (const auto& entry : fs::recursive_directory_iterator(fs::path(IR_SOURCE_DIR) / "sla")) {
-        const auto ext = entry.path().extension();
-        if (!entry.is_regular_file() || (ext != ".hpp" && ext != ".cpp")) continue;
-        ++files;
-        std::ifstream in(entry.path());
-        std::stringstream text;
-        text << in.rdbuf();
-        for (const std::string& b : banned) {
-            INFO(entry.path().string() << " uses " << b);
-            CHECK(text.str().find(b) == std::string::npos);
-        }
-    }
-    CHECK(files >= 10);
+    ir::test::check_sources_avoid(std::filesystem::path(IR_SOURCE_DIR) / "sla",
+                                  {"<iostream>", "<fstream>", "<sstream>", "<cstdio>", "<thread>", "<mutex>",
+                                   "<future>", "<condition_variable>", "<filesystem>", "<random>", "<boost/", "<zmq",
+                                   "<sqlite3", "<spdlog", "::now(", "std::rand", "std::time(", "getenv"});
 }

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <unordered_set>
+#include <variant>
 
 #include "ir/daemon/alert_publisher.hpp"
 #include "ir/daemon/config.hpp"
@@ -68,6 +69,8 @@ private:
                      std::shared_ptr<Responder> respond);
     void handle_reply(RouteRequest&& req, Responder respond);
     void handle_resolve(RouteRequest&& req, Responder respond);
+    std::variant<router::InquiryId, HttpResponse> open_inquiry_of(const RouteRequest& req);
+    void commit_and_show(router::StepResult step, router::InquiryId inquiry, Responder respond);
     HttpResponse get_inquiry(const RouteRequest& req);
     HttpResponse list_inquiries(const RouteRequest& req);
     HttpResponse list_alerts(const RouteRequest& req);

@@ -11,6 +11,10 @@ find_package(Catch2 REQUIRED)
 pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
 pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
 pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
+pkg_check_modules(GMIME REQUIRED IMPORTED_TARGET gmime-3.0)
+find_package(OpenSSL REQUIRED COMPONENTS Crypto)
+# Howard Hinnant's date/tz (libdate-tz, reads the system tzdata): agents' working hours.
+find_package(date REQUIRED)
 
 # CLD2 ships no CMake or pkg-config file.
 find_path(CLD2_INCLUDE_DIR cld2/public/compact_lang_det.h REQUIRED)

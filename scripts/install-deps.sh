@@ -9,7 +9,9 @@ packages=(
   libzmq3-dev cppzmq-dev libprotobuf-dev protobuf-compiler
   libspdlog-dev libsqlite3-dev sqlite3 catch2 libre2-dev libcld2-dev
   libtomlplusplus-dev libcli11-dev libsystemd-dev libssl-dev
-  python3 python3-zmq python3-protobuf strace curl
+  libgmime-3.0-dev libhowardhinnant-date-dev tzdata
+  clang-14 libclang-rt-14-dev
+  python3 python3-zmq python3-protobuf strace curl swaks
 )
 
 missing=()

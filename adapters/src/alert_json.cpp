@@ -42,6 +42,7 @@ json::object alert_to_json(const inquiry::v1::Alert& a) {
             {"deadline", time_json(a.deadline())},
             {"fired_at", time_json(a.fired_at())},
             {"late", a.late()},
+            {"escalates", string_or_null(short_name(inquiry::v1::AlertKind_Name(a.escalates()), "ALERT_KIND_"))},
             {"text", a.text()}};
 }
 

@@ -33,7 +33,8 @@ json::array clocks_json(const sla::ClockState& c, sla::TimePoint now) {
 
 }  // namespace
 
-json::object inquiry_json(const router::StoredInquiry& s, sla::TimePoint now) {
+json::object inquiry_json(const InquiryView& v, sla::TimePoint now) {
+    const router::StoredInquiry& s = v.stored;
     const router::InquiryRecord& r = s.record;
     json::object o;
     o["id"] = static_cast<std::uint64_t>(r.id);
@@ -43,14 +44,14 @@ json::object inquiry_json(const router::StoredInquiry& s, sla::TimePoint now) {
     o["state"] = router::to_string(r.state);
     o["owner"] = r.owner.empty() ? json::value(nullptr) : json::value(r.owner);
     o["queue"] = r.queue;
-    o["sender"] = adapters::to_json(r.sender);
+    o["sender"] = adapters::to_json(v.sender);
     o["buyer_messages"] = r.context.customer_messages_in_thread;
     o["opened_at"] = adapters::format_rfc3339(r.opened_at);
     o["updated_at"] = adapters::format_rfc3339(r.updated_at);
     o["last_reply_at"] = time_or_null(r.last_reply_at);
     o["last_replied_by"] = r.last_replied_by.empty() ? json::value(nullptr) : json::value(r.last_replied_by);
     o["clocks"] = s.clock ? clocks_json(*s.clock, now) : json::array{};
-    for (auto& kv : adapters::to_json(r.assessment)) o[kv.key()] = kv.value();  // tier, suspect, reasons ...
+    for (auto& kv : adapters::to_json(v.assessment)) o[kv.key()] = kv.value();  // tier, suspect, reasons ...
     return o;
 }
 

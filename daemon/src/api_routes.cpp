@@ -59,9 +59,9 @@ HttpResponse App::get_inquiry(const RouteRequest& req) {
     auto row = reader_->inquiry(*id);
     if (!row) return store_error(row.error());
     if (!*row) return error_response(http::status::not_found, "no such inquiry", "id");
-    auto stored = from_stored((*row)->payload);
-    if (!stored) return error_response(http::status::internal_server_error, "inquiry is stored unreadably");
-    return json_response(http::status::ok, inquiry_json(*stored, now()));
+    auto view = view_of(**row);
+    if (!view) return error_response(http::status::internal_server_error, "inquiry is stored unreadably");
+    return json_response(http::status::ok, inquiry_json(*view, now()));
 }
 
 HttpResponse App::list_inquiries(const RouteRequest& req) {
@@ -89,7 +89,7 @@ HttpResponse App::list_inquiries(const RouteRequest& req) {
     json::array out;
     const auto at = now();
     for (const auto& row : *rows)
-        if (auto s = from_stored(row.payload)) out.push_back(inquiry_json(*s, at));
+        if (auto v = view_of(row)) out.push_back(inquiry_json(*v, at));
     json::value next = rows->size() == filter.limit ? json::value(rows->back().id) : json::value(nullptr);
     return json_response(http::status::ok, {{"inquiries", std::move(out)}, {"next_after", next}});
 }
@@ -131,9 +131,10 @@ void App::commit_and_show(router::StepResult step, router::InquiryId inquiry, Re
         if (!ok)
             return (*shared)(
                 error_response(http::status::service_unavailable, "could not be stored", "", {{"Retry-After", "1"}}));
-        const auto* r = engine_->find(inquiry);
-        if (!r) return (*shared)(error_response(http::status::not_found, "no such inquiry", "id"));
-        (*shared)(json_response(http::status::ok, inquiry_json({*r, engine_->clock(inquiry)}, now())));
+        // Committed, so the store shows it as it now is (details included).
+        RouteRequest read;
+        read.params["id"] = std::to_string(static_cast<std::uint64_t>(inquiry));
+        (*shared)(get_inquiry(read));
     });
 }
 

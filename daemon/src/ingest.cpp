@@ -120,8 +120,8 @@ void App::apply_event(router::Event event, std::string key, std::shared_ptr<cons
         metrics_.accepted->inc();
         json::object out{{"inquiry_id", s.inquiry ? json::value(static_cast<std::uint64_t>(*s.inquiry)) : nullptr},
                          {"duplicate", false}};
-        if (s.inquiry)
-            if (const auto* r = engine_->find(*s.inquiry)) out["assessment"] = adapters::to_json(r->assessment);
+        for (const auto& d : s.details)
+            if (d.id == s.inquiry) out["assessment"] = adapters::to_json(d.assessment);
         (*respond)(json_response(http::status::accepted, out));
     });
 }
@@ -133,6 +133,8 @@ void App::commit(router::StepResult step, std::optional<router::Event> event,
     if (event) change.events.push_back(event_row(*event, at, step.inquiry));
     for (auto id : step.changed) {
         const auto* r = engine_->find(id);
+        for (const auto& retired : step.retired)
+            if (retired.id == id) r = &retired;
         if (!r) continue;
         store::InquiryRow row;
         row.id = static_cast<std::int64_t>(id);
@@ -142,6 +144,7 @@ void App::commit(router::StepResult step, std::optional<router::Event> event,
         row.payload = to_stored(*r, engine_->clock(id)).SerializeAsString();
         change.inquiries.push_back(std::move(row));
     }
+    for (const auto& d : step.details) change.details.push_back(detail_row(d));
     for (const auto& a : step.alerts)
         change.alerts.push_back(
             {static_cast<std::int64_t>(a.seq), a.topic, a.fired_at, to_proto(a).SerializeAsString()});

@@ -172,10 +172,13 @@ pb::StoredInquiry to_stored(const router::InquiryRecord& r, const std::optional<
     q->set_channel(channel_to_proto(r.channel));
     q->set_thread_id(r.thread_id);
     q->set_state(state_to_proto(r.state));
-    assessment_to_proto(r.assessment, q->mutable_assessment());
+    pb::Assessment* a = q->mutable_assessment();
+    a->set_tier(static_cast<std::uint32_t>(r.assessment.tier));
+    a->set_suspect(r.assessment.suspect);
+    a->set_score(r.assessment.score);
+    a->set_language(r.assessment.language);
     q->set_owner(r.owner);
     q->set_queue(r.queue);
-    sender_to_proto(r.sender, q->mutable_sender());
     set_time(q->mutable_opened_at(), r.opened_at);
     set_time(q->mutable_updated_at(), r.updated_at);
     if (clock) {
@@ -194,9 +197,8 @@ pb::StoredInquiry to_stored(const router::InquiryRecord& r, const std::optional<
     return out;
 }
 
-std::optional<router::StoredInquiry> from_stored(const std::string& payload) {
-    pb::StoredInquiry p;
-    if (!p.ParseFromString(payload)) return std::nullopt;
+namespace {
+router::StoredInquiry stored_from_proto(const pb::StoredInquiry& p) {
     const pb::Inquiry& q = p.inquiry();
     router::StoredInquiry out;
     router::InquiryRecord& r = out.record;
@@ -205,10 +207,9 @@ std::optional<router::StoredInquiry> from_stored(const std::string& payload) {
     r.channel = channel_from_proto(q.channel());
     r.thread_id = q.thread_id();
     r.state = state_from_proto(q.state());
-    r.assessment = assessment_from_proto(q.assessment());
+    r.assessment = router::summary_of(assessment_from_proto(q.assessment()));
     r.owner = q.owner();
     r.queue = q.queue();
-    r.sender = sender_from_proto(q.sender());
     r.opened_at = get_time(q.opened_at());
     r.updated_at = get_time(q.updated_at());
     const auto& ctx = p.context();
@@ -218,6 +219,41 @@ std::optional<router::StoredInquiry> from_stored(const std::string& payload) {
     if (p.has_last_reply()) r.last_reply_at = sla::from_unix_ms(p.last_reply_at_ms());
     if (p.has_clock()) out.clock = clock_from_proto(p.clock(), q.id());
     return out;
+}
+}  // namespace
+
+std::optional<router::StoredInquiry> from_stored(const std::string& payload) {
+    pb::StoredInquiry p;
+    if (!p.ParseFromString(payload)) return std::nullopt;
+    return stored_from_proto(p);
+}
+
+std::optional<InquiryView> view_of(const store::InquiryRow& row) {
+    pb::StoredInquiry p;
+    if (!p.ParseFromString(row.payload)) return std::nullopt;
+    InquiryView view{stored_from_proto(p), assessment_from_proto(p.inquiry().assessment()),
+                     sender_from_proto(p.inquiry().sender())};
+    if (const auto& d = row.detail) {
+        pb::Assessment a;
+        if (a.ParseFromString(d->assessment)) view.assessment = assessment_from_proto(a);
+        view.sender = {d->name, d->email, d->company, d->phone, d->address, d->country, d->im};
+    }
+    return view;
+}
+
+store::DetailRow detail_row(const router::InquiryDetail& d) {
+    pb::Assessment a;
+    assessment_to_proto(d.assessment, &a);
+    const router::Sender& s = d.sender;
+    return {static_cast<std::int64_t>(d.id),
+            a.SerializeAsString(),
+            s.name,
+            s.email,
+            s.company,
+            s.phone,
+            s.address,
+            s.country,
+            s.im};
 }
 
 pb::Alert to_proto(const router::Alert& a) {
@@ -234,6 +270,7 @@ pb::Alert to_proto(const router::Alert& a) {
     out.set_late(a.late);
     out.set_topic(a.topic);
     out.set_text(a.text);
+    if (a.escalates) out.set_escalates(static_cast<pb::AlertKind>(*a.escalates));
     return out;
 }
 

@@ -28,19 +28,11 @@ std::string owner_topic(const InquiryRecord& r) {
     return r.owner.empty() ? "queue/" + r.queue + "/" : "agent/" + r.owner + "/";
 }
 
-// Keeps non-empty sender fields of a newer message, so details given once are not lost.
-void merge_sender(Sender& into, const Sender& from) {
-    for (auto [dst, src] : {std::pair{&into.name, &from.name},
-                            {&into.email, &from.email},
-                            {&into.company, &from.company},
-                            {&into.phone, &from.phone},
-                            {&into.address, &from.address},
-                            {&into.country, &from.country},
-                            {&into.im, &from.im}})
-        if (!src->empty()) *dst = *src;
-}
-
 }  // namespace
+
+AssessmentSummary summary_of(const Assessment& a) {
+    return {a.tier, a.suspect, a.score, a.language};
+}
 
 std::string_view to_string(InquiryState s) {
     switch (s) {
@@ -101,8 +93,8 @@ void Engine::restore(std::vector<StoredInquiry> stored, std::uint64_t next_inqui
     by_thread_.clear();
     open_ = 0;
     for (auto& s : stored) {
+        if (s.record.state == InquiryState::resolved) continue;
         InquiryRecord& r = inquiries_[static_cast<std::uint64_t>(s.record.id)] = std::move(s.record);
-        if (r.state == InquiryState::resolved) continue;
         by_thread_[thread_key(r.account, r.channel, r.thread_id)] = r.id;
         ++open_;
         if (s.clock) {
@@ -180,8 +172,9 @@ StepResult Engine::on_event(const Event& event, sla::TimePoint now, const Assess
     }
     InquiryRecord& r = open_inquiry(event, now, out);
     r.context.customer_messages_in_thread += 1;
-    merge_sender(r.sender, event.sender);
-    r.assessment = analysis ? assessor_.decide(*analysis, event, r.context) : assessor_.assess(event, r.context);
+    auto assessment = analysis ? assessor_.decide(*analysis, event, r.context) : assessor_.assess(event, r.context);
+    r.assessment = summary_of(assessment);
+    out.details.push_back({r.id, std::move(assessment), event.sender});
     r.state = InquiryState::open;
     r.updated_at = now;
     note_changed(r.id, out);
@@ -217,6 +210,8 @@ StepResult Engine::on_resolve(InquiryId id, sla::TimePoint now) {
     note_changed(id, out);
     add_sla_effects(sla_.on_resolve({sla::ClockId{static_cast<std::uint64_t>(id)}, now}, now), out);
     push_alert(out, AlertKind::resolved, r, owner_topic(r)).text = "inquiry resolved";
+    out.retired.push_back(std::move(r));
+    inquiries_.erase(it);
     return out;
 }
 
@@ -270,6 +265,9 @@ void Engine::alert_for(const sla::Effect& effect, StepResult& out) {
     } else if (const auto* e = std::get_if<sla::Escalation>(&effect)) {
         timed(AlertKind::escalation, "escalation/" + r.account + "/", sla::kind_of(e->stage), e->deadline, e->fired_at,
               e->late);
+        const bool warning = sla::is_warning(e->stage);
+        out.alerts.back().escalates = warning ? AlertKind::warning : AlertKind::breach;
+        out.alerts.back().text += warning ? ", escalating the warning" : ", escalating the breach";
     } else if (const auto* f = std::get_if<sla::FollowUpDue>(&effect)) {
         Alert& a = push_alert(out, AlertKind::follow_up_due, r, owner_topic(r));
         a.deadline = f->due_at;

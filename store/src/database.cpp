@@ -27,6 +27,15 @@ constexpr const char* upsert_inquiry =
     "INSERT INTO inquiries(id, account, state, updated_at_ms, payload) VALUES(?1,?2,?3,?4,?5)"
     " ON CONFLICT(id) DO UPDATE SET account=excluded.account, state=excluded.state,"
     " updated_at_ms=excluded.updated_at_ms, payload=excluded.payload";
+// Sender fields merge: a message that leaves one empty keeps what an earlier one gave.
+constexpr const char* upsert_detail =
+    "INSERT INTO inquiry_details(id, assessment, name, email, company, phone, address, country, im)"
+    " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9) ON CONFLICT(id) DO UPDATE SET assessment=excluded.assessment,"
+    " name=iif(excluded.name<>'', excluded.name, name), email=iif(excluded.email<>'', excluded.email, email),"
+    " company=iif(excluded.company<>'', excluded.company, company),"
+    " phone=iif(excluded.phone<>'', excluded.phone, phone),"
+    " address=iif(excluded.address<>'', excluded.address, address),"
+    " country=iif(excluded.country<>'', excluded.country, country), im=iif(excluded.im<>'', excluded.im, im)";
 constexpr const char* insert_alert = "INSERT INTO alerts(seq, topic, created_at_ms, payload) VALUES(?1,?2,?3,?4)";
 constexpr const char* upsert_meta =
     "INSERT INTO meta(key, value) VALUES(?1,?2) ON CONFLICT(key) DO UPDATE SET "
@@ -36,7 +45,10 @@ constexpr const char* find_event =
 constexpr const char* events_since =
     "SELECT seq, channel, account, message_id, thread_id, received_at_ms, direction,"
     " accepted_at_ms, inquiry_id, payload FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2";
-constexpr const char* inquiry = "SELECT id, account, state, updated_at_ms, payload FROM inquiries WHERE id=?1";
+constexpr const char* inquiry =
+    "SELECT i.id, i.account, i.state, i.updated_at_ms, i.payload, d.assessment, d.name, d.email, d.company,"
+    " d.phone, d.address, d.country, d.im FROM inquiries i LEFT JOIN inquiry_details d ON d.id = i.id"
+    " WHERE i.id=?1";
 // The same WHERE as the partial index inquiries_open, so the planner uses it.
 constexpr const char* open_inquiries =
     "SELECT id, account, state, updated_at_ms, payload FROM inquiries"
@@ -56,6 +68,7 @@ std::optional<Error> Database::Impl::prepare_all() {
         {&rollback, "ROLLBACK"},
         {&insert_event_st, sql::insert_event},
         {&upsert_inquiry_st, sql::upsert_inquiry},
+        {&upsert_detail_st, sql::upsert_detail},
         {&insert_alert_st, sql::insert_alert},
         {&upsert_meta_st, sql::upsert_meta},
         {&max_alert_st, "SELECT coalesce(max(seq), 0) FROM alerts"},
@@ -138,6 +151,9 @@ std::optional<Error> Database::Impl::write_all(std::span<const Change> changes) 
         for (const auto& row : change.inquiries) {
             if (auto e = upsert_inquiry(row)) return e;
         }
+        for (const auto& row : change.details) {
+            if (auto e = upsert_detail(row)) return e;
+        }
         for (const auto& row : change.alerts) {
             if (auto e = insert_alert(row, next_alert)) return e;
         }
@@ -171,6 +187,17 @@ std::optional<Error> Database::Impl::upsert_inquiry(const InquiryRow& row) {
     st.bind_int(4, sla::to_unix_ms(row.updated_at));
     st.bind_blob(5, row.payload);
     return run_with(st, [&row] { return "cannot write inquiry " + std::to_string(row.id); });
+}
+
+std::optional<Error> Database::Impl::upsert_detail(const DetailRow& row) {
+    Statement& st = upsert_detail_st;
+    st.bind_int(1, row.id);
+    st.bind_blob(2, row.assessment);
+    int column = 3;
+    for (const std::string* field :
+         {&row.name, &row.email, &row.company, &row.phone, &row.address, &row.country, &row.im})
+        st.bind_text(column++, *field);
+    return run_with(st, [&row] { return "cannot write the details of inquiry " + std::to_string(row.id); });
 }
 
 std::optional<Error> Database::Impl::insert_alert(const AlertRow& row, std::int64_t& next_seq) {

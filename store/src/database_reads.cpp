@@ -37,12 +37,23 @@ InquiryRow read_inquiry(const Statement& st) {
     return InquiryRow{st.int64(0), st.text(1), st.text(2), sla::from_unix_ms(st.int64(3)), st.blob(4)};
 }
 
+// The columns of kWithDetail: the snapshot, then its details when there are any.
+InquiryRow read_inquiry_with_detail(const Statement& st) {
+    InquiryRow row = read_inquiry(st);
+    if (st.is_null(5)) return row;
+    row.detail = DetailRow{row.id,     st.blob(5),  st.text(6),  st.text(7), st.text(8),
+                           st.text(9), st.text(10), st.text(11), st.text(12)};
+    return row;
+}
+
 AlertRow read_alert(const Statement& st) {
     return AlertRow{st.int64(0), st.text(1), sla::from_unix_ms(st.int64(2)), st.blob(3)};
 }
 
 constexpr const char* kInquiryColumns =
-    "SELECT id, account, state, updated_at_ms, payload FROM inquiries WHERE id > ?1";
+    "SELECT i.id, i.account, i.state, i.updated_at_ms, i.payload, d.assessment, d.name, d.email, d.company,"
+    " d.phone, d.address, d.country, d.im FROM inquiries i LEFT JOIN inquiry_details d ON d.id = i.id"
+    " WHERE i.id > ?1";
 
 }  // namespace
 
@@ -51,9 +62,9 @@ Statement* Database::Impl::inquiries_statement(const InquiryFilter& filter, std:
     Statement& st = inquiries_st[shape];
     if (!st.prepared()) {
         std::string sql = kInquiryColumns;
-        if (filter.state) sql += " AND state = ?2";
-        if (filter.account) sql += " AND account = ?3";
-        sql += " ORDER BY id LIMIT ?4";
+        if (filter.state) sql += " AND i.state = ?2";
+        if (filter.account) sql += " AND i.account = ?3";
+        sql += " ORDER BY i.id LIMIT ?4";
         auto prepared = Statement::prepare(db.get(), sql, where);
         if (!prepared) {
             error = prepared.error();
@@ -102,7 +113,7 @@ Expected<std::optional<InquiryRow>> Database::inquiry(std::int64_t id) {
     const int rc = st.step();
     if (rc == SQLITE_DONE) return std::optional<InquiryRow>();
     if (rc != SQLITE_ROW) return impl_->fail(rc, "cannot read inquiry " + std::to_string(id));
-    return std::optional<InquiryRow>(read_inquiry(st));
+    return std::optional<InquiryRow>(read_inquiry_with_detail(st));
 }
 
 Expected<std::vector<InquiryRow>> Database::inquiries(const InquiryFilter& filter) {
@@ -114,7 +125,7 @@ Expected<std::vector<InquiryRow>> Database::inquiries(const InquiryFilter& filte
     if (filter.state) st->bind_text(2, *filter.state);
     if (filter.account) st->bind_text(3, *filter.account);
     st->bind_int(4, clamp_limit(filter.limit));
-    return impl_->collect<InquiryRow>(*st, read_inquiry, "cannot list inquiries");
+    return impl_->collect<InquiryRow>(*st, read_inquiry_with_detail, "cannot list inquiries");
 }
 
 Expected<std::vector<InquiryRow>> Database::open_inquiries() {

@@ -45,8 +45,24 @@ CREATE TABLE alerts(
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT, WITHOUT ROWID;
 )sql";
 
+// v2: the buyer's details and the latest assessment move out of the snapshot payload
+// (and out of the core's memory). Old payloads still carry them; readers overlay these.
+constexpr const char* kSchemaV2 = R"sql(
+CREATE TABLE inquiry_details(
+    id INTEGER PRIMARY KEY,
+    assessment BLOB NOT NULL,
+    name TEXT NOT NULL,
+    email TEXT NOT NULL,
+    company TEXT NOT NULL,
+    phone TEXT NOT NULL,
+    address TEXT NOT NULL,
+    country TEXT NOT NULL,
+    im TEXT NOT NULL
+) STRICT;
+)sql";
+
 // migrations[i] takes the schema from version i to i + 1.
-constexpr const char* kMigrations[] = {kSchemaV1};
+constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2};
 static_assert(std::size(kMigrations) == kSchemaVersion);
 
 Expected<std::int64_t> query_int(sqlite3* db, std::string_view sql, const std::string& where) {

@@ -420,8 +420,12 @@ def check_store(stored, inquiries, down_from, up_at, failures):
         if not failures.check(got_keys == want_keys, f"#{inq['id']} (tier {inq['tier']}, {inq['role']}): alerts "
                               f"{got_keys}, expected {want_keys}"):
             continue
-        for a, (kind, clock, _topic, moment) in zip(got, want):
+        for n, (a, (kind, clock, _topic, moment)) in enumerate(zip(got, want)):
             moments[a["seq"]] = moment
+            if kind == "ESCALATION":  # it names the stage it escalates: the alert just before it
+                failures.check(a.get("escalates") == want[n - 1][0],
+                               f"#{inq['id']} ESCALATION {clock} escalates {a.get('escalates')}, "
+                               f"expected {want[n - 1][0]}")
             fired = parse_rfc3339_ms(a["fired_at"])
             due_while_down = down_from < moment < up_at
             what = f"#{inq['id']} {kind} {clock} (moment +{moment - inq['received_ms']} ms)"

@@ -68,6 +68,21 @@ TEST_CASE("messages of one thread belong to one inquiry and count as buyer messa
     CHECK(engine.clock(InquiryId{1})->started_at == T0);
 }
 
+TEST_CASE("each buyer message's full assessment and sender go to the store, not into memory") {
+    Engine engine(test::assessor(), short_policy());
+    auto first = inbound("m1", "t1", T0);
+    first.sender = {.name = "Jonas", .email = "j@weber.de"};
+    auto step = engine.on_event(first, T0);
+    REQUIRE(step.details.size() == 1);
+    CHECK(step.details[0].id == InquiryId{1});
+    CHECK(step.details[0].sender == first.sender);
+    CHECK(step.details[0].assessment.tier == engine.find(InquiryId{1})->assessment.tier);
+    CHECK_FALSE(step.details[0].assessment.reasons.empty());
+    auto reply = inbound("r1", "t1", T0 + 1s);
+    reply.direction = router::Direction::outbound;
+    CHECK(engine.on_event(reply, T0 + 1s).details.empty());  // our reply assesses nothing
+}
+
 TEST_CASE("warning, breach and escalation fire in order with gap-free sequence numbers") {
     Engine engine(test::assessor(), short_policy());
     engine.on_event(inbound("m1", "t1", T0), T0);
@@ -83,6 +98,8 @@ TEST_CASE("warning, breach and escalation fire in order with gap-free sequence n
     CHECK(kinds(timely) == std::vector{AlertKind::warning, AlertKind::breach, AlertKind::escalation});
     CHECK(timely.alerts[2].topic == "escalation/alibaba-electronics/");
     CHECK(timely.alerts[2].seq == 5);
+    CHECK(timely.alerts[2].escalates == AlertKind::breach);  // which stage it escalates
+    CHECK_FALSE(timely.alerts[1].escalates.has_value());
     CHECK(engine.on_tick(T0 + 700s).alerts.empty());  // never repeated
 }
 
@@ -116,6 +133,12 @@ TEST_CASE("resolve stops the clocks and publishes RESOLVED") {
     auto step = engine.on_resolve(InquiryId{1}, T0 + 5s);
     CHECK(kinds(step) == std::vector{AlertKind::resolved});
     CHECK(engine.open_count() == 0);
+    // It leaves memory with this step, which still carries it for the store.
+    CHECK(engine.find(InquiryId{1}) == nullptr);
+    REQUIRE(step.retired.size() == 1);
+    CHECK(step.retired[0].id == InquiryId{1});
+    CHECK(step.retired[0].state == InquiryState::resolved);
+    CHECK(step.changed == std::vector<InquiryId>{InquiryId{1}});
     CHECK_FALSE(engine.next_deadline().has_value());
     // A new message on the thread is a new conversation.
     CHECK(engine.on_event(inbound("m2", "t1", T0 + 10s), T0 + 10s).inquiry == InquiryId{2});

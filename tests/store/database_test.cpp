@@ -85,6 +85,66 @@ TEST_CASE("every row type is written and read back as it was") {
     }
 }
 
+TEST_CASE("an inquiry's details: the assessment is replaced, the buyer's fields merge") {
+    TempDir dir;
+    auto db = t::open_db(dir.file("store.db"));
+    Change first;
+    first.inquiries = {t::inquiry(1, "acc", "open"), t::inquiry(2, "acc", "open")};
+    first.details = {DetailRow{1, "assess-1", "Anna", "anna@x.de", "", "+49 30 1", "", "DE", ""}};
+    REQUIRE_FALSE(db->apply(first));
+
+    Change second;  // a later message: a new assessment, some fields given, others not
+    second.details = {DetailRow{1, "assess-2", "", "", "X GmbH", "+49 30 2", "", "", "whatsapp:+491"}};
+    REQUIRE_FALSE(db->apply(second));
+
+    auto row = db->inquiry(1).value();
+    REQUIRE(row);
+    REQUIRE(row->detail);
+    CHECK(*row->detail ==
+          DetailRow{1, "assess-2", "Anna", "anna@x.de", "X GmbH", "+49 30 2", "", "DE", "whatsapp:+491"});
+    CHECK_FALSE(db->inquiry(2).value()->detail);  // none yet: readers use the snapshot alone
+
+    auto listed = db->inquiries(InquiryFilter{.state = "open", .account = "acc"}).value();
+    REQUIRE(listed.size() == 2);
+    CHECK(listed[0].detail == row->detail);
+    CHECK_FALSE(db->open_inquiries().value()[0].detail);  // recovery needs only the snapshot
+}
+
+TEST_CASE("a version 1 store is migrated in place and keeps its rows") {
+    TempDir dir;
+    const auto path = dir.file("v1.db");
+    {
+        sqlite3* raw = nullptr;
+        sqlite3_open(path.c_str(), &raw);
+        const char* v1 =
+            "PRAGMA journal_mode=WAL;"
+            "CREATE TABLE events(seq INTEGER PRIMARY KEY, channel TEXT NOT NULL, account TEXT NOT NULL,"
+            " message_id TEXT NOT NULL, thread_id TEXT NOT NULL, received_at_ms INTEGER NOT NULL,"
+            " direction TEXT NOT NULL, accepted_at_ms INTEGER NOT NULL, inquiry_id INTEGER, payload BLOB NOT NULL,"
+            " UNIQUE(channel, account, message_id)) STRICT;"
+            "CREATE TABLE inquiries(id INTEGER PRIMARY KEY, account TEXT NOT NULL, state TEXT NOT NULL,"
+            " updated_at_ms INTEGER NOT NULL, payload BLOB NOT NULL) STRICT;"
+            "CREATE INDEX inquiries_by_state ON inquiries(state, account, id);"
+            "CREATE INDEX inquiries_open ON inquiries(id) WHERE state <> 'resolved';"
+            "CREATE TABLE alerts(seq INTEGER PRIMARY KEY, topic TEXT NOT NULL, created_at_ms INTEGER NOT NULL,"
+            " payload BLOB NOT NULL) STRICT;"
+            "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT, WITHOUT ROWID;"
+            "INSERT INTO inquiries VALUES(7, 'acc', 'open', 1700000000000, x'0102');"
+            "PRAGMA user_version=1; PRAGMA application_id=1230132306;";
+        REQUIRE(sqlite3_exec(raw, v1, nullptr, nullptr, nullptr) == SQLITE_OK);
+        sqlite3_close(raw);
+    }
+    auto db = t::open_db(path);
+    CHECK(pragma(path, "user_version") == std::to_string(kSchemaVersion));
+    auto row = db->inquiry(7).value();
+    REQUIRE(row);
+    CHECK(row->payload == std::string("\x01\x02"));
+    CHECK_FALSE(row->detail);
+    Change c;
+    c.details = {DetailRow{7, "a", "n", "", "", "", "", "", ""}};
+    CHECK_FALSE(db->apply(c));
+}
+
 TEST_CASE("a duplicate event makes the whole batch fail and leaves nothing") {
     TempDir dir;
     auto db = t::open_db(dir.file("store.db"));
@@ -272,9 +332,9 @@ TEST_CASE("files that cannot be used give an error that names them") {
         t::open_db(dir.file("new.db"));
         sqlite3* raw = nullptr;
         sqlite3_open(dir.file("new.db").c_str(), &raw);
-        sqlite3_exec(raw, "PRAGMA user_version=2", nullptr, nullptr, nullptr);
+        sqlite3_exec(raw, "PRAGMA user_version=99", nullptr, nullptr, nullptr);
         sqlite3_close(raw);
-        check(dir.file("new.db"), "schema version 2 is newer");
+        check(dir.file("new.db"), "schema version 99 is newer");
     }
     SECTION("another program's database") {
         sqlite3* raw = nullptr;

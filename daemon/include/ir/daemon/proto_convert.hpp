@@ -10,6 +10,7 @@
 #include "ir/router/alert.hpp"
 #include "ir/router/engine.hpp"
 #include "ir/router/event.hpp"
+#include "ir/store/rows.hpp"
 
 namespace ir::daemon {
 
@@ -17,6 +18,17 @@ inquiry::v1::InquiryEvent to_proto(const router::Event& e);
 
 inquiry::v1::StoredInquiry to_stored(const router::InquiryRecord& r, const std::optional<sla::ClockState>& clock);
 std::optional<router::StoredInquiry> from_stored(const std::string& payload);
+
+// An inquiry as the API shows it: the snapshot, plus what its messages told us (the
+// latest full assessment and the merged sender) from the details row when there is one,
+// else from the snapshot itself (stores written before schema version 2 kept them there).
+struct InquiryView {
+    router::StoredInquiry stored;
+    router::Assessment assessment;
+    router::Sender sender;
+};
+std::optional<InquiryView> view_of(const store::InquiryRow& row);
+store::DetailRow detail_row(const router::InquiryDetail& d);
 
 inquiry::v1::Alert to_proto(const router::Alert& a);
 

@@ -2,6 +2,7 @@
 // An alert as the core decides it (mirrors inquiry.v1.Alert, without protobuf). The
 // daemon stores it with the change that caused it, then publishes [topic][Alert].
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -28,6 +29,8 @@ struct Alert {
     sla::TimePoint fired_at{};
     bool late = false;
     std::string text;  // one readable line
+    // escalation only: the stage it escalates (warning or breach); `clock` says which clock.
+    std::optional<AlertKind> escalates;
     bool operator==(const Alert&) const = default;
 };
 

@@ -26,6 +26,8 @@ struct StepResult {
     std::optional<InquiryId> inquiry;      // the inquiry the input was about, if any
     bool created = false;                  // the input opened a new inquiry
     std::vector<InquiryId> changed;        // inquiries whose stored record must be rewritten
+    std::vector<InquiryDetail> details;    // what buyer messages told us, to store beside them
+    std::vector<InquiryRecord> retired;    // resolved in this step: no longer in find(), still to store
     std::vector<Alert> alerts;             // with their sequence numbers, in order
     std::vector<sla::Effect> sla_effects;  // the clock decisions, for the decision trace
 };
@@ -58,6 +60,7 @@ public:
     // The earliest pending alarm: what the daemon's single timer waits for.
     std::optional<sla::TimePoint> next_deadline() const { return sla_.next_deadline(); }
 
+    // An inquiry still open (or replied); resolved ones leave memory with their step.
     const InquiryRecord* find(InquiryId id) const;
     std::optional<sla::ClockState> clock(InquiryId id) const;
     std::size_t open_count() const { return open_; }

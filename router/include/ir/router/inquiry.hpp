@@ -22,22 +22,44 @@ enum class InquiryState : std::uint8_t {
 std::string_view to_string(InquiryState s);
 std::optional<InquiryState> parse_inquiry_state(std::string_view s);
 
+// What the core keeps of the latest assessment: what routing and alerts need. The reasons,
+// products and scam signs go to the store with the step that made them (InquiryDetail).
+struct AssessmentSummary {
+    int tier = 4;
+    bool suspect = false;
+    double score = 0;
+    std::string language = "und";
+    bool operator==(const AssessmentSummary&) const = default;
+};
+
+AssessmentSummary summary_of(const Assessment& a);
+
+// One conversation as the core keeps it in memory: small, because a team has many open
+// at once (the budget is 1 KiB per open inquiry with its clocks, maps included).
 struct InquiryRecord {
     InquiryId id{};
     std::string account;
     Channel channel = Channel::email;
     std::string thread_id;
     InquiryState state = InquiryState::open;
-    Assessment assessment;
+    AssessmentSummary assessment;
     CustomerContext context;  // what our records knew at the last assessment
-    Sender sender;
-    std::string owner;  // agent id, empty while unassigned
-    std::string queue;  // where it waits while unowned
+    std::string owner;        // agent id, empty while unassigned
+    std::string queue;        // where it waits while unowned
     sla::TimePoint opened_at{};
     sla::TimePoint updated_at{};
     std::optional<sla::TimePoint> last_reply_at;
     std::string last_replied_by;
     bool operator==(const InquiryRecord&) const = default;
+};
+
+// What one buyer message told us, for the store: the full assessment (it replaces the
+// last one) and the sender as this message gave it (the store merges it field by field).
+struct InquiryDetail {
+    InquiryId id{};
+    Assessment assessment;
+    Sender sender;
+    bool operator==(const InquiryDetail&) const = default;
 };
 
 }  // namespace ir::router

@@ -27,6 +27,16 @@ struct EventRow {
     bool operator==(const EventRow&) const = default;
 };
 
+// What an inquiry's buyer messages told us, kept on disk rather than in the core's
+// memory: the latest assessment (replaced) and the buyer's details, merged field by
+// field over all messages (an empty field never overwrites a known one).
+struct DetailRow {
+    std::int64_t id = 0;
+    std::string assessment{};  // opaque (serialized inquiry.v1.Assessment)
+    std::string name{}, email{}, company{}, phone{}, address{}, country{}, im{};
+    bool operator==(const DetailRow&) const = default;
+};
+
 // The latest state of one inquiry: the snapshot, upserted by id.
 struct InquiryRow {
     std::int64_t id = 0;  // assigned by the core, not by the store
@@ -34,6 +44,7 @@ struct InquiryRow {
     std::string state{};  // "resolved" is the only state the store gives a meaning to
     sla::TimePoint updated_at{};
     std::string payload{};
+    std::optional<DetailRow> detail{};  // filled by the reads that serve the API; ignored by apply()
     bool operator==(const InquiryRow&) const = default;
 };
 
@@ -51,9 +62,12 @@ struct AlertRow {
 struct Change {
     std::vector<EventRow> events{};
     std::vector<InquiryRow> inquiries{};
+    std::vector<DetailRow> details{};
     std::vector<AlertRow> alerts{};
     std::vector<std::pair<std::string, std::string>> meta{};
-    std::size_t row_count() const { return events.size() + inquiries.size() + alerts.size() + meta.size(); }
+    std::size_t row_count() const {
+        return events.size() + inquiries.size() + details.size() + alerts.size() + meta.size();
+    }
     bool operator==(const Change&) const = default;
 };
 

@@ -165,8 +165,8 @@ json::object to_json(const router::Assessment& a) {
     for (auto s : a.scam_signs) signs.emplace_back(static_cast<int>(s));
     // The score is a whole number 0..100: printed as one ("79", not "7.9E1").
     const json::value score = static_cast<std::int64_t>(std::llround(a.score));
-    return {{"tier", a.tier},       {"suspect", a.suspect}, {"score", score},     {"language", a.language},
-            {"products", products}, {"reasons", reasons},   {"scam_signs", signs}};
+    return {{"tier", a.tier},       {"suspect", a.suspect}, {"score", score},      {"language", a.language},
+            {"products", products}, {"reasons", reasons},   {"scam_signs", signs}, {"large_order", a.large_order}};
 }
 
 }  // namespace ir::adapters

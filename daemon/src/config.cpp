@@ -1,83 +1,16 @@
 #include "ir/daemon/config.hpp"
 
-#include <toml++/toml.h>
-
 #include <algorithm>
 #include <charconv>
 #include <fstream>
 #include <initializer_list>
 #include <sstream>
 
-#include "ir/sla/duration.hpp"
+#include "config_adapters.hpp"
+#include "config_reader.hpp"
 
 namespace ir::daemon {
 namespace {
-
-// Collects every problem instead of stopping at the first, so one run shows them all.
-class Reader {
-public:
-    Reader(std::string source, std::vector<std::string>& errors) : source_(std::move(source)), errors_(errors) {}
-
-    void problem(const toml::node* node, std::string_view key, std::string_view what) {
-        std::string where = source_;
-        if (node && node->source().begin.line) where += ":" + std::to_string(node->source().begin.line);
-        errors_.push_back(where + ": " + std::string(key) + ": " + std::string(what));
-    }
-
-    void only_keys(const toml::table& t, std::string_view prefix, std::initializer_list<std::string_view> allowed) {
-        for (const auto& [k, v] : t)
-            if (std::find(allowed.begin(), allowed.end(), k.str()) == allowed.end())
-                problem(&v, join(prefix, k.str()), "unknown key");
-    }
-
-    void string(const toml::table& t, std::string_view prefix, std::string_view key, std::string& out) {
-        if (const auto* n = t.get(key)) {
-            if (auto v = n->value<std::string>(); v && n->is_string())
-                out = *v;
-            else
-                problem(n, join(prefix, key), "must be a string");
-        }
-    }
-
-    template <class Int>
-    void integer(const toml::table& t, std::string_view prefix, std::string_view key, Int& out, std::int64_t lo,
-                 std::int64_t hi) {
-        if (const auto* n = t.get(key)) {
-            auto v = n->value<std::int64_t>();
-            if (!n->is_integer() || !v || *v < lo || *v > hi)
-                problem(n, join(prefix, key),
-                        "must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi));
-            else
-                out = static_cast<Int>(*v);
-        }
-    }
-
-    void duration(const toml::table& t, std::string_view prefix, std::string_view key, sla::Duration& out) {
-        std::optional<sla::Duration> d;
-        duration(t, prefix, key, d);
-        if (d) out = *d;
-    }
-
-    void duration(const toml::table& t, std::string_view prefix, std::string_view key,
-                  std::optional<sla::Duration>& out) {
-        if (const auto* n = t.get(key)) {
-            auto v = n->value<std::string>();
-            auto d = v ? sla::parse_duration(*v) : std::nullopt;
-            if (!d)
-                problem(n, join(prefix, key), "must be a duration such as \"90s\", \"5m\", \"24h\"");
-            else
-                out = *d;
-        }
-    }
-
-    static std::string join(std::string_view prefix, std::string_view key) {
-        return prefix.empty() ? std::string(key) : std::string(prefix) + "." + std::string(key);
-    }
-
-private:
-    std::string source_;
-    std::vector<std::string>& errors_;
-};
 
 void read_http(Reader& r, const toml::table& t, HttpConfig& http) {
     r.only_keys(t, "http", {"listen", "max_body_bytes", "request_timeout", "idle_timeout", "max_connections"});
@@ -149,7 +82,7 @@ void read_sla(Reader& r, const toml::table& t, SlaConfig& sla) {
 }
 
 void read_root(Reader& r, const toml::table& root, Config& c) {
-    r.only_keys(root, "", {"state_dir", "catalog", "rules", "http", "zmq", "log", "ingest", "sla"});
+    r.only_keys(root, "", {"state_dir", "catalog", "rules", "http", "zmq", "log", "ingest", "sla", "adapters"});
     std::string state_dir = c.state_dir.string();
     r.string(root, "", "state_dir", state_dir);
     c.state_dir = state_dir;
@@ -173,6 +106,7 @@ void read_root(Reader& r, const toml::table& root, Config& c) {
         r.integer(*t, "ingest", "commit_batch", c.commit_batch, 1, 100'000);
     }
     if (const auto* t = root["sla"].as_table()) read_sla(r, *t, c.sla);
+    if (const auto* t = r.table(root, "", "adapters")) read_adapters(r, *t, c.adapters);
 }
 
 }  // namespace

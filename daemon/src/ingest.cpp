@@ -65,31 +65,46 @@ void App::handle_event(RouteRequest&& req, Responder respond) {
         return respond(error_response(e.invalid_value ? http::status::unprocessable_entity : http::status::bad_request,
                                       e.message, e.field));
     }
-    if (!accounts_.empty() && !accounts_.contains(event->account)) {
+    auto shared = std::make_shared<Responder>(std::move(respond));  // std::function needs copies
+    ingest(std::move(*event), [shared](IngestOutcome o) { (*shared)(std::move(o.response)); });
+}
+
+// Every channel's events take this path: dedupe, analysis off the loop, core step,
+// commit, then `done` (on the io thread) with the answer POST /v1/events would give.
+void App::ingest(router::Event event, std::function<void(IngestOutcome)> done) {
+    auto refuse = [&done](IngestOutcome::Kind kind, HttpResponse r) { done({kind, std::move(r), std::nullopt}); };
+    if (auto busy = refuse_if_busy()) return refuse(IngestOutcome::retry_later, std::move(*busy));
+    if (!accounts_.empty() && !accounts_.contains(event.account)) {
         metrics_.rejected("unknown_account").inc();
-        return respond(error_response(http::status::unprocessable_entity, "unknown account", "account"));
+        return refuse(IngestOutcome::rejected,
+                      error_response(http::status::unprocessable_entity, "unknown account", "account"));
     }
-    const std::string key = dedupe_key(*event);
+    const std::string key = dedupe_key(event);
     if (in_flight_.contains(key))
-        return respond(error_response(http::status::service_unavailable, "the same event is being committed; retry",
-                                      "message_id", {{"Retry-After", "1"}}));
+        return refuse(IngestOutcome::retry_later,
+                      error_response(http::status::service_unavailable, "the same event is being committed; retry",
+                                     "message_id", {{"Retry-After", "1"}}));
     auto seen = seen_.maybe_contains(key)
-                    ? reader_->find_event(router::to_string(event->channel), event->account, event->message_id)
+                    ? reader_->find_event(router::to_string(event.channel), event.account, event.message_id)
                     : Expected<std::optional<store::EventRef>>(std::nullopt);
-    if (!seen) return respond(error_response(http::status::service_unavailable, seen.error().message));
+    if (!seen)
+        return refuse(IngestOutcome::retry_later,
+                      error_response(http::status::service_unavailable, seen.error().message));
     if (*seen) {
         metrics_.duplicates->inc();
         const auto& ref = **seen;
-        return respond(json_response(
-            http::status::ok, {{"inquiry_id", ref.inquiry_id ? json::value(*ref.inquiry_id) : json::value(nullptr)},
-                               {"duplicate", true},
-                               {"event_seq", ref.seq}}));
+        const auto inquiry = ref.inquiry_id ? std::optional<std::uint64_t>(*ref.inquiry_id) : std::nullopt;
+        return done({IngestOutcome::duplicate,
+                     json_response(http::status::ok, {{"inquiry_id", inquiry ? json::value(*inquiry) : nullptr},
+                                                      {"duplicate", true},
+                                                      {"event_seq", ref.seq}}),
+                     inquiry});
     }
     in_flight_.insert(key);
     seen_.add(key);  // a failed commit leaves a false "maybe": SQLite then says no
     ++pending_;      // counted from here: shutdown and recovery wait for it
-    auto shared = std::make_shared<Responder>(std::move(respond));
-    boost::asio::post(analysis_pool_, [this, event = std::move(*event), key, shared]() mutable {
+    auto shared = std::make_shared<std::function<void(IngestOutcome)>>(std::move(done));
+    boost::asio::post(analysis_pool_, [this, event = std::move(event), key, shared]() mutable {
         auto analysis = assessor_->analyze(event);
         boost::asio::post(ioc_, [this, event = std::move(event), key = std::move(key), analysis = std::move(analysis),
                                  shared = std::move(shared)]() mutable {
@@ -101,28 +116,33 @@ void App::handle_event(RouteRequest&& req, Responder respond) {
 
 // Back on the event loop with the analysis: the core step, then the commit.
 void App::apply_event(router::Event event, std::string key, std::shared_ptr<const router::Assessor::Analysis> analysis,
-                      std::shared_ptr<Responder> respond) {
+                      std::shared_ptr<std::function<void(IngestOutcome)>> done) {
     if (degraded_) {  // a commit failed meanwhile: the core is about to be rebuilt
         in_flight_.erase(key);
-        (*respond)(error_response(http::status::service_unavailable, "the store could not commit; recovering", "",
-                                  {{"Retry-After", "1"}}));
+        (*done)({IngestOutcome::retry_later,
+                 error_response(http::status::service_unavailable, "the store could not commit; recovering", "",
+                                {{"Retry-After", "1"}}),
+                 std::nullopt});
         reload_after_failure();
         maybe_finish();
         return;
     }
     auto step = engine_->on_event(event, now(), analysis.get());
-    commit(std::move(step), std::move(event), [this, key, respond](bool ok, const router::StepResult& s) {
+    commit(std::move(step), std::move(event), [this, key, done](bool ok, const router::StepResult& s) {
         in_flight_.erase(key);
         if (!ok)
-            return (*respond)(error_response(http::status::service_unavailable,
-                                             "the event could not be stored; nothing was kept", "",
-                                             {{"Retry-After", "1"}}));
+            return (*done)(
+                {IngestOutcome::retry_later,
+                 error_response(http::status::service_unavailable, "the event could not be stored; nothing was kept",
+                                "", {{"Retry-After", "1"}}),
+                 std::nullopt});
         metrics_.accepted->inc();
-        json::object out{{"inquiry_id", s.inquiry ? json::value(static_cast<std::uint64_t>(*s.inquiry)) : nullptr},
-                         {"duplicate", false}};
+        const auto inquiry =
+            s.inquiry ? std::optional<std::uint64_t>(static_cast<std::uint64_t>(*s.inquiry)) : std::nullopt;
+        json::object out{{"inquiry_id", inquiry ? json::value(*inquiry) : nullptr}, {"duplicate", false}};
         for (const auto& d : s.details)
             if (d.id == s.inquiry) out["assessment"] = adapters::to_json(d.assessment);
-        (*respond)(json_response(http::status::accepted, out));
+        (*done)({IngestOutcome::accepted, json_response(http::status::accepted, out), inquiry});
     });
 }
 

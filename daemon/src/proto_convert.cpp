@@ -56,6 +56,7 @@ void assessment_to_proto(const router::Assessment& a, pb::Assessment* out) {
     for (const auto& r : a.reasons) out->add_reasons(r);
     for (const auto& p : a.products) out->add_products(p);
     for (auto s : a.scam_signs) out->add_scam_signs(static_cast<pb::ScamSign>(s));
+    out->set_large_order(a.large_order);
 }
 
 router::Assessment assessment_from_proto(const pb::Assessment& a) {
@@ -67,6 +68,7 @@ router::Assessment assessment_from_proto(const pb::Assessment& a) {
     out.reasons.assign(a.reasons().begin(), a.reasons().end());
     out.products.assign(a.products().begin(), a.products().end());
     for (int s : a.scam_signs()) out.scam_signs.push_back(static_cast<router::ScamSign>(s));
+    out.large_order = a.large_order();
     return out;
 }
 
@@ -177,6 +179,7 @@ pb::StoredInquiry to_stored(const router::InquiryRecord& r, const std::optional<
     a->set_suspect(r.assessment.suspect);
     a->set_score(r.assessment.score);
     a->set_language(r.assessment.language);
+    a->set_large_order(r.assessment.large_order);
     q->set_owner(r.owner);
     q->set_queue(r.queue);
     set_time(q->mutable_opened_at(), r.opened_at);

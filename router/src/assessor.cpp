@@ -229,6 +229,7 @@ Assessment Assessor::decide(const Analysis& analysis, const Event& event, const 
     a.tier = impl_->tier(context, f, a.reasons);
     a.scam_signs = impl_->scam_signs(event, f);
     a.suspect = static_cast<int>(a.scam_signs.size()) >= impl_->rules.suspect_min_signs;
+    a.large_order = f.large_order;
     impl_->explain_signs(a.scam_signs, f, a.suspect, a.reasons);
     a.score = impl_->score(a.tier, f, a.suspect ? a.scam_signs.size() : 0);
     a.language = analysis.language;

@@ -31,7 +31,7 @@ std::string owner_topic(const InquiryRecord& r) {
 }  // namespace
 
 AssessmentSummary summary_of(const Assessment& a) {
-    return {a.tier, a.suspect, a.score, a.language};
+    return {a.tier, a.suspect, a.score, a.language, a.large_order};
 }
 
 std::string_view to_string(InquiryState s) {
@@ -122,6 +122,9 @@ sla::Subject Engine::subject_of(const InquiryRecord& r) const {
     s.inquiry = sla::InquiryId{static_cast<std::uint64_t>(r.id)};
     s.account = accounts_.find(r.account).value_or(sla::AccountId{});
     s.tier = tier_of(r);
+    // DOMAIN.md: a large buyer who shows little interest yet (tier 3 or 4) is followed up
+    // again within 1-3 days; tiers 1 and 2 are followed up by their own rules.
+    s.weak_large_buyer = r.assessment.large_order && s.tier >= sla::Tier::three;
     return s;
 }
 

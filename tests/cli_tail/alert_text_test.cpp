@@ -55,11 +55,11 @@ inquiry::v1::Alert sample_alert() {
 
 TEST_CASE("a live alert becomes the JSON object GET /v1/alerts returns") {
     const json::object o = alert_to_json(sample_alert());
-    CHECK(
-        json::serialize(o) ==
-        R"j({"seq":42,"topic":"queue/alibaba-electronics/","kind":"BREACH","clock":"FAST","inquiry_id":7,)j"
-        R"j("account":"alibaba-electronics","agent_id":null,"tier":1,"deadline":"2026-11-20T08:20:00Z",)j"
-        R"j("fired_at":"2026-11-20T08:20:02.250Z","late":true,"text":"BREACH FAST reply clock, 2250ms overdue (late)"})j");
+    CHECK(json::serialize(o) ==
+          R"j({"seq":42,"topic":"queue/alibaba-electronics/","kind":"BREACH","clock":"FAST","inquiry_id":7,)j"
+          R"j("account":"alibaba-electronics","agent_id":null,"tier":1,"deadline":"2026-11-20T08:20:00Z",)j"
+          R"j("fired_at":"2026-11-20T08:20:02.250Z","late":true,"escalates":null,)j"
+          R"j("text":"BREACH FAST reply clock, 2250ms overdue (late)"})j");
     inquiry::v1::Alert assigned;
     assigned.set_seq(1);
     assigned.set_kind(inquiry::v1::ALERT_KIND_ASSIGNED);

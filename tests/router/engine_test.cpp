@@ -71,7 +71,8 @@ TEST_CASE("messages of one thread belong to one inquiry and count as buyer messa
 TEST_CASE("each buyer message's full assessment and sender go to the store, not into memory") {
     Engine engine(test::assessor(), short_policy());
     auto first = inbound("m1", "t1", T0);
-    first.sender = {.name = "Jonas", .email = "j@weber.de"};
+    first.sender.name = "Jonas";
+    first.sender.email = "j@weber.de";
     auto step = engine.on_event(first, T0);
     REQUIRE(step.details.size() == 1);
     CHECK(step.details[0].id == InquiryId{1});
@@ -81,6 +82,20 @@ TEST_CASE("each buyer message's full assessment and sender go to the store, not 
     auto reply = inbound("r1", "t1", T0 + 1s);
     reply.direction = router::Direction::outbound;
     CHECK(engine.on_event(reply, T0 + 1s).details.empty());  // our reply assesses nothing
+}
+
+TEST_CASE("a large buyer with little shown interest is followed up again after two days") {
+    Engine engine(test::assessor(), short_policy());
+    auto step = engine.on_event(inbound("m1", "t1", T0, "price for 20000 pcs X9 Smart Watch?"), T0);
+    REQUIRE(step.details.size() == 1);
+    CHECK(step.details[0].assessment.large_order);
+    CHECK(engine.find(InquiryId{1})->assessment.tier >= 3);
+    auto reply = inbound("r1", "t1", T0 + 30s, "Hello, here is our offer");
+    reply.direction = router::Direction::outbound;
+    engine.on_event(reply, T0 + 30s);
+    CHECK(engine.on_tick(T0 + 30s + std::chrono::hours(47)).alerts.empty());
+    auto due = engine.on_tick(T0 + 30s + std::chrono::hours(48));
+    CHECK(kinds(due) == std::vector{AlertKind::follow_up_due});
 }
 
 TEST_CASE("warning, breach and escalation fire in order with gap-free sequence numbers") {

@@ -47,6 +47,18 @@ struct DaemonMetrics {
     metrics::Counter& rejected(std::string_view reason);
 };
 
+// How one event fared on the ingest path, with the answer POST /v1/events gives for it.
+struct IngestOutcome {
+    enum Kind {
+        accepted,     // committed (202)
+        duplicate,    // seen before (200): nothing changed
+        rejected,     // refused for good (4xx): retrying the same event will not help
+        retry_later,  // busy, shutting down or the disk failed (503): nothing was kept
+    } kind;
+    HttpResponse response;
+    std::optional<std::uint64_t> inquiry;
+};
+
 class App {
 public:
     explicit App(Config config);
@@ -65,8 +77,9 @@ private:
     std::optional<std::string> recover();
     void add_routes();
     void handle_event(RouteRequest&& req, Responder respond);
+    void ingest(router::Event event, std::function<void(IngestOutcome)> done);
     void apply_event(router::Event event, std::string key, std::shared_ptr<const router::Assessor::Analysis> analysis,
-                     std::shared_ptr<Responder> respond);
+                     std::shared_ptr<std::function<void(IngestOutcome)>> done);
     void handle_reply(RouteRequest&& req, Responder respond);
     void handle_resolve(RouteRequest&& req, Responder respond);
     std::variant<router::InquiryId, HttpResponse> open_inquiry_of(const RouteRequest& req);

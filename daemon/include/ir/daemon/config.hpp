@@ -37,6 +37,53 @@ struct SlaConfig {
     std::map<std::string, std::string> clock_scope;  // account -> "conversation" | "buyer"
 };
 
+// A secret given inline (`app_secret = "..."`) or by file (`app_secret_file = "/etc/..."`);
+// read at start, never logged.
+struct SecretRef {
+    std::string value;
+    std::filesystem::path file;
+    std::string key;  // the config key, for errors ("adapters.whatsapp.app_secret")
+    bool given() const { return !value.empty() || !file.empty(); }
+};
+
+// [[adapters.email]]: one Maildir per store account.
+struct EmailAdapterConfig {
+    std::string account;
+    std::filesystem::path maildir;       // what the mail fetcher delivers into
+    std::filesystem::path sent_maildir;  // optional: our own sent mail stops the clocks
+    std::filesystem::path quarantine;    // unparseable mail goes here, with a reason file
+    std::vector<std::string> own_addresses;
+    sla::Duration poll_interval{1000};
+    sla::Duration parse_timeout{5000};
+    std::size_t max_bytes = 10u << 20;
+};
+
+struct WhatsAppAdapterConfig {
+    std::string account;
+    SecretRef app_secret;                                 // checks X-Hub-Signature-256
+    SecretRef verify_token;                               // answers Meta's GET handshake
+    std::map<std::string, std::string> phone_number_ids;  // metadata.phone_number_id -> account
+};
+
+struct TelegramAdapterConfig {
+    std::string account;
+    SecretRef secret_token;  // X-Telegram-Bot-Api-Secret-Token
+};
+
+struct MarketplaceAdapterConfig {
+    std::string platform;  // alibaba, aliexpress, amazon, ebay
+    std::string account;
+    SecretRef secret;                           // X-Signature-256
+    std::map<std::string, std::string> fields;  // field -> JSON pointer, over the defaults
+};
+
+struct AdaptersConfig {
+    std::vector<EmailAdapterConfig> email;
+    std::optional<WhatsAppAdapterConfig> whatsapp;
+    std::optional<TelegramAdapterConfig> telegram;
+    std::map<std::string, MarketplaceAdapterConfig> marketplace;  // by platform
+};
+
 struct Config {
     std::string source = "(built-in defaults)";
     std::filesystem::path state_dir = "state";
@@ -48,6 +95,7 @@ struct Config {
     std::size_t ingest_queue = 8192;  // events waiting for their commit; beyond it: 503
     std::size_t commit_batch = 512;   // events at most per transaction (group commit)
     SlaConfig sla;
+    AdaptersConfig adapters;
 };
 
 struct ConfigResult {

@@ -26,6 +26,7 @@ struct Assessment {
     std::vector<std::string> products;  // catalogue SKUs named, in order of appearance
     std::vector<ScamSign> scam_signs;   // signs that fired, ascending
     std::vector<std::string> reasons;   // readable, tier reasons first, then scam signs
+    bool large_order = false;           // a quantity at or above the platform's large-order mark
     bool operator==(const Assessment&) const = default;
 };
 

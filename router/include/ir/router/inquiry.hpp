@@ -29,6 +29,7 @@ struct AssessmentSummary {
     bool suspect = false;
     double score = 0;
     std::string language = "und";
+    bool large_order = false;
     bool operator==(const AssessmentSummary&) const = default;
 };
 

@@ -1,0 +1,115 @@
+// [adapters]: the channels that feed inquiryd besides POST /v1/events.
+#include "config_adapters.hpp"
+
+namespace ir::daemon {
+namespace {
+
+// `<name>` inline or `<name>_file`, not both.
+void read_secret(Reader& r, const toml::table& t, const std::string& prefix, const std::string& name, SecretRef& out) {
+    out.key = prefix + "." + name;
+    r.string(t, prefix, name, out.value);
+    std::string file;
+    r.string(t, prefix, name + "_file", file);
+    out.file = file;
+    if (!out.value.empty() && !file.empty())
+        r.problem(t.get(name), out.key, "give either " + name + " or " + name + "_file, not both");
+}
+
+void require(Reader& r, const toml::table& t, const std::string& prefix, std::string_view key, bool present) {
+    if (!present) r.problem(&t, Reader::join(prefix, key), "is required");
+}
+
+void read_email(Reader& r, const toml::table& t, const std::string& prefix, EmailAdapterConfig& e) {
+    r.only_keys(t, prefix,
+                {"account", "maildir", "sent_maildir", "quarantine", "own_addresses", "poll_interval", "parse_timeout",
+                 "max_bytes"});
+    std::string maildir, sent, quarantine;
+    r.string(t, prefix, "account", e.account);
+    r.string(t, prefix, "maildir", maildir);
+    r.string(t, prefix, "sent_maildir", sent);
+    r.string(t, prefix, "quarantine", quarantine);
+    e.maildir = maildir;
+    e.sent_maildir = sent;
+    e.quarantine =
+        quarantine.empty() && !maildir.empty() ? e.maildir / "quarantine" : std::filesystem::path(quarantine);
+    r.string_list(t, prefix, "own_addresses", e.own_addresses);
+    r.duration(t, prefix, "poll_interval", e.poll_interval);
+    r.duration(t, prefix, "parse_timeout", e.parse_timeout);
+    r.integer(t, prefix, "max_bytes", e.max_bytes, 1024, std::int64_t{1} << 30);
+    require(r, t, prefix, "account", !e.account.empty());
+    require(r, t, prefix, "maildir", !maildir.empty());
+}
+
+void read_string_map(Reader& r, const toml::table& t, const std::string& prefix, std::string_view key,
+                     std::map<std::string, std::string>& out) {
+    const auto* m = r.table(t, prefix, key);
+    if (!m) return;
+    for (const auto& [k, v] : *m) {
+        if (auto s = v.value<std::string>(); s && v.is_string())
+            out[std::string(k.str())] = *s;
+        else
+            r.problem(&v, Reader::join(prefix, key) + "." + std::string(k.str()), "must be a string");
+    }
+}
+
+}  // namespace
+
+void read_adapters(Reader& r, const toml::table& t, AdaptersConfig& a) {
+    r.only_keys(t, "adapters", {"email", "whatsapp", "telegram", "marketplace"});
+    if (const auto* n = t.get("email")) {
+        const auto* arr = n->as_array();
+        if (!arr) r.problem(n, "adapters.email", "must be an array of tables: [[adapters.email]]");
+        for (std::size_t i = 0; arr && i < arr->size(); ++i) {
+            const std::string prefix = "adapters.email[" + std::to_string(i) + "]";
+            const auto* et = (*arr)[i].as_table();
+            if (!et) {
+                r.problem(&(*arr)[i], prefix, "must be a table");
+                continue;
+            }
+            read_email(r, *et, prefix, a.email.emplace_back());
+        }
+    }
+    if (const auto* w = r.table(t, "adapters", "whatsapp")) {
+        const std::string prefix = "adapters.whatsapp";
+        r.only_keys(
+            *w, prefix,
+            {"account", "app_secret", "app_secret_file", "verify_token", "verify_token_file", "phone_number_ids"});
+        auto& c = a.whatsapp.emplace();
+        r.string(*w, prefix, "account", c.account);
+        read_secret(r, *w, prefix, "app_secret", c.app_secret);
+        read_secret(r, *w, prefix, "verify_token", c.verify_token);
+        read_string_map(r, *w, prefix, "phone_number_ids", c.phone_number_ids);
+        require(r, *w, prefix, "account", !c.account.empty() || !c.phone_number_ids.empty());
+        require(r, *w, prefix, "app_secret", c.app_secret.given());
+        require(r, *w, prefix, "verify_token", c.verify_token.given());
+    }
+    if (const auto* tg = r.table(t, "adapters", "telegram")) {
+        const std::string prefix = "adapters.telegram";
+        r.only_keys(*tg, prefix, {"account", "secret_token", "secret_token_file"});
+        auto& c = a.telegram.emplace();
+        r.string(*tg, prefix, "account", c.account);
+        read_secret(r, *tg, prefix, "secret_token", c.secret_token);
+        require(r, *tg, prefix, "account", !c.account.empty());
+        require(r, *tg, prefix, "secret_token", c.secret_token.given());
+    }
+    if (const auto* m = r.table(t, "adapters", "marketplace")) {
+        for (const auto& [platform, node] : *m) {
+            const std::string prefix = "adapters.marketplace." + std::string(platform.str());
+            const auto* pt = node.as_table();
+            if (!pt) {
+                r.problem(&node, prefix, "must be a table");
+                continue;
+            }
+            r.only_keys(*pt, prefix, {"account", "secret", "secret_file", "fields"});
+            auto& c = a.marketplace[std::string(platform.str())];
+            c.platform = platform.str();
+            r.string(*pt, prefix, "account", c.account);
+            read_secret(r, *pt, prefix, "secret", c.secret);
+            read_string_map(r, *pt, prefix, "fields", c.fields);
+            require(r, *pt, prefix, "account", !c.account.empty());
+            require(r, *pt, prefix, "secret", c.secret.given());
+        }
+    }
+}
+
+}  // namespace ir::daemon

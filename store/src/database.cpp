@@ -36,6 +36,12 @@ constexpr const char* upsert_detail =
     " phone=iif(excluded.phone<>'', excluded.phone, phone),"
     " address=iif(excluded.address<>'', excluded.address, address),"
     " country=iif(excluded.country<>'', excluded.country, country), im=iif(excluded.im<>'', excluded.im, im)";
+constexpr const char* upsert_customer =
+    "INSERT INTO customers(id, payload) VALUES(?1,?2) ON CONFLICT(id) DO UPDATE SET payload=excluded.payload";
+constexpr const char* upsert_alias =
+    "INSERT INTO customer_aliases(id, survivor) VALUES(?1,?2) ON CONFLICT(id) DO UPDATE SET survivor=excluded.survivor";
+constexpr const char* insert_reply =
+    "INSERT INTO replies(inquiry_id, account, agent, buyer_at_ms, replied_at_ms) VALUES(?1,?2,?3,?4,?5)";
 constexpr const char* insert_alert = "INSERT INTO alerts(seq, topic, created_at_ms, payload) VALUES(?1,?2,?3,?4)";
 constexpr const char* upsert_meta =
     "INSERT INTO meta(key, value) VALUES(?1,?2) ON CONFLICT(key) DO UPDATE SET "
@@ -69,6 +75,9 @@ std::optional<Error> Database::Impl::prepare_all() {
         {&insert_event_st, sql::insert_event},
         {&upsert_inquiry_st, sql::upsert_inquiry},
         {&upsert_detail_st, sql::upsert_detail},
+        {&upsert_customer_st, sql::upsert_customer},
+        {&upsert_alias_st, sql::upsert_alias},
+        {&insert_reply_st, sql::insert_reply},
         {&insert_alert_st, sql::insert_alert},
         {&upsert_meta_st, sql::upsert_meta},
         {&max_alert_st, "SELECT coalesce(max(seq), 0) FROM alerts"},
@@ -160,6 +169,15 @@ std::optional<Error> Database::Impl::write_all(std::span<const Change> changes) 
         for (const auto& [key, value] : change.meta) {
             if (auto e = upsert_meta(key, value)) return e;
         }
+        for (const auto& row : change.customers) {
+            if (auto e = upsert_customer(row)) return e;
+        }
+        for (const auto& row : change.customer_aliases) {
+            if (auto e = upsert_alias(row)) return e;
+        }
+        for (const auto& row : change.replies) {
+            if (auto e = insert_reply(row)) return e;
+        }
     }
     return std::nullopt;
 }
@@ -221,6 +239,30 @@ std::optional<Error> Database::Impl::insert_alert(const AlertRow& row, std::int6
     }
     ++next_seq;
     return std::nullopt;
+}
+
+std::optional<Error> Database::Impl::upsert_customer(const CustomerRow& row) {
+    Statement& st = upsert_customer_st;
+    st.bind_int(1, row.id);
+    st.bind_blob(2, row.payload);
+    return run_with(st, [&row] { return "cannot write customer " + std::to_string(row.id); });
+}
+
+std::optional<Error> Database::Impl::upsert_alias(const CustomerAliasRow& row) {
+    Statement& st = upsert_alias_st;
+    st.bind_int(1, row.id);
+    st.bind_int(2, row.survivor);
+    return run_with(st, [&row] { return "cannot write customer alias " + std::to_string(row.id); });
+}
+
+std::optional<Error> Database::Impl::insert_reply(const ReplyRow& row) {
+    Statement& st = insert_reply_st;
+    st.bind_int(1, row.inquiry_id);
+    st.bind_text(2, row.account);
+    st.bind_text(3, row.agent);
+    st.bind_int(4, sla::to_unix_ms(row.buyer_at));
+    st.bind_int(5, sla::to_unix_ms(row.replied_at));
+    return run_with(st, [&row] { return "cannot record the reply to inquiry " + std::to_string(row.inquiry_id); });
 }
 
 std::optional<Error> Database::Impl::upsert_meta(const std::string& key, const std::string& value) {

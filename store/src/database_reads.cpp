@@ -166,4 +166,59 @@ Expected<std::optional<std::string>> Database::meta(std::string_view key) {
     return std::optional<std::string>(st.text(0));
 }
 
+// Rare reads (start-up, reports): prepared when run, not kept.
+Expected<std::vector<std::pair<std::string, std::string>>> Database::meta_with_prefix(std::string_view prefix) {
+    auto st = Statement::prepare(impl_->db.get(),
+                                 "SELECT key, value FROM meta WHERE substr(key, 1, length(?1)) = ?1 ORDER BY key",
+                                 impl_->where);
+    if (!st) return st.error();
+    st->bind_text(1, prefix);
+    return impl_->collect<std::pair<std::string, std::string>>(
+        *st,
+        [](const Statement& s) {
+            return std::pair{s.text(0), s.text(1)};
+        },
+        "cannot read meta");
+}
+
+Expected<std::vector<CustomerRow>> Database::customers() {
+    auto st = Statement::prepare(impl_->db.get(), "SELECT id, payload FROM customers ORDER BY id", impl_->where);
+    if (!st) return st.error();
+    return impl_->collect<CustomerRow>(
+        *st,
+        [](const Statement& s) {
+            return CustomerRow{s.int64(0), s.blob(1)};
+        },
+        "cannot read customers");
+}
+
+Expected<std::vector<CustomerAliasRow>> Database::customer_aliases() {
+    auto st =
+        Statement::prepare(impl_->db.get(), "SELECT id, survivor FROM customer_aliases ORDER BY id", impl_->where);
+    if (!st) return st.error();
+    return impl_->collect<CustomerAliasRow>(
+        *st,
+        [](const Statement& s) {
+            return CustomerAliasRow{s.int64(0), s.int64(1)};
+        },
+        "cannot read customer aliases");
+}
+
+Expected<std::vector<ReplyRow>> Database::replies(const ReplyFilter& filter) {
+    auto st = Statement::prepare(impl_->db.get(),
+                                 "SELECT inquiry_id, account, agent, buyer_at_ms, replied_at_ms FROM replies"
+                                 " WHERE replied_at_ms >= ?1 AND (?2 IS NULL OR account = ?2) ORDER BY seq",
+                                 impl_->where);
+    if (!st) return st.error();
+    st->bind_int(1, sla::to_unix_ms(filter.since));
+    if (filter.account) st->bind_text(2, *filter.account);
+    return impl_->collect<ReplyRow>(
+        *st,
+        [](const Statement& s) {
+            return ReplyRow{s.int64(0), s.text(1), s.text(2), sla::from_unix_ms(s.int64(3)),
+                            sla::from_unix_ms(s.int64(4))};
+        },
+        "cannot read replies");
+}
+
 }  // namespace ir::store

@@ -47,6 +47,7 @@ CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT, WITHOUT ROW
 
 // v2: the buyer's details and the latest assessment move out of the snapshot payload
 // (and out of the core's memory). Old payloads still carry them; readers overlay these.
+// Routing: customer records (and merges), our replies for the response-time report.
 constexpr const char* kSchemaV2 = R"sql(
 CREATE TABLE inquiry_details(
     id INTEGER PRIMARY KEY,
@@ -59,6 +60,17 @@ CREATE TABLE inquiry_details(
     country TEXT NOT NULL,
     im TEXT NOT NULL
 ) STRICT;
+CREATE TABLE customers(id INTEGER PRIMARY KEY, payload BLOB NOT NULL) STRICT;
+CREATE TABLE customer_aliases(id INTEGER PRIMARY KEY, survivor INTEGER NOT NULL) STRICT;
+CREATE TABLE replies(
+    seq INTEGER PRIMARY KEY,
+    inquiry_id INTEGER NOT NULL,
+    account TEXT NOT NULL,
+    agent TEXT NOT NULL,
+    buyer_at_ms INTEGER NOT NULL,
+    replied_at_ms INTEGER NOT NULL
+) STRICT;
+CREATE INDEX replies_by_time ON replies(replied_at_ms);
 )sql";
 
 // migrations[i] takes the schema from version i to i + 1.

@@ -110,6 +110,31 @@ TEST_CASE("an inquiry's details: the assessment is replaced, the buyer's fields 
     CHECK_FALSE(db->open_inquiries().value()[0].detail);  // recovery needs only the snapshot
 }
 
+TEST_CASE("routing's rows: customers and their merges are upserted, replies appended and filtered") {
+    TempDir dir;
+    auto db = t::open_db(dir.file("store.db"));
+    Change c;
+    c.customers = {CustomerRow{1, "c1"}, CustomerRow{2, "c2"}};
+    c.customer_aliases = {CustomerAliasRow{3, 1}};
+    c.meta = {{"presence/anna", "away"}, {"presence/bo", "offline"}, {"other", "x"}};
+    c.replies = {ReplyRow{1, "acc-a", "anna", ir::sla::from_unix_ms(1000), ir::sla::from_unix_ms(61'000)},
+                 ReplyRow{2, "acc-b", "bo", ir::sla::from_unix_ms(5000), ir::sla::from_unix_ms(400'000)}};
+    REQUIRE_FALSE(db->apply(c));
+    Change next;
+    next.customers = {CustomerRow{1, "c1-merged"}};
+    next.customer_aliases = {CustomerAliasRow{3, 2}};
+    REQUIRE_FALSE(db->apply(next));
+
+    CHECK(db->customers().value() == std::vector{CustomerRow{1, "c1-merged"}, CustomerRow{2, "c2"}});
+    CHECK(db->customer_aliases().value() == std::vector{CustomerAliasRow{3, 2}});
+    CHECK(db->meta_with_prefix("presence/").value() ==
+          std::vector<std::pair<std::string, std::string>>{{"presence/anna", "away"}, {"presence/bo", "offline"}});
+    CHECK(db->replies({}).value() == c.replies);
+    CHECK(db->replies(ReplyFilter{.since = ir::sla::from_unix_ms(100'000), .account = std::nullopt}).value() ==
+          std::vector{c.replies[1]});
+    CHECK(db->replies(ReplyFilter{.since = {}, .account = "acc-a"}).value() == std::vector{c.replies[0]});
+}
+
 TEST_CASE("a version 1 store is migrated in place and keeps its rows") {
     TempDir dir;
     const auto path = dir.file("v1.db");

@@ -64,6 +64,13 @@ public:
     Expected<std::int64_t> max_inquiry_id();
     Expected<std::int64_t> event_count();
     Expected<std::optional<std::string>> meta(std::string_view key);
+    // Every meta row whose key starts with `prefix`, by key.
+    Expected<std::vector<std::pair<std::string, std::string>>> meta_with_prefix(std::string_view prefix);
+    // Start-up: every customer record and every merge.
+    Expected<std::vector<CustomerRow>> customers();
+    Expected<std::vector<CustomerAliasRow>> customer_aliases();
+    // The response-time report's rows, in the order they were recorded.
+    Expected<std::vector<ReplyRow>> replies(const ReplyFilter& filter);
 
     const std::filesystem::path& path() const;
 

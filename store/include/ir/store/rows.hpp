@@ -48,6 +48,30 @@ struct InquiryRow {
     bool operator==(const InquiryRow&) const = default;
 };
 
+// One customer record (routing's CustomerBook), upserted by id.
+struct CustomerRow {
+    std::int64_t id = 0;
+    std::string payload{};  // opaque (serialized inquiry.v1.StoredCustomer)
+    bool operator==(const CustomerRow&) const = default;
+};
+
+// A customer merged into another (the same person seen on two channels): upserted by id.
+struct CustomerAliasRow {
+    std::int64_t id = 0;
+    std::int64_t survivor = 0;
+    bool operator==(const CustomerAliasRow&) const = default;
+};
+
+// One of our replies to a buyer message, for the response-time report: appended.
+struct ReplyRow {
+    std::int64_t inquiry_id = 0;
+    std::string account{};
+    std::string agent{};
+    sla::TimePoint buyer_at{};    // the earliest unanswered buyer message
+    sla::TimePoint replied_at{};  // our reply
+    bool operator==(const ReplyRow&) const = default;
+};
+
 // One published alert. seq is assigned by the core and must be max + 1 (gap-free),
 // so a subscriber that sees a gap knows it missed something and can fetch it.
 struct AlertRow {
@@ -65,8 +89,12 @@ struct Change {
     std::vector<DetailRow> details{};
     std::vector<AlertRow> alerts{};
     std::vector<std::pair<std::string, std::string>> meta{};
+    std::vector<CustomerRow> customers{};
+    std::vector<CustomerAliasRow> customer_aliases{};
+    std::vector<ReplyRow> replies{};
     std::size_t row_count() const {
-        return events.size() + inquiries.size() + details.size() + alerts.size() + meta.size();
+        return events.size() + inquiries.size() + details.size() + alerts.size() + meta.size() + customers.size() +
+               customer_aliases.size() + replies.size();
     }
     bool operator==(const Change&) const = default;
 };
@@ -76,6 +104,12 @@ struct EventRef {
     std::int64_t seq = 0;
     std::optional<std::int64_t> inquiry_id{};
     bool operator==(const EventRef&) const = default;
+};
+
+// Replies for the report: replied at or after `since`, of one account or all.
+struct ReplyFilter {
+    sla::TimePoint since{};
+    std::optional<std::string> account{};
 };
 
 // A page of inquiries, ordered by id: pass the last id seen as after_id for the next.

@@ -35,11 +35,13 @@ void App::add_routes() {
                 [this](RouteRequest&& r, Responder p) { handle_event(std::move(r), std::move(p)); });
     router_.add(http::verb::get, "/v1/inquiries/{id}", [this](const RouteRequest& r) { return get_inquiry(r); });
     router_.add(http::verb::get, "/v1/inquiries", [this](const RouteRequest& r) { return list_inquiries(r); });
-    router_.add(http::verb::post, "/v1/inquiries/{id}/reply",
-                [this](RouteRequest&& r, Responder p) { handle_reply(std::move(r), std::move(p)); });
+    router_.add(http::verb::post, "/v1/inquiries/{id}/reply", [this](RouteRequest&& r, Responder p) {
+        handle_inquiry_request(std::move(r), std::move(p), &router::Engine::on_reply, false);
+    });
     router_.add(http::verb::post, "/v1/inquiries/{id}/resolve",
                 [this](RouteRequest&& r, Responder p) { handle_resolve(std::move(r), std::move(p)); });
     router_.add(http::verb::get, "/v1/alerts", [this](const RouteRequest& r) { return list_alerts(r); });
+    add_routing_routes();
     router_.add(http::verb::get, "/healthz", [this](const RouteRequest&) {
         const bool unwell = stopping_ || degraded_ || last_commit_failed_;
         const char* status = stopping_ ? "stopping" : unwell ? "degraded" : "ok";
@@ -148,18 +150,6 @@ std::variant<router::InquiryId, HttpResponse> App::open_inquiry_of(const RouteRe
     if (!r || r->state == router::InquiryState::resolved)
         return error_response(http::status::not_found, "no open inquiry", "id");
     return inquiry;
-}
-
-void App::handle_reply(RouteRequest&& req, Responder respond) {
-    auto target = open_inquiry_of(req);
-    if (auto* refused = std::get_if<HttpResponse>(&target)) return respond(std::move(*refused));
-    boost::system::error_code ec;
-    const json::value body = json::parse(req.message.body(), ec);
-    const json::value* agent = (!ec && body.is_object()) ? body.as_object().if_contains("agent_id") : nullptr;
-    if (!agent || !agent->is_string() || agent->as_string().empty())
-        return respond(error_response(http::status::bad_request, "needs {\"agent_id\": \"...\"}", "agent_id"));
-    const auto inquiry = std::get<router::InquiryId>(target);
-    commit_and_show(engine_->on_reply(inquiry, std::string(agent->as_string()), now()), inquiry, std::move(respond));
 }
 
 void App::handle_resolve(RouteRequest&& req, Responder respond) {

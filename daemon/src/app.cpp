@@ -105,7 +105,23 @@ std::optional<std::string> App::load_core() {
         o.fast = d.fast, o.timely = d.timely, o.fast_warning = d.fast_warning, o.timely_warning = d.timely_warning;
     }
     if (auto problems = sla::validate(policy); !problems.empty()) return "sla: " + problems.front();
-    engine_ = std::make_unique<router::Engine>(*assessor_, std::move(policy), per_account);
+    router::RoutingSetup routing;
+    routing.roster = config_.routing.agents;
+    routing.policy = config_.routing.policy;
+    routing.catalog = &catalog_;
+    routing.agent_addresses = config_.routing.agent_addresses;
+    if (!routing.roster.empty()) {
+        try {
+            local_clock_ = std::make_unique<routing::TzdbLocalClock>();
+        } catch (const std::exception& e) {
+            return std::string("cannot read the tz database for the agents' working hours: ") + e.what();
+        }
+        routing.clock = local_clock_.get();
+        log_->info("routing to {} agents", routing.roster.size());
+    } else {
+        log_->warn("no [[agents]] configured: inquiries wait in their account's queue, nobody is assigned");
+    }
+    engine_ = std::make_unique<router::Engine>(*assessor_, std::move(policy), per_account, std::move(routing), now());
     return std::nullopt;
 }
 
@@ -117,14 +133,15 @@ std::optional<std::string> App::recover() {
         return "cannot read the state: " + (!inquiries ? inquiries.error().message
                                             : !max_id  ? max_id.error().message
                                                        : max_seq.error().message);
-    std::vector<router::StoredInquiry> stored;
-    stored.reserve(inquiries->size());
+    router::EngineState state;
+    state.inquiries.reserve(inquiries->size());
     for (const auto& row : *inquiries) {
         auto s = from_stored(row.payload);
         if (!s) return "inquiry " + std::to_string(row.id) + " is stored unreadably";
-        stored.push_back(std::move(*s));
+        state.inquiries.push_back(std::move(*s));
     }
-    const std::size_t count = stored.size();
+    const std::size_t count = state.inquiries.size();
+    if (auto e = load_routing_state(state)) return e;
     seen_ = SeenFilter();
     if (auto e = reader_->scan_event_keys([this](std::string_view c, std::string_view a, std::string_view m) {
             std::string key(c);
@@ -132,10 +149,48 @@ std::optional<std::string> App::recover() {
             seen_.add(key);
         }))
         return "cannot read the journal: " + e->message;
-    engine_->restore(std::move(stored), static_cast<std::uint64_t>(*max_id) + 1,
-                     static_cast<std::uint64_t>(*max_seq) + 1);
+    state.next_inquiry_id = static_cast<std::uint64_t>(*max_id) + 1;
+    state.next_alert_seq = static_cast<std::uint64_t>(*max_seq) + 1;
+    auto step = engine_->restore(std::move(state), now());
+    // Routing may decide anew (an owner who left the roster): stored like any step.
+    if (!step.changed.empty() || !step.alerts.empty())
+        commit(std::move(step), std::nullopt, [](bool, const router::StepResult&) {});
     metrics_.open_inquiries->set(static_cast<double>(engine_->open_count()));
     log_->info("recovered {} open inquiries; next alert seq {}", count, engine_->next_alert_seq());
+    return std::nullopt;
+}
+
+// Customers (and their merges) and agents' presence, as last stored.
+std::optional<std::string> App::load_routing_state(router::EngineState& state) {
+    auto customers = reader_->customers();
+    auto aliases = reader_->customer_aliases();
+    auto presence = reader_->meta_with_prefix(kPresencePrefix);
+    if (!customers || !aliases || !presence)
+        return "cannot read the customers: " + (!customers ? customers.error().message
+                                                : !aliases ? aliases.error().message
+                                                           : presence.error().message);
+    std::uint64_t next_customer = 1;
+    std::unordered_set<std::int64_t> merged_away;  // their last record stays in the table, unused
+    for (const auto& a : *aliases) merged_away.insert(a.id);
+    for (const auto& row : *customers) {
+        next_customer = std::max<std::uint64_t>(next_customer, static_cast<std::uint64_t>(row.id) + 1);
+        if (merged_away.contains(row.id)) continue;
+        inquiry::v1::StoredCustomer c;
+        if (!c.ParseFromString(row.payload)) return "customer " + std::to_string(row.id) + " is stored unreadably";
+        state.customers.customers.push_back(from_proto(c));
+    }
+    for (const auto& a : *aliases) {
+        state.customers.aliases.emplace_back(routing::CustomerId{static_cast<std::uint64_t>(a.id)},
+                                             routing::CustomerId{static_cast<std::uint64_t>(a.survivor)});
+        next_customer = std::max<std::uint64_t>(next_customer, static_cast<std::uint64_t>(a.id) + 1);
+    }
+    state.customers.next_id = next_customer;
+    for (const auto& [key, value] : *presence) {
+        const std::string agent = key.substr(std::string_view(kPresencePrefix).size());
+        if (value == "available") state.presence[agent] = routing::Presence::available;
+        if (value == "away") state.presence[agent] = routing::Presence::away;
+        if (value == "offline") state.presence[agent] = routing::Presence::offline;
+    }
     return std::nullopt;
 }
 

@@ -8,6 +8,7 @@
 
 #include "config_adapters.hpp"
 #include "config_reader.hpp"
+#include "config_routing.hpp"
 
 namespace ir::daemon {
 namespace {
@@ -82,7 +83,9 @@ void read_sla(Reader& r, const toml::table& t, SlaConfig& sla) {
 }
 
 void read_root(Reader& r, const toml::table& root, Config& c) {
-    r.only_keys(root, "", {"state_dir", "catalog", "rules", "http", "zmq", "log", "ingest", "sla", "adapters"});
+    r.only_keys(
+        root, "",
+        {"state_dir", "catalog", "rules", "http", "zmq", "log", "ingest", "sla", "adapters", "routing", "agents"});
     std::string state_dir = c.state_dir.string();
     r.string(root, "", "state_dir", state_dir);
     c.state_dir = state_dir;
@@ -107,6 +110,8 @@ void read_root(Reader& r, const toml::table& root, Config& c) {
     }
     if (const auto* t = root["sla"].as_table()) read_sla(r, *t, c.sla);
     if (const auto* t = r.table(root, "", "adapters")) read_adapters(r, *t, c.adapters);
+    if (const auto* t = r.table(root, "", "routing")) read_routing(r, *t, c.routing);
+    if (const auto* n = root.get("agents")) read_agents(r, *n, c.routing);
 }
 
 }  // namespace

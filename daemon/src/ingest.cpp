@@ -147,8 +147,7 @@ void App::apply_event(router::Event event, std::string key, std::shared_ptr<cons
 }
 
 void App::commit(router::StepResult step, std::optional<router::Event> event,
-                 std::function<void(bool, const router::StepResult&)> done) {
-    store::Change change;
+                 std::function<void(bool, const router::StepResult&)> done, store::Change change) {
     const auto at = now();
     if (event) change.events.push_back(event_row(*event, at, step.inquiry));
     for (auto id : step.changed) {
@@ -161,10 +160,19 @@ void App::commit(router::StepResult step, std::optional<router::Event> event,
         row.account = r->account;
         row.state = std::string(router::to_string(r->state));
         row.updated_at = r->updated_at;
-        row.payload = to_stored(*r, engine_->clock(id)).SerializeAsString();
+        row.payload = to_stored(*r, engine_->clock(id), engine_->routing_of(id)).SerializeAsString();
         change.inquiries.push_back(std::move(row));
     }
     for (const auto& d : step.details) change.details.push_back(detail_row(d));
+    for (auto id : step.customers)
+        if (auto c = engine_->customers().get(id))
+            change.customers.push_back({static_cast<std::int64_t>(c->id), to_proto(*c).SerializeAsString()});
+    for (const auto& [gone, survivor] : step.merged)
+        change.customer_aliases.push_back({static_cast<std::int64_t>(gone), static_cast<std::int64_t>(survivor)});
+    for (const auto& r : step.replies)
+        change.replies.push_back({static_cast<std::int64_t>(r.inquiry), r.account, r.agent, r.buyer_at, r.replied_at});
+    for (const auto& [agent, presence] : step.presence)
+        change.meta.emplace_back(kPresencePrefix + agent, std::string(routing::to_string(presence)));
     for (const auto& a : step.alerts)
         change.alerts.push_back(
             {static_cast<std::int64_t>(a.seq), a.topic, a.fired_at, to_proto(a).SerializeAsString()});

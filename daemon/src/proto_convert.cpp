@@ -166,7 +166,73 @@ pb::InquiryEvent to_proto(const router::Event& e) {
     return out;
 }
 
-pb::StoredInquiry to_stored(const router::InquiryRecord& r, const std::optional<sla::ClockState>& clock) {
+namespace {
+
+void routing_to_proto(const routing::ItemRecord& i, pb::StoredRouting* out) {
+    out->set_category(i.item.category);
+    out->set_language(i.item.language);
+    out->set_preferred_owner(i.item.preferred_owner);
+    for (const auto& r : i.item.reasons) out->add_reasons(r);
+    out->set_fast_deadline_ms(sla::to_unix_ms(i.item.fast_deadline));
+    out->set_has_reservation(i.reserved_until.has_value());
+    if (i.reserved_until) out->set_reserved_until_ms(sla::to_unix_ms(*i.reserved_until));
+    out->set_answered(i.answered);
+    out->set_queued(i.queued);
+    for (const auto& t : i.tried) out->add_tried(t);
+}
+
+// The item's other fields (id, account, tier, owner) come from the inquiry itself.
+routing::ItemRecord routing_from_proto(const pb::StoredRouting& p, const router::InquiryRecord& r) {
+    routing::ItemRecord i;
+    i.item.inquiry = static_cast<std::uint64_t>(r.id);
+    i.item.account = r.account;
+    i.item.category = p.category();
+    i.item.language = p.language();
+    i.item.tier = r.assessment.tier;
+    i.item.suspect = r.assessment.suspect;
+    i.item.reasons.assign(p.reasons().begin(), p.reasons().end());
+    i.item.fast_deadline = sla::from_unix_ms(p.fast_deadline_ms());
+    i.item.preferred_owner = p.preferred_owner();
+    i.owner = r.owner;
+    if (p.has_reservation()) i.reserved_until = sla::from_unix_ms(p.reserved_until_ms());
+    i.answered = p.answered();
+    i.queued = p.queued();
+    i.tried.assign(p.tried().begin(), p.tried().end());
+    return i;
+}
+
+}  // namespace
+
+pb::StoredCustomer to_proto(const routing::CustomerRecord& c) {
+    pb::StoredCustomer out;
+    out.set_id(static_cast<std::uint64_t>(c.id));
+    out.set_first_seen_ms(sla::to_unix_ms(c.first_seen));
+    for (const auto& k : c.keys) out.add_keys(k);
+    out.set_conversations(c.conversations);
+    out.set_orders(c.orders);
+    out.set_sample_orders(c.sample_orders);
+    out.set_visited_company(c.visited_company);
+    out.set_local_influence(c.local_influence);
+    out.set_last_owner(c.last_owner);
+    return out;
+}
+
+routing::CustomerRecord from_proto(const pb::StoredCustomer& c) {
+    routing::CustomerRecord out;
+    out.id = routing::CustomerId{c.id()};
+    out.first_seen = sla::from_unix_ms(c.first_seen_ms());
+    out.keys.assign(c.keys().begin(), c.keys().end());
+    out.conversations = c.conversations();
+    out.orders = c.orders();
+    out.sample_orders = c.sample_orders();
+    out.visited_company = c.visited_company();
+    out.local_influence = c.local_influence();
+    out.last_owner = c.last_owner();
+    return out;
+}
+
+pb::StoredInquiry to_stored(const router::InquiryRecord& r, const std::optional<sla::ClockState>& clock,
+                            const std::optional<routing::ItemRecord>& routing) {
     pb::StoredInquiry out;
     pb::Inquiry* q = out.mutable_inquiry();
     q->set_id(static_cast<std::uint64_t>(r.id));
@@ -195,6 +261,9 @@ pb::StoredInquiry to_stored(const router::InquiryRecord& r, const std::optional<
     ctx->set_visited_company(r.context.visited_company);
     ctx->set_local_influence(r.context.local_influence);
     out.set_last_replied_by(r.last_replied_by);
+    out.set_customer_id(r.customer);
+    q->set_customer_id(r.customer);
+    if (routing) routing_to_proto(*routing, out.mutable_routing());
     out.set_has_last_reply(r.last_reply_at.has_value());
     if (r.last_reply_at) out.set_last_reply_at_ms(sla::to_unix_ms(*r.last_reply_at));
     return out;
@@ -221,6 +290,8 @@ router::StoredInquiry stored_from_proto(const pb::StoredInquiry& p) {
     r.last_replied_by = p.last_replied_by();
     if (p.has_last_reply()) r.last_reply_at = sla::from_unix_ms(p.last_reply_at_ms());
     if (p.has_clock()) out.clock = clock_from_proto(p.clock(), q.id());
+    r.customer = p.customer_id();
+    if (p.has_routing()) out.routing = routing_from_proto(p.routing(), r);
     return out;
 }
 }  // namespace

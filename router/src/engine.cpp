@@ -1,31 +1,40 @@
 #include "ir/router/engine.hpp"
 
 #include <algorithm>
+#include <cctype>
 
-#include "ir/sla/duration.hpp"
+#include "engine_internal.hpp"
 
 namespace ir::router {
 namespace {
 
-std::string thread_key(std::string_view account, Channel channel, std::string_view thread) {
-    std::string key;
-    key.reserve(account.size() + thread.size() + 4);
-    key.append(account).push_back('\x1f');
-    key.append(to_string(channel)).push_back('\x1f');
-    key.append(thread);
-    return key;
+using detail::thread_key;
+using detail::tier_of;
+
+sla::SlaPolicy with_accounts(sla::SlaPolicy policy, sla::AccountNames& names,
+                             const std::map<std::string, sla::SlaOverride>& per_account) {
+    for (const auto& [name, o] : per_account) policy.accounts[names.intern(name)] = o;
+    return policy;
 }
 
-sla::Tier tier_of(const InquiryRecord& r) {
-    return static_cast<sla::Tier>(std::clamp(r.assessment.tier, 1, 4));
+// Used when the setup names no clock: every zone reads as UTC.
+const routing::FixedOffsetClock& utc_clock() {
+    static const routing::FixedOffsetClock clock;
+    return clock;
 }
 
-ClockKind clock_of(sla::DeadlineKind k) {
-    return k == sla::DeadlineKind::fast ? ClockKind::fast : ClockKind::timely;
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
 }
 
-std::string owner_topic(const InquiryRecord& r) {
-    return r.owner.empty() ? "queue/" + r.queue + "/" : "agent/" + r.owner + "/";
+routing::Identity identity_of(const Sender& s) {
+    routing::Identity id;
+    id.email = s.email;
+    id.phone = s.phone;
+    if (s.im.starts_with("whatsapp:")) id.whatsapp = s.im.substr(9);
+    if (s.im.starts_with("telegram:")) id.telegram = s.im.substr(9);
+    return id;
 }
 
 }  // namespace
@@ -34,77 +43,22 @@ AssessmentSummary summary_of(const Assessment& a) {
     return {a.tier, a.suspect, a.score, a.language, a.large_order};
 }
 
-std::string_view to_string(InquiryState s) {
-    switch (s) {
-        case InquiryState::open:
-            return "open";
-        case InquiryState::replied:
-            return "replied";
-        case InquiryState::resolved:
-            return "resolved";
-    }
-    return "open";
-}
-
-std::optional<InquiryState> parse_inquiry_state(std::string_view s) {
-    if (s == "open") return InquiryState::open;
-    if (s == "replied") return InquiryState::replied;
-    if (s == "resolved") return InquiryState::resolved;
-    return std::nullopt;
-}
-
-std::string_view to_string(AlertKind k) {
-    switch (k) {
-        case AlertKind::warning:
-            return "WARNING";
-        case AlertKind::breach:
-            return "BREACH";
-        case AlertKind::escalation:
-            return "ESCALATION";
-        case AlertKind::follow_up_due:
-            return "FOLLOW_UP_DUE";
-        case AlertKind::assigned:
-            return "ASSIGNED";
-        case AlertKind::resolved:
-            return "RESOLVED";
-    }
-    return "WARNING";
-}
-
-std::string_view to_string(ClockKind k) {
-    return k == ClockKind::fast ? "FAST" : k == ClockKind::timely ? "TIMELY" : "";
-}
-
-namespace {
-sla::SlaPolicy with_accounts(sla::SlaPolicy policy, sla::AccountNames& names,
-                             const std::map<std::string, sla::SlaOverride>& per_account) {
-    for (const auto& [name, o] : per_account) policy.accounts[names.intern(name)] = o;
-    return policy;
-}
-}  // namespace
-
 Engine::Engine(const Assessor& assessor, sla::SlaPolicy policy,
-               const std::map<std::string, sla::SlaOverride>& per_account)
-    : assessor_(assessor), policy_(with_accounts(std::move(policy), accounts_, per_account)), sla_(policy_) {}
+               const std::map<std::string, sla::SlaOverride>& per_account, RoutingSetup routing, sla::TimePoint now)
+    : assessor_(assessor),
+      policy_(with_accounts(std::move(policy), accounts_, per_account)),
+      sla_(policy_),
+      routing_(std::move(routing)),
+      routing_on_(!routing_.roster.empty()) {
+    if (!routing_.clock) routing_.clock = &utc_clock();
+    dispatcher_ = std::make_unique<routing::Dispatcher>(routing_.roster, routing_.policy, *routing_.clock, now);
+}
 
-void Engine::restore(std::vector<StoredInquiry> stored, std::uint64_t next_inquiry_id, std::uint64_t next_alert_seq) {
-    std::vector<sla::ClockState> clocks;
-    inquiries_.clear();
-    by_thread_.clear();
-    open_ = 0;
-    for (auto& s : stored) {
-        if (s.record.state == InquiryState::resolved) continue;
-        InquiryRecord& r = inquiries_[static_cast<std::uint64_t>(s.record.id)] = std::move(s.record);
-        by_thread_[thread_key(r.account, r.channel, r.thread_id)] = r.id;
-        ++open_;
-        if (s.clock) {
-            s.clock->subject.account = accounts_.intern(r.account);  // ids are per run, names are not
-            clocks.push_back(*s.clock);
-        }
-    }
-    sla_ = sla::SlaEngine(policy_, clocks);
-    next_inquiry_id_ = std::max<std::uint64_t>(next_inquiry_id, 1);
-    next_alert_seq_ = std::max<std::uint64_t>(next_alert_seq, 1);
+Engine::~Engine() = default;
+
+InquiryRecord* Engine::find_mutable(std::uint64_t id) {
+    auto it = inquiries_.find(id);
+    return it == inquiries_.end() ? nullptr : &it->second;
 }
 
 const InquiryRecord* Engine::find(InquiryId id) const {
@@ -114,6 +68,22 @@ const InquiryRecord* Engine::find(InquiryId id) const {
 
 std::optional<sla::ClockState> Engine::clock(InquiryId id) const {
     return sla_.export_clock(sla::ClockId{static_cast<std::uint64_t>(id)});
+}
+
+std::optional<routing::ItemRecord> Engine::routing_of(InquiryId id) const {
+    if (!routing_on_) return std::nullopt;
+    return dispatcher_->find(static_cast<std::uint64_t>(id));
+}
+
+bool Engine::knows_agent(const std::string& id) const {
+    return std::any_of(routing_.roster.begin(), routing_.roster.end(), [&](const auto& a) { return a.id == id; });
+}
+
+std::optional<sla::TimePoint> Engine::next_deadline() const {
+    auto a = sla_.next_deadline();
+    auto b = routing_on_ ? dispatcher_->next_deadline() : std::nullopt;
+    if (a && b) return std::min(*a, *b);
+    return a ? a : b;
 }
 
 sla::Subject Engine::subject_of(const InquiryRecord& r) const {
@@ -132,6 +102,50 @@ void Engine::note_changed(InquiryId id, StepResult& out) const {
     if (std::find(out.changed.begin(), out.changed.end(), id) == out.changed.end()) out.changed.push_back(id);
 }
 
+void Engine::note_customer(routing::CustomerId id, StepResult& out) const {
+    if (std::find(out.customers.begin(), out.customers.end(), id) == out.customers.end()) out.customers.push_back(id);
+}
+
+sla::TimePoint Engine::fast_deadline(const InquiryRecord& r, sla::TimePoint fallback) const {
+    auto c = clock(r.id);
+    return c ? c->fast_deadline : fallback;
+}
+
+// The product line: the first catalogue product named, else the account's only category.
+std::string Engine::category_of(const Event& event, const Assessment& a) const {
+    const Catalog* catalog = routing_.catalog;
+    if (!catalog) return {};
+    for (const auto& sku : a.products)
+        if (const auto* p = catalog->find_product(sku)) return p->category;
+    if (const auto* account = catalog->find_account(event.account); account && account->categories.size() == 1)
+        return account->categories.front();
+    return {};
+}
+
+std::string Engine::agent_of_reply(const Sender& sender) const {
+    if (!sender.email.empty()) {
+        auto it = routing_.agent_addresses.find(lower(sender.email));
+        if (it != routing_.agent_addresses.end()) return it->second;
+        return sender.email;
+    }
+    return sender.name;
+}
+
+routing::CustomerId Engine::identify(const Sender& sender, sla::TimePoint now, StepResult& out) {
+    const auto who = customers_.identify(identity_of(sender), now);
+    for (auto gone : who.merged_away) {
+        out.merged.emplace_back(gone, who.id);
+        // Inquiries of the merged-away customer now belong to the survivor.
+        for (auto& [id, r] : inquiries_)
+            if (r.customer == static_cast<std::uint64_t>(gone)) {
+                r.customer = static_cast<std::uint64_t>(who.id);
+                note_changed(r.id, out);
+            }
+    }
+    note_customer(who.id, out);
+    return who.id;
+}
+
 InquiryRecord& Engine::open_inquiry(const Event& event, sla::TimePoint now, StepResult& out) {
     const std::string key = thread_key(event.account, event.channel, event.thread_id);
     if (auto it = by_thread_.find(key); it != by_thread_.end()) {
@@ -145,7 +159,7 @@ InquiryRecord& Engine::open_inquiry(const Event& event, sla::TimePoint now, Step
     r.account = event.account;
     r.channel = event.channel;
     r.thread_id = event.thread_id;
-    r.queue = event.account;  // one queue per account until routing assigns owners
+    r.queue = event.account;  // routing may place it in a finer queue
     r.opened_at = std::min(event.received_at, now);
     by_thread_[key] = id;
     accounts_.intern(event.account);
@@ -160,67 +174,129 @@ StepResult Engine::on_event(const Event& event, sla::TimePoint now, const Assess
     if (event.direction == Direction::outbound) {
         auto it = by_thread_.find(thread_key(event.account, event.channel, event.thread_id));
         if (it == by_thread_.end()) return out;  // our reply to nothing we track: journal only
-        const std::string agent = event.sender.email.empty() ? event.sender.name : event.sender.email;
         InquiryRecord& r = inquiries_.at(static_cast<std::uint64_t>(it->second));
         out.inquiry = r.id;
-        r.last_replied_by = agent;
-        r.last_reply_at = std::min(event.received_at, now);
-        r.state = InquiryState::replied;
-        r.updated_at = now;
-        note_changed(r.id, out);
-        add_sla_effects(
-            sla_.on_reply({sla::ClockId{static_cast<std::uint64_t>(r.id)}, sla::AgentId{}, event.received_at}, now),
-            out);
+        record_reply(r, agent_of_reply(event.sender), std::min(event.received_at, now), now, out);
         return out;
     }
     InquiryRecord& r = open_inquiry(event, now, out);
+    const auto customer = identify(event.sender, now, out);
+    if (out.created || r.customer == 0) customers_.note_conversation(customer);
+    r.customer = static_cast<std::uint64_t>(customer);
+    if (const auto c = customers_.get(customer)) {  // what our records know decides tier 1
+        r.context.orders = c->orders;
+        r.context.sample_orders = c->sample_orders;
+        r.context.visited_company = c->visited_company;
+        r.context.local_influence = c->local_influence;
+    }
     r.context.customer_messages_in_thread += 1;
     auto assessment = analysis ? assessor_.decide(*analysis, event, r.context) : assessor_.assess(event, r.context);
+    const AssessmentSummary before = r.assessment;
+    const bool was_replied = r.state == InquiryState::replied;
     r.assessment = summary_of(assessment);
-    out.details.push_back({r.id, std::move(assessment), event.sender});
     r.state = InquiryState::open;
     r.updated_at = now;
     note_changed(r.id, out);
     add_sla_effects(sla_.on_buyer_message({subject_of(r), event.received_at}, now), out);
+    const std::string category = routing_on_ ? category_of(event, assessment) : std::string();
+    out.details.push_back({r.id, std::move(assessment), event.sender});
+    route_buyer_message(r, out.created, was_replied, before, category, now, out);
     return out;
+}
+
+void Engine::route_buyer_message(InquiryRecord& r, bool created, bool was_replied, const AssessmentSummary& before,
+                                 const std::string& category, sla::TimePoint now, StepResult& out) {
+    if (!routing_on_) return;
+    const auto id = static_cast<std::uint64_t>(r.id);
+    const auto deadline = fast_deadline(r, now);
+    if (created || !dispatcher_->find(id)) {
+        routing::Item item;
+        item.inquiry = id;
+        item.account = r.account;
+        item.category = category;
+        item.language = r.assessment.language == "und" ? std::string() : r.assessment.language;
+        item.tier = r.assessment.tier;
+        item.suspect = r.assessment.suspect;
+        if (item.suspect)
+            for (const auto& d : out.details)
+                if (d.id == r.id) item.reasons = d.assessment.reasons;
+        item.fast_deadline = deadline;
+        item.preferred_owner = customers_.last_owner(routing::CustomerId{r.customer});
+        add_decisions(dispatcher_->enqueue(std::move(item), now), now, out);
+        return;
+    }
+    if (before.tier != r.assessment.tier || before.suspect != r.assessment.suspect)
+        add_decisions(dispatcher_->update(id, r.assessment.tier, r.assessment.suspect, deadline, now), now, out);
+    if (was_replied) add_decisions(dispatcher_->reopened(id, deadline, now), now, out);
+}
+
+void Engine::record_reply(InquiryRecord& r, const std::string& agent, sla::TimePoint at, sla::TimePoint now,
+                          StepResult& out) {
+    r.last_replied_by = agent;
+    r.last_reply_at = at;
+    r.state = InquiryState::replied;
+    r.updated_at = now;
+    note_changed(r.id, out);
+    auto effects = sla_.on_reply({sla::ClockId{static_cast<std::uint64_t>(r.id)}, sla::AgentId{}, at}, now);
+    for (const auto& e : effects)
+        if (const auto* rec = std::get_if<sla::ReplyRecorded>(&e))
+            out.replies.push_back({r.id, r.account, agent, rec->started_at, rec->replied_at});
+    add_sla_effects(std::move(effects), out);
+    if (!routing_on_) return;
+    add_decisions(dispatcher_->replied(static_cast<std::uint64_t>(r.id), agent, now), now, out);
+    // The customer's next conversation goes to whoever holds this one (sticky owner): after
+    // the decisions above, a roster agent who replied holds it.
+    if (!r.owner.empty() && customers_.last_owner(routing::CustomerId{r.customer}) != r.owner &&
+        customers_.set_last_owner(routing::CustomerId{r.customer}, r.owner))
+        note_customer(routing::CustomerId{r.customer}, out);
 }
 
 StepResult Engine::on_reply(InquiryId id, const std::string& agent, sla::TimePoint now) {
     StepResult out;
-    auto it = inquiries_.find(static_cast<std::uint64_t>(id));
-    if (it == inquiries_.end() || it->second.state == InquiryState::resolved) return out;
-    InquiryRecord& r = it->second;
+    InquiryRecord* r = find_mutable(static_cast<std::uint64_t>(id));
+    if (!r) return out;
     out.inquiry = id;
-    r.last_replied_by = agent;
-    r.last_reply_at = now;
-    r.state = InquiryState::replied;
-    r.updated_at = now;
-    note_changed(id, out);
-    add_sla_effects(sla_.on_reply({sla::ClockId{static_cast<std::uint64_t>(id)}, sla::AgentId{}, now}, now), out);
+    record_reply(*r, agent, now, now, out);
     return out;
 }
 
-StepResult Engine::on_resolve(InquiryId id, sla::TimePoint now) {
-    StepResult out;
-    auto it = inquiries_.find(static_cast<std::uint64_t>(id));
-    if (it == inquiries_.end() || it->second.state == InquiryState::resolved) return out;
-    InquiryRecord& r = it->second;
-    out.inquiry = id;
+void Engine::close(InquiryRecord& r, sla::TimePoint now, StepResult& out) {
+    const InquiryId id = r.id;
     r.state = InquiryState::resolved;
     r.updated_at = now;
     by_thread_.erase(thread_key(r.account, r.channel, r.thread_id));
     --open_;
     note_changed(id, out);
     add_sla_effects(sla_.on_resolve({sla::ClockId{static_cast<std::uint64_t>(id)}, now}, now), out);
-    push_alert(out, AlertKind::resolved, r, owner_topic(r)).text = "inquiry resolved";
+    if (routing_on_) add_decisions(dispatcher_->release(static_cast<std::uint64_t>(id), now), now, out);
+    push_alert(out, AlertKind::resolved, r, detail::owner_topic(r)).text = "inquiry resolved";
     out.retired.push_back(std::move(r));
-    inquiries_.erase(it);
+    inquiries_.erase(static_cast<std::uint64_t>(id));
+}
+
+StepResult Engine::on_resolve(InquiryId id, sla::TimePoint now) {
+    StepResult out;
+    InquiryRecord* r = find_mutable(static_cast<std::uint64_t>(id));
+    if (!r) return out;
+    out.inquiry = id;
+    close(*r, now, out);
+    return out;
+}
+
+StepResult Engine::on_decline(InquiryId id, const std::string& agent, sla::TimePoint now) {
+    StepResult out;
+    InquiryRecord* r = find_mutable(static_cast<std::uint64_t>(id));
+    if (!r) return out;
+    out.inquiry = id;
+    if (r->state == InquiryState::open) record_reply(*r, agent, now, now, out);
+    close(*r, now, out);
     return out;
 }
 
 StepResult Engine::on_tick(sla::TimePoint now) {
     StepResult out;
     add_sla_effects(sla_.on_tick(now), out);
+    if (routing_on_) add_decisions(dispatcher_->on_tick(now), now, out);
     return out;
 }
 
@@ -231,53 +307,6 @@ void Engine::add_sla_effects(sla::Effects effects, StepResult& out) {
     }
     out.sla_effects.insert(out.sla_effects.end(), std::make_move_iterator(effects.begin()),
                            std::make_move_iterator(effects.end()));
-}
-
-Alert& Engine::push_alert(StepResult& out, AlertKind kind, const InquiryRecord& r, std::string topic) {
-    Alert& a = out.alerts.emplace_back();
-    a.seq = next_alert_seq_++;
-    a.topic = std::move(topic);
-    a.kind = kind;
-    a.inquiry_id = static_cast<std::uint64_t>(r.id);
-    a.account = r.account;
-    a.agent_id = r.owner;
-    a.tier = r.assessment.tier;
-    return a;
-}
-
-void Engine::alert_for(const sla::Effect& effect, StepResult& out) {
-    const auto it = inquiries_.find(sla::raw(sla::subject_of(effect).inquiry));
-    if (it == inquiries_.end()) return;
-    const InquiryRecord& r = it->second;
-    auto timed = [&](AlertKind kind, std::string topic, sla::DeadlineKind k, sla::TimePoint deadline,
-                     sla::TimePoint fired_at, bool late) {
-        Alert& a = push_alert(out, kind, r, std::move(topic));
-        a.clock = clock_of(k);
-        a.deadline = deadline;
-        a.fired_at = fired_at;
-        a.late = late;
-        const auto left = deadline - fired_at;
-        a.text = std::string(to_string(kind)) + " " + std::string(to_string(a.clock)) + " reply clock, " +
-                 (left.count() > 0 ? sla::format_duration(left) + " left" : sla::format_duration(-left) + " overdue") +
-                 (late ? " (late)" : "");
-    };
-    if (const auto* w = std::get_if<sla::Warning>(&effect)) {
-        timed(AlertKind::warning, owner_topic(r), w->kind, w->deadline, w->fired_at, w->late);
-    } else if (const auto* b = std::get_if<sla::Breach>(&effect)) {
-        timed(AlertKind::breach, owner_topic(r), b->kind, b->deadline, b->fired_at, b->late);
-    } else if (const auto* e = std::get_if<sla::Escalation>(&effect)) {
-        timed(AlertKind::escalation, "escalation/" + r.account + "/", sla::kind_of(e->stage), e->deadline, e->fired_at,
-              e->late);
-        const bool warning = sla::is_warning(e->stage);
-        out.alerts.back().escalates = warning ? AlertKind::warning : AlertKind::breach;
-        out.alerts.back().text += warning ? ", escalating the warning" : ", escalating the breach";
-    } else if (const auto* f = std::get_if<sla::FollowUpDue>(&effect)) {
-        Alert& a = push_alert(out, AlertKind::follow_up_due, r, owner_topic(r));
-        a.deadline = f->due_at;
-        a.fired_at = f->fired_at;
-        a.late = f->late;
-        a.text = "follow up with the customer";
-    }
 }
 
 }  // namespace ir::router

@@ -164,11 +164,15 @@ TEST_CASE("restore from stored records resumes every clock; what came due meanwh
     first.on_event(inbound("m1", "t1", T0), T0);
     first.on_event(inbound("m2", "t2", T0 + 5s), T0 + 5s);
     first.on_tick(T0 + 40s);  // t1's fast warning fired before the "crash"
-    std::vector<router::StoredInquiry> stored;
-    for (auto id : {InquiryId{1}, InquiryId{2}}) stored.push_back({*first.find(id), first.clock(id)});
+    router::EngineState stored;
+    for (auto id : {InquiryId{1}, InquiryId{2}})
+        stored.inquiries.push_back({*first.find(id), first.clock(id), first.routing_of(id)});
+    stored.customers = first.customers().export_state();
+    stored.next_inquiry_id = 3;
+    stored.next_alert_seq = first.next_alert_seq();
 
     Engine second(test::assessor(), short_policy());
-    second.restore(stored, 3, first.next_alert_seq());
+    CHECK(second.restore(stored, T0 + 41s).alerts.empty());
     CHECK(second.clock(InquiryId{1}) == first.clock(InquiryId{1}));
     CHECK(second.next_deadline() == first.next_deadline());
     auto late = second.on_tick(T0 + 120s);  // down for a while

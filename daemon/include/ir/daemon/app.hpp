@@ -24,6 +24,7 @@
 #include "ir/router/assessor.hpp"
 #include "ir/router/catalog.hpp"
 #include "ir/router/engine.hpp"
+#include "ir/routing/tzdb_local_clock.hpp"
 #include "ir/store/checkpointer.hpp"
 #include "ir/store/database.hpp"
 #include "ir/store/group_committer.hpp"
@@ -75,13 +76,25 @@ private:
     TimePoint now() const;
     std::optional<std::string> load_core();
     std::optional<std::string> recover();
+    std::optional<std::string> load_routing_state(router::EngineState& state);
+    static constexpr const char* kPresencePrefix = "presence/";  // meta key of an agent's presence
     void add_routes();
     void handle_event(RouteRequest&& req, Responder respond);
     void ingest(router::Event event, std::function<void(IngestOutcome)> done);
     void apply_event(router::Event event, std::string key, std::shared_ptr<const router::Assessor::Analysis> analysis,
                      std::shared_ptr<std::function<void(IngestOutcome)>> done);
-    void handle_reply(RouteRequest&& req, Responder respond);
     void handle_resolve(RouteRequest&& req, Responder respond);
+    // The routing API (routing_routes.cpp, customer_routes.cpp).
+    using InquiryRequest = router::StepResult (router::Engine::*)(router::InquiryId, const std::string&,
+                                                                  sla::TimePoint);
+    void add_routing_routes();
+    void handle_inquiry_request(RouteRequest&& req, Responder respond, InquiryRequest step, bool needs_routing);
+    void handle_presence(RouteRequest&& req, Responder respond);
+    void handle_order(RouteRequest&& req, Responder respond);
+    HttpResponse get_customer(const RouteRequest& req);
+    HttpResponse reply_stats(const RouteRequest& req);
+    std::variant<std::string, HttpResponse> body_string(const RouteRequest& req, std::string_view key);
+    std::optional<HttpResponse> refuse_without_routing();
     std::variant<router::InquiryId, HttpResponse> open_inquiry_of(const RouteRequest& req);
     void commit_and_show(router::StepResult step, router::InquiryId inquiry, Responder respond);
     HttpResponse get_inquiry(const RouteRequest& req);
@@ -89,8 +102,9 @@ private:
     HttpResponse list_alerts(const RouteRequest& req);
     std::optional<HttpResponse> refuse_if_busy();
     // Stores a step (and the event that caused it); `done` runs on the io thread after commit.
+    // `extra` rows (meta, say) go into the same transaction.
     void commit(router::StepResult step, std::optional<router::Event> event,
-                std::function<void(bool ok, const router::StepResult&)> done);
+                std::function<void(bool ok, const router::StepResult&)> done, store::Change extra = {});
     void after_commit(bool ok, const router::StepResult& step);
     void arm_timer();
     void on_timer();
@@ -110,6 +124,7 @@ private:
     router::Catalog catalog_;
     std::unordered_set<std::string> accounts_;  // known accounts; empty: any
     std::optional<router::Assessor> assessor_;
+    std::unique_ptr<routing::LocalClock> local_clock_;  // the tz database, when agents have working hours
     std::unique_ptr<router::Engine> engine_;
     std::unique_ptr<store::Database> reader_;
     std::unique_ptr<store::GroupCommitter> committer_;

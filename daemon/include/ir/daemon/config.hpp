@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "ir/routing/agent.hpp"
+#include "ir/routing/policy.hpp"
 #include "ir/sla/time.hpp"
 
 namespace ir::daemon {
@@ -84,6 +86,13 @@ struct AdaptersConfig {
     std::map<std::string, MarketplaceAdapterConfig> marketplace;  // by platform
 };
 
+// [routing] and [[agents]]: who answers what, and how long an assignment waits for accept.
+struct RoutingConfig {
+    routing::RoutingPolicy policy;
+    std::vector<routing::AgentSpec> agents;              // empty: routing off, inquiries wait per account
+    std::map<std::string, std::string> agent_addresses;  // lower-case reply address -> agent id
+};
+
 struct Config {
     std::string source = "(built-in defaults)";
     std::filesystem::path state_dir = "state";
@@ -96,6 +105,7 @@ struct Config {
     std::size_t commit_batch = 512;   // events at most per transaction (group commit)
     SlaConfig sla;
     AdaptersConfig adapters;
+    RoutingConfig routing;
 };
 
 struct ConfigResult {

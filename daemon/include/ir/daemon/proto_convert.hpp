@@ -16,7 +16,8 @@ namespace ir::daemon {
 
 inquiry::v1::InquiryEvent to_proto(const router::Event& e);
 
-inquiry::v1::StoredInquiry to_stored(const router::InquiryRecord& r, const std::optional<sla::ClockState>& clock);
+inquiry::v1::StoredInquiry to_stored(const router::InquiryRecord& r, const std::optional<sla::ClockState>& clock,
+                                     const std::optional<routing::ItemRecord>& routing = std::nullopt);
 std::optional<router::StoredInquiry> from_stored(const std::string& payload);
 
 // An inquiry as the API shows it: the snapshot, plus what its messages told us (the
@@ -29,6 +30,9 @@ struct InquiryView {
 };
 std::optional<InquiryView> view_of(const store::InquiryRow& row);
 store::DetailRow detail_row(const router::InquiryDetail& d);
+
+inquiry::v1::StoredCustomer to_proto(const routing::CustomerRecord& c);
+routing::CustomerRecord from_proto(const inquiry::v1::StoredCustomer& c);
 
 inquiry::v1::Alert to_proto(const router::Alert& a);
 

@@ -10,7 +10,16 @@
 
 namespace ir::router {
 
-enum class AlertKind : std::uint8_t { warning = 1, breach, escalation, follow_up_due, assigned, resolved };
+enum class AlertKind : std::uint8_t {
+    warning = 1,
+    breach,
+    escalation,
+    follow_up_due,
+    assigned,
+    resolved,
+    unassigned,  // the inquiry was taken from this agent (reservation expired, offline, moved)
+    retiered,    // new facts changed its tier (a first order makes tier 1)
+};
 enum class ClockKind : std::uint8_t { none = 0, fast, timely };
 
 std::string_view to_string(AlertKind k);

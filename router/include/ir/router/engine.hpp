@@ -1,19 +1,25 @@
 #pragma once
-// The core: every inquiry, its assessment and its reply clocks, driven only by calls that
-// carry the time. No sockets, files, threads or clocks of its own: the daemon persists
-// what a step returns (in one transaction with the event), then publishes the alerts.
-// Same inputs, same outputs, so a restart rebuilds it exactly from the stored records.
+// The core: every inquiry, its assessment, its reply clocks, who holds it and the customer
+// behind it, driven only by calls that carry the time. No sockets, files, threads or clocks
+// of its own: the daemon persists what a step returns (in one transaction with the event),
+// then publishes the alerts. Same inputs, same outputs, so a restart rebuilds it exactly
+// from the stored records.
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "ir/router/alert.hpp"
 #include "ir/router/assessor.hpp"
+#include "ir/router/catalog.hpp"
 #include "ir/router/inquiry.hpp"
+#include "ir/routing/customer_book.hpp"
+#include "ir/routing/dispatcher.hpp"
+#include "ir/routing/local_clock.hpp"
 #include "ir/sla/account_names.hpp"
 #include "ir/sla/clock_state.hpp"
 #include "ir/sla/engine.hpp"
@@ -21,31 +27,72 @@
 
 namespace ir::router {
 
-// What one step changed: the daemon stores all of it in one transaction.
-struct StepResult {
-    std::optional<InquiryId> inquiry;      // the inquiry the input was about, if any
-    bool created = false;                  // the input opened a new inquiry
-    std::vector<InquiryId> changed;        // inquiries whose stored record must be rewritten
-    std::vector<InquiryDetail> details;    // what buyer messages told us, to store beside them
-    std::vector<InquiryRecord> retired;    // resolved in this step: no longer in find(), still to store
-    std::vector<Alert> alerts;             // with their sequence numbers, in order
-    std::vector<sla::Effect> sla_effects;  // the clock decisions, for the decision trace
+// One of our replies to a buyer message: the response-time report's row.
+struct ReplyRecord {
+    InquiryId inquiry{};
+    std::string account;
+    std::string agent;  // roster id when known, else who the channel says replied
+    sla::TimePoint buyer_at{};
+    sla::TimePoint replied_at{};
+    bool operator==(const ReplyRecord&) const = default;
 };
 
-// A stored inquiry and its clock, as the engine exports and restores them.
+// What one step changed: the daemon stores all of it in one transaction.
+struct StepResult {
+    std::optional<InquiryId> inquiry;            // the inquiry the input was about, if any
+    bool created = false;                        // the input opened a new inquiry
+    std::vector<InquiryId> changed;              // inquiries whose stored record must be rewritten
+    std::vector<InquiryDetail> details;          // what buyer messages told us, to store beside them
+    std::vector<InquiryRecord> retired;          // resolved in this step: no longer in find(), still to store
+    std::vector<Alert> alerts;                   // with their sequence numbers, in order
+    std::vector<sla::Effect> sla_effects;        // the clock decisions, for the decision trace
+    std::vector<routing::CustomerId> customers;  // records to rewrite
+    std::vector<std::pair<routing::CustomerId, routing::CustomerId>> merged;  // gone -> survivor
+    std::vector<ReplyRecord> replies;
+    std::vector<std::pair<std::string, routing::Presence>> presence;  // agents whose presence was set
+    std::optional<routing::Refusal> refused;                          // a request routing refused: nothing changed
+};
+
+// A stored inquiry, its clock and its routing state, as the engine exports and restores them.
 struct StoredInquiry {
     InquiryRecord record;
     std::optional<sla::ClockState> clock;
+    std::optional<routing::ItemRecord> routing;
+};
+
+// Everything a restart needs, read back from the store.
+struct EngineState {
+    std::vector<StoredInquiry> inquiries;  // open ones (resolved ones are skipped)
+    routing::CustomerBookState customers;
+    std::map<std::string, routing::Presence> presence;  // as last set, by agent id
+    std::uint64_t next_inquiry_id = 1;
+    std::uint64_t next_alert_seq = 1;  // the last stored seq + 1
+};
+
+// Who works here and how assignments are held. An empty roster turns routing off: every
+// inquiry waits in its account's queue ("queue/<account>/" alerts), as before routing.
+struct RoutingSetup {
+    std::vector<routing::AgentSpec> roster;
+    routing::RoutingPolicy policy;
+    const routing::LocalClock* clock = nullptr;  // working hours' time zones; nullptr: UTC only
+    const Catalog* catalog = nullptr;            // products' categories; nullptr: none known
+    // Reply addresses (lower-case) of roster agents: an outbound mail from one is theirs.
+    std::map<std::string, std::string> agent_addresses;
 };
 
 class Engine {
 public:
     // `per_account` overrides are keyed by account name (the policy's are by interned id).
+    // `now` decides who is on shift at start.
     Engine(const Assessor& assessor, sla::SlaPolicy policy,
-           const std::map<std::string, sla::SlaOverride>& per_account = {});
+           const std::map<std::string, sla::SlaOverride>& per_account = {}, RoutingSetup routing = {},
+           sla::TimePoint now = {});
+    ~Engine();
 
-    // Rebuilds the state of a previous run. `next_alert_seq` is the last stored seq + 1.
-    void restore(std::vector<StoredInquiry> inquiries, std::uint64_t next_inquiry_id, std::uint64_t next_alert_seq);
+    // Rebuilds the state of a previous run. The result carries what routing decided anew
+    // (an owner who left the roster, agents with free slots pulling from the queues): the
+    // daemon commits it like any step.
+    StepResult restore(EngineState state, sla::TimePoint now);
 
     // A buyer message (inbound) or our reply (outbound) from any channel. `analysis`, if
     // given, is Assessor::analyze(event) computed beforehand (on another thread).
@@ -54,30 +101,60 @@ public:
     StepResult on_reply(InquiryId id, const std::string& agent, sla::TimePoint now);
     // Closes an inquiry: stops its clocks.
     StepResult on_resolve(InquiryId id, sla::TimePoint now);
-    // Fires every alarm due at or before now.
+    // Spam, scam, not ours: closes it. Platforms count a rejection as a response, so it is
+    // recorded as `agent`'s reply first.
+    StepResult on_decline(InquiryId id, const std::string& agent, sla::TimePoint now);
+    // Routing requests; `refused` is set (and nothing changed) when routing says no.
+    StepResult on_accept(InquiryId id, const std::string& agent, sla::TimePoint now);
+    StepResult on_transfer(InquiryId id, const std::string& to_agent, sla::TimePoint now);
+    StepResult on_presence(const std::string& agent, routing::Presence presence, sla::TimePoint now);
+    // An order (or sample order) by a customer: re-tiers their open inquiries (tier 1).
+    StepResult on_order(routing::CustomerId customer, bool sample, sla::TimePoint now);
+    // Fires every alarm due at or before now, and routing's reservation expiries and shifts.
     StepResult on_tick(sla::TimePoint now);
 
-    // The earliest pending alarm: what the daemon's single timer waits for.
-    std::optional<sla::TimePoint> next_deadline() const { return sla_.next_deadline(); }
+    // The earliest pending alarm or routing deadline: what the daemon's single timer waits for.
+    std::optional<sla::TimePoint> next_deadline() const;
 
     // An inquiry still open (or replied); resolved ones leave memory with their step.
     const InquiryRecord* find(InquiryId id) const;
     std::optional<sla::ClockState> clock(InquiryId id) const;
+    std::optional<routing::ItemRecord> routing_of(InquiryId id) const;
     std::size_t open_count() const { return open_; }
     std::uint64_t next_alert_seq() const { return next_alert_seq_; }
+    bool routing_enabled() const { return routing_on_; }
+    const routing::Dispatcher& dispatcher() const { return *dispatcher_; }
+    const routing::CustomerBook& customers() const { return customers_; }
+    bool knows_agent(const std::string& id) const;
 
 private:
     InquiryRecord& open_inquiry(const Event& event, sla::TimePoint now, StepResult& out);
+    routing::CustomerId identify(const Sender& sender, sla::TimePoint now, StepResult& out);
+    void route_buyer_message(InquiryRecord& r, bool created, bool was_replied, const AssessmentSummary& before,
+                             const std::string& category, sla::TimePoint now, StepResult& out);
+    void record_reply(InquiryRecord& r, const std::string& agent, sla::TimePoint at, sla::TimePoint now,
+                      StepResult& out);
+    void close(InquiryRecord& r, sla::TimePoint now, StepResult& out);
+    std::string category_of(const Event& event, const Assessment& a) const;
+    std::string agent_of_reply(const Sender& sender) const;
+    sla::TimePoint fast_deadline(const InquiryRecord& r, sla::TimePoint fallback) const;
     void add_sla_effects(sla::Effects effects, StepResult& out);
+    void add_decisions(const routing::Decisions& decisions, sla::TimePoint now, StepResult& out);
     void alert_for(const sla::Effect& effect, StepResult& out);
     Alert& push_alert(StepResult& out, AlertKind kind, const InquiryRecord& r, std::string topic);
+    InquiryRecord* find_mutable(std::uint64_t id);
     sla::Subject subject_of(const InquiryRecord& r) const;  // interns the account first
     void note_changed(InquiryId id, StepResult& out) const;
+    void note_customer(routing::CustomerId id, StepResult& out) const;
 
     const Assessor& assessor_;
     sla::AccountNames accounts_;  // before policy_: the per-account overrides intern into it
     sla::SlaPolicy policy_;
     sla::SlaEngine sla_;
+    RoutingSetup routing_;
+    bool routing_on_ = false;
+    std::unique_ptr<routing::Dispatcher> dispatcher_;
+    routing::CustomerBook customers_;
     std::unordered_map<std::uint64_t, InquiryRecord> inquiries_;  // not resolved
     std::unordered_map<std::string, InquiryId> by_thread_;        // account, channel, thread
     std::uint64_t next_inquiry_id_ = 1;

@@ -44,9 +44,10 @@ struct InquiryRecord {
     std::string thread_id;
     InquiryState state = InquiryState::open;
     AssessmentSummary assessment;
-    CustomerContext context;  // what our records knew at the last assessment
-    std::string owner;        // agent id, empty while unassigned
-    std::string queue;        // where it waits while unowned
+    CustomerContext context;     // what our records knew at the last assessment
+    std::uint64_t customer = 0;  // routing::CustomerId of the buyer; 0 = not identified
+    std::string owner;           // agent id, empty while unassigned
+    std::string queue;           // where it waits while unowned
     sla::TimePoint opened_at{};
     sla::TimePoint updated_at{};
     std::optional<sla::TimePoint> last_reply_at;

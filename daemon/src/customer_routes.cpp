@@ -1,0 +1,129 @@
+// Customers (records across channels, their orders) and the response-time report.
+#include <boost/json.hpp>
+
+#include <charconv>
+
+#include "ir/adapters/event_json.hpp"
+#include "ir/daemon/app.hpp"
+#include "ir/daemon/http_json.hpp"
+#include "ir/routing/reply_report.hpp"
+
+namespace ir::daemon {
+namespace http = boost::beast::http;
+namespace json = boost::json;
+
+namespace {
+
+std::optional<std::uint64_t> parse_id(std::string_view s) {
+    std::uint64_t v = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc{} || p != s.data() + s.size() || v == 0) return std::nullopt;
+    return v;
+}
+
+json::object customer_json(const routing::CustomerRecord& c) {
+    json::array keys(c.keys.begin(), c.keys.end());
+    return {{"id", static_cast<std::uint64_t>(c.id)},
+            {"first_seen", adapters::format_rfc3339(c.first_seen)},
+            {"identities", std::move(keys)},
+            {"conversations", c.conversations},
+            {"orders", c.orders},
+            {"sample_orders", c.sample_orders},
+            {"visited_company", c.visited_company},
+            {"local_influence", c.local_influence},
+            {"tier_one", c.tier_one()},
+            {"last_owner", c.last_owner.empty() ? json::value(nullptr) : json::value(c.last_owner)}};
+}
+
+json::object stats_json(const routing::ReplyStats& s) {
+    auto seconds = [](sla::Duration d) { return static_cast<double>(d.count()) / 1000.0; };
+    return {{"key", s.key},
+            {"replies", s.replies},
+            {"share_within_5m", s.share_fast},
+            {"share_within_24h", s.share_timely},
+            {"median_seconds", seconds(s.median)},
+            {"p90_seconds", seconds(s.p90)},
+            {"below_team_average", s.below_team_average}};
+}
+
+json::array stats_json(const std::vector<routing::ReplyStats>& rows) {
+    json::array out;
+    for (const auto& s : rows) out.push_back(stats_json(s));
+    return out;
+}
+
+}  // namespace
+
+HttpResponse App::get_customer(const RouteRequest& req) {
+    const auto id = parse_id(req.param("id"));
+    if (!id) return error_response(http::status::bad_request, "must be a positive whole number", "id");
+    auto c = engine_->customers().get(routing::CustomerId{*id});
+    if (!c) return error_response(http::status::not_found, "no such customer", "id");
+    return json_response(http::status::ok, customer_json(*c));
+}
+
+// {"order_id": "...", "sample": false}: the same order_id twice counts once (relays retry).
+void App::handle_order(RouteRequest&& req, Responder respond) {
+    if (auto busy = refuse_if_busy()) return respond(std::move(*busy));
+    const auto id = parse_id(req.param("id"));
+    if (!id) return respond(error_response(http::status::bad_request, "must be a positive whole number", "id"));
+    const routing::CustomerId customer{*id};
+    if (!engine_->customers().get(customer))
+        return respond(error_response(http::status::not_found, "no such customer", "id"));
+    auto order = body_string(req, "order_id");
+    if (auto* no = std::get_if<HttpResponse>(&order)) return respond(std::move(*no));
+    boost::system::error_code ec;
+    const json::value body = json::parse(req.message.body(), ec);
+    const json::value* sample = body.as_object().if_contains("sample");
+    if (sample && !sample->is_bool())
+        return respond(error_response(http::status::bad_request, "must be true or false", "sample"));
+    const std::string key = "order/" + std::get<std::string>(order);
+    auto seen = reader_->meta(key);
+    if (!seen) return respond(error_response(http::status::service_unavailable, seen.error().message));
+    if (*seen || in_flight_.contains(key)) {
+        auto c = engine_->customers().get(customer);
+        auto out = customer_json(*c);
+        out["duplicate"] = true;
+        return respond(json_response(http::status::ok, out));
+    }
+    auto step = engine_->on_order(customer, sample && sample->as_bool(), now());
+    in_flight_.insert(key);
+    auto shared = std::make_shared<Responder>(std::move(respond));
+    store::Change remember;  // the order id, in the same transaction as what it changed
+    remember.meta.emplace_back(key, std::to_string(*id));
+    auto done = [this, key, customer, shared](bool ok, const router::StepResult&) {
+        in_flight_.erase(key);
+        if (!ok)
+            return (*shared)(
+                error_response(http::status::service_unavailable, "could not be stored", "", {{"Retry-After", "1"}}));
+        auto out = customer_json(*engine_->customers().get(customer));
+        out["duplicate"] = false;
+        (*shared)(json_response(http::status::ok, out));
+    };
+    commit(std::move(step), std::nullopt, std::move(done), std::move(remember));
+}
+
+// GET /v1/stats/replies?since=RFC3339&account=ID: the ranking the platform will show.
+HttpResponse App::reply_stats(const RouteRequest& req) {
+    store::ReplyFilter filter;
+    filter.since = now() - std::chrono::days(30);
+    if (auto s = req.query_value("since")) {
+        auto t = adapters::parse_rfc3339(*s);
+        if (!t) return error_response(http::status::bad_request, "must be an RFC 3339 time", "since");
+        filter.since = *t;
+    }
+    if (auto a = req.query_value("account")) filter.account = std::string(*a);
+    auto rows = reader_->replies(filter);
+    if (!rows) return error_response(http::status::service_unavailable, rows.error().message);
+    std::vector<routing::ReplyRow> replies;
+    replies.reserve(rows->size());
+    for (const auto& r : *rows) replies.push_back({r.agent, r.account, r.buyer_at, r.replied_at});
+    const auto report = routing::reply_report(replies);
+    return json_response(http::status::ok, {{"since", adapters::format_rfc3339(filter.since)},
+                                            {"account", filter.account ? json::value(*filter.account) : nullptr},
+                                            {"team", stats_json(report.team)},
+                                            {"agents", stats_json(report.agents)},
+                                            {"accounts", stats_json(report.accounts)}});
+}
+
+}  // namespace ir::daemon

@@ -42,6 +42,7 @@ void App::add_routes() {
                 [this](RouteRequest&& r, Responder p) { handle_resolve(std::move(r), std::move(p)); });
     router_.add(http::verb::get, "/v1/alerts", [this](const RouteRequest& r) { return list_alerts(r); });
     add_routing_routes();
+    add_webhook_routes();
     router_.add(http::verb::get, "/healthz", [this](const RouteRequest&) {
         const bool unwell = stopping_ || degraded_ || last_commit_failed_;
         const char* status = stopping_ ? "stopping" : unwell ? "degraded" : "ok";

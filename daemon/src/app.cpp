@@ -1,5 +1,7 @@
 #include "ir/daemon/app.hpp"
 
+#include "webhooks.hpp"
+
 #include <fcntl.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -202,6 +204,7 @@ std::optional<std::string> App::start() {
     if (lock_fd_ < 0 || ::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0)
         return config_.state_dir.string() + ": another inquiryd is running on this state folder";
     if (auto e = load_core()) return e;
+    if (auto e = load_webhooks()) return e;
 
     store::CommitterOptions copts;
     copts.database.path = config_.state_dir / "inquiryd.db";

@@ -23,6 +23,7 @@
 #include "ir/daemon/seen_filter.hpp"
 #include "ir/router/assessor.hpp"
 #include "ir/router/catalog.hpp"
+#include "ir/adapters/webhook.hpp"
 #include "ir/router/engine.hpp"
 #include "ir/routing/tzdb_local_clock.hpp"
 #include "ir/store/checkpointer.hpp"
@@ -34,6 +35,8 @@ class logger;
 }
 
 namespace ir::daemon {
+
+struct Webhooks;
 
 // Counters and histograms the daemon exports on /metrics.
 struct DaemonMetrics {
@@ -95,6 +98,10 @@ private:
     HttpResponse reply_stats(const RouteRequest& req);
     std::variant<std::string, HttpResponse> body_string(const RouteRequest& req, std::string_view key);
     std::optional<HttpResponse> refuse_without_routing();
+    // Webhooks (webhook_routes.cpp).
+    std::optional<std::string> load_webhooks();
+    void add_webhook_routes();
+    void ingest_batch(Expected<adapters::WebhookBatch> batch, Responder respond);
     std::variant<router::InquiryId, HttpResponse> open_inquiry_of(const RouteRequest& req);
     void commit_and_show(router::StepResult step, router::InquiryId inquiry, Responder respond);
     HttpResponse get_inquiry(const RouteRequest& req);
@@ -124,7 +131,8 @@ private:
     router::Catalog catalog_;
     std::unordered_set<std::string> accounts_;  // known accounts; empty: any
     std::optional<router::Assessor> assessor_;
-    std::unique_ptr<routing::LocalClock> local_clock_;  // the tz database, when agents have working hours
+    std::unique_ptr<routing::LocalClock> local_clock_;
+    std::unique_ptr<Webhooks> webhooks_;  // secrets loaded at start  // the tz database, when agents have working hours
     std::unique_ptr<router::Engine> engine_;
     std::unique_ptr<store::Database> reader_;
     std::unique_ptr<store::GroupCommitter> committer_;

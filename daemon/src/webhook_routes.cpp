@@ -1,0 +1,159 @@
+// Webhooks: WhatsApp Cloud API, Telegram Bot API and signed marketplace relays. Each
+// request is authenticated on its raw bytes, parsed by its adapter, and every event it
+// carries takes the same ingest path as POST /v1/events; the answer waits for all of them.
+#include <boost/json.hpp>
+
+#include "ir/daemon/app.hpp"
+#include "ir/daemon/http_json.hpp"
+#include "webhooks.hpp"
+
+namespace ir::daemon {
+namespace http = boost::beast::http;
+namespace json = boost::json;
+
+namespace {
+
+std::optional<std::string> secret_of(const SecretRef& ref, adapters::Secret& out) {
+    auto s = adapters::resolve_secret(ref.key, ref.value.empty() ? nullptr : &ref.value,
+                                      ref.file.empty() ? nullptr : &ref.file.native());
+    if (!s) return s.error().message;
+    out = std::move(*s);
+    return std::nullopt;
+}
+
+std::string_view header(const RouteRequest& req, std::string_view name) {
+    auto it = req.message.find(name);
+    return it == req.message.end() ? std::string_view() : std::string_view(it->value().data(), it->value().size());
+}
+
+HttpResponse parse_error(const Error& e) {
+    return error_response(e.invalid_value ? http::status::unprocessable_entity : http::status::bad_request, e.message,
+                          e.field);
+}
+
+}  // namespace
+
+std::optional<std::string> App::load_webhooks() {
+    webhooks_ = std::make_unique<Webhooks>();
+    const auto& a = config_.adapters;
+    if (a.whatsapp) {
+        auto& w = webhooks_->whatsapp.emplace();
+        w.options.account = a.whatsapp->account;
+        for (const auto& [id, account] : a.whatsapp->phone_number_ids) w.options.phone_number_accounts[id] = account;
+        if (auto e = secret_of(a.whatsapp->app_secret, w.app_secret)) return e;
+        if (auto e = secret_of(a.whatsapp->verify_token, w.verify_token)) return e;
+    }
+    if (a.telegram) {
+        auto& t = webhooks_->telegram.emplace();
+        t.options.account = a.telegram->account;
+        if (auto e = secret_of(a.telegram->secret_token, t.secret_token)) return e;
+    }
+    for (const auto& [platform, m] : a.marketplace) {
+        auto mapping = adapters::make_marketplace_mapping(platform, m.account, m.fields);
+        if (!mapping)
+            return mapping.error().message + (mapping.error().field.empty() ? "" : " (" + mapping.error().field + ")");
+        auto& hook = webhooks_->marketplace[platform];
+        hook.mapping = std::move(*mapping);
+        if (auto e = secret_of(m.secret, hook.secret)) return e;
+    }
+    return std::nullopt;
+}
+
+void App::add_webhook_routes() {
+    router_.add(http::verb::get, "/v1/webhooks/whatsapp", [this](const RouteRequest& req) {
+        if (!webhooks_->whatsapp) return error_response(http::status::not_found, "no [adapters.whatsapp] configured");
+        auto challenge = adapters::verify_handshake(
+            req.query_value("hub.mode").value_or(""), req.query_value("hub.verify_token").value_or(""),
+            req.query_value("hub.challenge").value_or(""), webhooks_->whatsapp->verify_token.reveal());
+        if (!challenge)
+            return error_response(http::status::forbidden, challenge.error().message, challenge.error().field);
+        return text_response(http::status::ok, *challenge);
+    });
+    router_.add(http::verb::post, "/v1/webhooks/whatsapp", [this](RouteRequest&& req, Responder respond) {
+        if (!webhooks_->whatsapp)
+            return respond(error_response(http::status::not_found, "no [adapters.whatsapp] configured"));
+        const auto& w = *webhooks_->whatsapp;
+        const std::string& body = req.message.body();
+        if (!adapters::verify_whatsapp_signature(w.app_secret.reveal(), body, header(req, "X-Hub-Signature-256"))) {
+            metrics_.rejected("signature").inc();
+            return respond(error_response(http::status::unauthorized, "X-Hub-Signature-256 does not match the body",
+                                          "X-Hub-Signature-256"));
+        }
+        ingest_batch(adapters::parse_whatsapp(body, w.options), std::move(respond));
+    });
+    router_.add(http::verb::post, "/v1/webhooks/telegram", [this](RouteRequest&& req, Responder respond) {
+        if (!webhooks_->telegram)
+            return respond(error_response(http::status::not_found, "no [adapters.telegram] configured"));
+        const auto& t = *webhooks_->telegram;
+        if (!adapters::verify_telegram_secret(t.secret_token.reveal(),
+                                              header(req, "X-Telegram-Bot-Api-Secret-Token"))) {
+            metrics_.rejected("signature").inc();
+            return respond(error_response(http::status::unauthorized, "wrong X-Telegram-Bot-Api-Secret-Token",
+                                          "X-Telegram-Bot-Api-Secret-Token"));
+        }
+        ingest_batch(adapters::parse_telegram(req.message.body(), t.options), std::move(respond));
+    });
+    router_.add(http::verb::post, "/v1/webhooks/marketplace/{platform}", [this](RouteRequest&& req, Responder respond) {
+        auto it = webhooks_->marketplace.find(req.param("platform"));
+        if (it == webhooks_->marketplace.end())
+            return respond(
+                error_response(http::status::not_found, "no [adapters.marketplace.<platform>] for it", "platform"));
+        const std::string& body = req.message.body();
+        if (!adapters::verify_marketplace_signature(it->second.secret.reveal(), body, header(req, "X-Signature-256"))) {
+            metrics_.rejected("signature").inc();
+            return respond(error_response(http::status::unauthorized, "X-Signature-256 does not match the body",
+                                          "X-Signature-256"));
+        }
+        ingest_batch(adapters::parse_marketplace(body, it->second.mapping), std::move(respond));
+    });
+}
+
+// Every event of one delivery, then one answer: 200 once all are stored (or were already),
+// 503 if any could not be (the sender retries the whole delivery; what was stored is then
+// a duplicate), else the first refusal.
+void App::ingest_batch(Expected<adapters::WebhookBatch> batch, Responder respond) {
+    if (!batch) {
+        metrics_.rejected(batch.error().invalid_value ? "invalid" : "malformed").inc();
+        return respond(parse_error(batch.error()));
+    }
+    if (auto busy = refuse_if_busy()) return respond(std::move(*busy));
+    struct Tally {
+        Responder respond;
+        std::size_t waiting = 0, accepted = 0, duplicates = 0;
+        std::optional<HttpResponse> retry, refusal;
+        json::array ignored;
+    };
+    auto tally = std::make_shared<Tally>();
+    tally->respond = std::move(respond);
+    tally->waiting = batch->events.size() + 1;  // +1: released below, after every event is handed in
+    for (const auto& why : batch->ignored) tally->ignored.emplace_back(why);
+    auto one_done = [tally] {
+        if (--tally->waiting != 0) return;
+        if (tally->retry) return tally->respond(std::move(*tally->retry));
+        if (tally->refusal) return tally->respond(std::move(*tally->refusal));
+        tally->respond(json_response(http::status::ok, {{"accepted", tally->accepted},
+                                                        {"duplicates", tally->duplicates},
+                                                        {"ignored", std::move(tally->ignored)}}));
+    };
+    for (auto& event : batch->events)
+        ingest(std::move(event), [tally, one_done](IngestOutcome o) {
+            switch (o.kind) {
+                case IngestOutcome::accepted:
+                    ++tally->accepted;
+                    break;
+                case IngestOutcome::duplicate:
+                    ++tally->duplicates;
+                    break;
+                case IngestOutcome::retry_later:
+                    if (!tally->retry) tally->retry = std::move(o.response);
+                    break;
+                case IngestOutcome::rejected:
+                    if (!tally->refusal) tally->refusal = std::move(o.response);
+                    break;
+            }
+            one_done();
+        });
+    one_done();
+}
+
+}  // namespace ir::daemon

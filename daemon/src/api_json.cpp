@@ -43,7 +43,10 @@ json::object inquiry_json(const InquiryView& v, sla::TimePoint now) {
     o["thread_id"] = r.thread_id;
     o["state"] = router::to_string(r.state);
     o["owner"] = r.owner.empty() ? json::value(nullptr) : json::value(r.owner);
-    o["queue"] = r.queue;
+    o["queue"] = r.owner.empty() ? json::value(r.queue) : json::value(nullptr);
+    o["customer_id"] = r.customer;
+    // Assigned but not accepted yet: it moves to someone else at this time.
+    o["reserved_until"] = time_or_null(s.routing ? s.routing->reserved_until : std::nullopt);
     o["sender"] = adapters::to_json(v.sender);
     o["buyer_messages"] = r.context.customer_messages_in_thread;
     o["opened_at"] = adapters::format_rfc3339(r.opened_at);

@@ -312,6 +312,9 @@ std::optional<InquiryView> view_of(const store::InquiryRow& row) {
         if (a.ParseFromString(d->assessment)) view.assessment = assessment_from_proto(a);
         view.sender = {d->name, d->email, d->company, d->phone, d->address, d->country, d->im};
     }
+    // The core's tier is the one in force: it changes without a new message (an order).
+    view.assessment.tier = view.stored.record.assessment.tier;
+    view.assessment.suspect = view.stored.record.assessment.suspect;
     return view;
 }
 

@@ -26,7 +26,7 @@ int main(int argc, char** argv) {
     spdlog::set_level(spdlog::level::from_str(config->log_level));
     ir::daemon::App app(std::move(*config));
     if (auto error = app.start()) {
-        spdlog::critical("{}", *error);
+        std::cerr << "inquiryd: " << *error << "\n";  // stderr, like every other log line
         return 1;
     }
     return app.run();

@@ -16,7 +16,7 @@ namespace {
 std::optional<std::string> secret_of(const SecretRef& ref, adapters::Secret& out) {
     auto s = adapters::resolve_secret(ref.key, ref.value.empty() ? nullptr : &ref.value,
                                       ref.file.empty() ? nullptr : &ref.file.native());
-    if (!s) return s.error().message;
+    if (!s) return ref.key + ": " + s.error().message;
     out = std::move(*s);
     return std::nullopt;
 }

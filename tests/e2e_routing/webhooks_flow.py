@@ -1,0 +1,133 @@
+#!/usr/bin/env python3
+"""Webhooks end to end: WhatsApp, Telegram and a marketplace relay against the real inquiryd.
+
+  * WhatsApp's GET handshake answers the challenge for the right token only (else 403);
+  * a signed delivery becomes inquiries; the same delivery again (Meta retries) changes
+    nothing and says so; a wrong signature is 401 and changes nothing;
+  * Telegram's secret token and a marketplace relay's HMAC are checked the same way;
+  * an app secret in a file others can read stops the daemon at start, with a clear error.
+"""
+
+import hashlib
+import hmac
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
+from daemon_harness import Daemon, Run, log  # noqa: E402
+
+PAYLOADS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "webhooks", "payloads")
+APP_SECRET = "wa-app-secret-for-tests"
+TG_SECRET = "tg-secret-token"
+EBAY_SECRET = "ebay-relay-secret"
+
+
+def payload(name):
+    with open(os.path.join(PAYLOADS, name), "rb") as f:
+        return f.read()
+
+
+def sign(secret, body):
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def open_count(c):
+    return len(c.get("/v1/inquiries?limit=1000").json["inquiries"])
+
+
+def write_config(run, secret_file):
+    path = run.write_config()
+    with open(path, "a", encoding="utf-8") as f:
+        f.write(f"""
+[adapters.whatsapp]
+account = "alibaba-electronics"
+app_secret_file = "{secret_file}"
+verify_token = "verify-me"
+
+[adapters.telegram]
+account = "aliexpress-jewelry"
+secret_token = "{TG_SECRET}"
+
+[adapters.marketplace.ebay]
+account = "ebay-electronics"
+secret = "{EBAY_SECRET}"
+""")
+    return path
+
+
+def main():
+    def extra_args(parser):  # the same command line as routing_flow.py
+        parser.add_argument("--protoc")
+        parser.add_argument("--proto-dir")
+
+    with Run("webhooks_flow", __doc__.splitlines()[0], budget_seconds=90, extra_args=extra_args) as run:
+        secret_file = run.path("whatsapp.secret")
+        with open(secret_file, "w") as f:
+            f.write(APP_SECRET + "\n")
+        os.chmod(secret_file, 0o600)
+        config = write_config(run, secret_file)
+        daemon = Daemon(run, run.path("state"), config).start()
+        c = daemon.client()
+
+        # The handshake Meta makes when the webhook is set up.
+        r = c.get("/v1/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=verify-me&hub.challenge=1158201444")
+        run.check(r.status == 200 and r.body == b"1158201444", f"handshake: {r}")
+        r = c.get("/v1/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=wrong&hub.challenge=1158201444")
+        run.check(r.status == 403, f"handshake with a wrong token: {r}")
+
+        # WhatsApp deliveries: signed, retried, forged.
+        for name in ("wa_text.json", "wa_image.json", "wa_location.json", "wa_batch.json"):
+            body = payload(name)
+            before = open_count(c)
+            r = c.request("POST", "/v1/webhooks/whatsapp", body=body, headers={"X-Hub-Signature-256": sign(APP_SECRET, body)})
+            run.check(r.status == 200 and r.json["accepted"] >= 1, f"{name}: {r}")
+            again = c.request("POST", "/v1/webhooks/whatsapp", body=body,
+                              headers={"X-Hub-Signature-256": sign(APP_SECRET, body)})
+            run.check(again.status == 200 and again.json["accepted"] == 0 and again.json["duplicates"] == r.json["accepted"],
+                      f"{name} retried: {again}")
+            forged = c.request("POST", "/v1/webhooks/whatsapp", body=body.replace(b"e", b"E", 1),
+                               headers={"X-Hub-Signature-256": sign(APP_SECRET, body)})
+            run.check(forged.status == 401, f"{name} with a body that does not match its signature: {forged}")
+            unsigned = c.request("POST", "/v1/webhooks/whatsapp", body=body)
+            run.check(unsigned.status == 401, f"{name} unsigned: {unsigned}")
+            run.check(open_count(c) >= before, "inquiries only grow")
+        chats = [i for i in c.get("/v1/inquiries?limit=1000").json["inquiries"] if i["channel"] == "chat"]
+        run.check(chats and all(i["account"] == "alibaba-electronics" for i in chats), f"WhatsApp inquiries: {chats}")
+        run.check(any(i["sender"].get("im", "").startswith("whatsapp:") for i in chats), "the sender's WhatsApp id")
+
+        # Telegram: the secret token header.
+        body = payload("tg_message.json")
+        r = c.request("POST", "/v1/webhooks/telegram", body=body, headers={"X-Telegram-Bot-Api-Secret-Token": "nope"})
+        run.check(r.status == 401, f"telegram with a wrong token: {r}")
+        r = c.request("POST", "/v1/webhooks/telegram", body=body, headers={"X-Telegram-Bot-Api-Secret-Token": TG_SECRET})
+        run.check(r.status == 200 and r.json["accepted"] == 1, f"telegram: {r}")
+
+        # A marketplace relay (eBay), and one for a platform that is not configured.
+        body = payload("mp_ebay.json")
+        r = c.request("POST", "/v1/webhooks/marketplace/ebay", body=body,
+                      headers={"X-Signature-256": sign(EBAY_SECRET, body)})
+        run.check(r.status == 200 and r.json["accepted"] == 1, f"ebay relay: {r}")
+        r = c.request("POST", "/v1/webhooks/marketplace/ebay", body=body, headers={"X-Signature-256": sign("x", body)})
+        run.check(r.status == 401, f"ebay relay with a wrong signature: {r}")
+        r = c.request("POST", "/v1/webhooks/marketplace/amazon", body=body,
+                      headers={"X-Signature-256": sign(EBAY_SECRET, body)})
+        run.check(r.status == 404, f"a platform with no config: {r}")
+        r = c.request("POST", "/v1/webhooks/marketplace/ebay", body=b"{not json",
+                      headers={"X-Signature-256": sign(EBAY_SECRET, b"{not json")})
+        run.check(r.status == 400 and "error" in r.json, f"a signed body that is not JSON: {r}")
+        c.close()
+        daemon.terminate(20)
+
+        # A secret file others can read: refused at start, the error names the key and the fix.
+        os.chmod(secret_file, 0o644)
+        out = subprocess.run([run.args.inquiryd, "--config", config, "--state-dir", run.path("state2"),
+                              "--http-listen", "127.0.0.1:0", "--pub-endpoint", f"ipc://{run.path('p2.sock')}"],
+                             capture_output=True, text=True, timeout=20)
+        run.check(out.returncode == 1 and "app_secret" in out.stderr and "chmod 600" in out.stderr
+                  and APP_SECRET not in out.stderr, f"start with a loose secret file: {out.returncode} {out.stderr}")
+        log("webhooks checked")
+
+
+if __name__ == "__main__":
+    main()

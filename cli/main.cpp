@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "score_command.hpp"
+#include "stats_command.hpp"
 #include "tail_command.hpp"
 
 int main(int argc, char** argv) {
@@ -19,8 +20,12 @@ int main(int argc, char** argv) {
     ir::cli::TailOptions tail;
     auto* tail_cmd = ir::cli::add_tail_subcommand(app, tail);
 
+    ir::cli::StatsOptions stats;
+    auto* stats_cmd = ir::cli::add_stats_subcommand(app, stats);
+
     CLI11_PARSE(app, argc, argv);
     if (*score_cmd) return ir::cli::run_score(score, std::cout, std::cerr);
     if (*tail_cmd) return ir::cli::run_tail(tail, std::cout, std::cerr);
+    if (*stats_cmd) return ir::cli::run_stats(stats, std::cout, std::cerr);
     return 0;
 }

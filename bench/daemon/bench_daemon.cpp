@@ -29,7 +29,8 @@ using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
 // Realistic bodies: the dev set's events, received now, spread over many conversations.
-std::vector<std::string> make_bodies(std::size_t copies) {
+// unique_buyers: every conversation from a different buyer (their own customer record).
+std::vector<std::string> make_bodies(std::size_t copies, bool unique_buyers = false) {
     const auto events = ir::bench::load_jsonl_bodies(std::string(IR_FIXTURES_DIR) + "/inquiries.dev.jsonl");
     const std::string now =
         ir::adapters::format_rfc3339(std::chrono::time_point_cast<ir::sla::Duration>(std::chrono::system_clock::now()));
@@ -39,6 +40,12 @@ std::vector<std::string> make_bodies(std::size_t copies) {
             auto e = boost::json::parse(text).as_object();
             e["received_at"] = now;
             e["thread_id"] = std::string(e["thread_id"].as_string()) + "-" + std::to_string(c);
+            if (unique_buyers) {
+                auto& sender = e["sender"].as_object();
+                sender["email"] = "buyer" + std::to_string(out.size()) + "@shop" + std::to_string(c) + ".example";
+                if (sender.contains("phone")) sender.erase("phone");
+                if (sender.contains("im")) sender.erase("im");
+            }
             out.push_back(boost::json::serialize(e));
         }
     return out;
@@ -46,11 +53,12 @@ std::vector<std::string> make_bodies(std::size_t copies) {
 
 class Daemon {
 public:
-    explicit Daemon(const fs::path& dir) : dir_(dir) {
+    explicit Daemon(const fs::path& dir, const std::string& extra_config = "") : dir_(dir) {
         std::ofstream(dir / "bench.toml") << "catalog = \"" << IR_FIXTURES_DIR << "/catalog.json\"\n"
                                           << "state_dir = \"" << (dir / "state").string() << "\"\n"
                                           << "[http]\nlisten = \"127.0.0.1:0\"\n[log]\nlevel = \"warn\"\n"
-                                          << "[zmq]\npub_endpoint = \"ipc://" << (dir / "pub.sock").string() << "\"\n";
+                                          << "[zmq]\npub_endpoint = \"ipc://" << (dir / "pub.sock").string() << "\"\n"
+                                          << extra_config;
         const std::string config = (dir / "bench.toml").string();
         const char* argv[] = {IR_INQUIRYD, "--config", config.c_str(), nullptr};
         if (posix_spawn(&pid_, IR_INQUIRYD, nullptr, nullptr, const_cast<char**>(argv), environ) != 0)
@@ -179,13 +187,18 @@ int main(int argc, char** argv) {
     }
     std::printf("inquiryd: durable events/s = %.0f%% of bare HTTP (target >= 40%%), %.0f%% of raw SQLite inserts\n",
                 100 * closed / bare, 100 * closed / disk);
-    {
-        // Memory per open inquiry: a fresh daemon, then N conversations of one message each.
-        const fs::path mem_dir = dir / "memory";
+    // Memory per open inquiry: a fresh daemon, then N conversations of one message each,
+    // each from its own buyer. Once with routing off, once with 20 agents (1,000 assigned,
+    // the rest queued), where routing and customer records take their share.
+    std::string roster = "[routing]\nreserve = \"10m\"\n";
+    for (int a = 0; a < 20; ++a) roster += "[[agents]]\nid = \"agent" + std::to_string(a) + "\"\ncapacity = 50\n";
+    for (const auto& [label, extra] :
+         {std::pair<std::string, std::string>{"routing=off", ""}, {"routing=20-agents", roster}}) {
+        const fs::path mem_dir = dir / ("memory-" + label.substr(8));
         fs::create_directories(mem_dir);
-        Daemon daemon(mem_dir);
+        Daemon daemon(mem_dir, extra);
         const std::size_t n = 100'000;
-        const auto bodies_n = make_bodies(n / 64 + 1);
+        const auto bodies_n = make_bodies(n / 64 + 1, true);
         const std::size_t before = daemon.rss_bytes();
         ir::bench::LoadOptions o;
         o.port = daemon.port();
@@ -196,8 +209,9 @@ int main(int argc, char** argv) {
         const auto r = ir::bench::run_load(o);
         const std::size_t after = daemon.rss_bytes();
         std::printf(
-            "inquiryd: memory open_inquiries=%llu rss_before_mib=%.1f rss_after_mib=%.1f bytes_per_open_inquiry=%.0f\n",
-            static_cast<unsigned long long>(r.by_status.count(202) ? r.by_status.at(202) : 0),
+            "inquiryd: memory %s open_inquiries=%llu rss_before_mib=%.1f rss_after_mib=%.1f "
+            "bytes_per_open_inquiry=%.0f (target < 1024)\n",
+            label.c_str(), static_cast<unsigned long long>(r.by_status.count(202) ? r.by_status.at(202) : 0),
             static_cast<double>(before) / (1 << 20), static_cast<double>(after) / (1 << 20),
             static_cast<double>(after - before) / static_cast<double>(std::max<std::uint64_t>(1, r.requests)));
     }

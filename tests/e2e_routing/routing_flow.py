@@ -52,6 +52,7 @@ ROLES = {"amy": "agent", "bob": "senior", "zed": "supervisor"}
 def extra_args(parser):
     parser.add_argument("--protoc", required=True)
     parser.add_argument("--proto-dir", required=True)
+    parser.add_argument("--inquiryctl", required=True)
 
 
 def load_modules(run):
@@ -224,6 +225,10 @@ def main():
         stats = c.get("/v1/stats/replies").json
         bob = [s for s in stats["agents"] if s["key"] == "bob"]
         run.check(bob and bob[0]["replies"] == 1 and bob[0]["share_within_5m"] == 1.0, f"stats: {stats}")
+        table = subprocess.run([run.args.inquiryctl, "stats", "--http", f"127.0.0.1:{daemon.port}"],
+                               capture_output=True, text=True, timeout=20)
+        run.check(table.returncode == 0 and "bob" in table.stdout and "100.0%" in table.stdout,
+                  f"inquiryctl stats: {table.returncode} {table.stdout} {table.stderr}")
 
         # 7. Restart: owners, queues and presence exactly as they were.
         before = open_inquiries(c)

@@ -60,6 +60,7 @@ def main():
     def extra_args(parser):  # the same command line as routing_flow.py
         parser.add_argument("--protoc")
         parser.add_argument("--proto-dir")
+        parser.add_argument("--inquiryctl")
 
     with Run("webhooks_flow", __doc__.splitlines()[0], budget_seconds=90, extra_args=extra_args) as run:
         secret_file = run.path("whatsapp.secret")

@@ -11,7 +11,7 @@ packages=(
   libtomlplusplus-dev libcli11-dev libsystemd-dev libssl-dev
   libgmime-3.0-dev libhowardhinnant-date-dev tzdata
   clang-14 libclang-rt-14-dev
-  python3 python3-zmq python3-protobuf strace curl swaks
+  python3 python3-zmq python3-protobuf strace curl swaks exim4-daemon-light libpython3.11-testsuite
 )
 
 missing=()

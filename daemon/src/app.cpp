@@ -256,6 +256,7 @@ int App::run() {
         if (!ec) on_signal(signo);
     });
     http_->start();
+    start_mail_sources();
     arm_timer();
     notify_systemd("READY=1");
     start_watchdog();
@@ -291,6 +292,7 @@ void App::begin_shutdown() {
     timer_.cancel();
     watchdog_.cancel();
     signals_.cancel();
+    stop_mail_sources();  // a mail waiting for its commit stays in new/: the next run sees a duplicate
     http_->stop();
     maybe_finish();
 }

@@ -65,12 +65,66 @@ ItemState* Dispatcher::Impl::item(std::uint64_t inquiry) {
 
 ItemState Dispatcher::Impl::make_item(Item it) {
     ItemState s;
-    s.tier = clamp_tier(it.tier);
+    s.inquiry = it.inquiry;
+    s.fast_deadline = it.fast_deadline;
+    s.given_tier = it.tier;
+    s.tier = static_cast<std::uint8_t>(clamp_tier(it.tier));
+    s.suspect = it.suspect;
     s.account = names.intern(it.account);
     s.category = names.intern(it.category);
     s.language = names.intern(it.language);
-    s.item = std::move(it);
+    s.preferred = names.intern(it.preferred_owner);
+    if (!it.reasons.empty()) {
+        reasons.insert_or_assign(it.inquiry, std::move(it.reasons));
+        s.has_reasons = true;
+    }
     return s;
+}
+
+Item Dispatcher::Impl::item_of(const ItemState& s) const {
+    return Item{s.inquiry, names.name(s.account), names.name(s.category), names.name(s.language), s.given_tier,
+                s.suspect, reasons_of(s),         s.fast_deadline,        names.name(s.preferred)};
+}
+
+const std::vector<std::string>& Dispatcher::Impl::reasons_of(const ItemState& s) const {
+    static const std::vector<std::string> none;
+    return s.has_reasons ? reasons.at(s.inquiry) : none;
+}
+
+bool Dispatcher::Impl::has_tried(const ItemState& s, std::uint32_t agent) const {
+    if (!s.has_tried) return false;
+    const std::vector<std::uint32_t>& t = tried.at(s.inquiry);
+    return std::find(t.begin(), t.end(), agent) != t.end();
+}
+
+void Dispatcher::Impl::add_tried(ItemState& s, std::uint32_t agent) {
+    std::vector<std::uint32_t>& t = tried[s.inquiry];
+    if (std::find(t.begin(), t.end(), agent) == t.end()) t.push_back(agent);
+    s.has_tried = true;
+}
+
+void Dispatcher::Impl::clear_tried(ItemState& s) {
+    if (s.has_tried) tried.erase(s.inquiry);
+    s.has_tried = false;
+}
+
+void Dispatcher::Impl::set_reserved(ItemState& s, sla::TimePoint until) {
+    clear_reserved(s);
+    s.reserved = true;
+    s.reserved_at = until;
+    reservations.emplace(until, s.inquiry);
+}
+
+void Dispatcher::Impl::clear_reserved(ItemState& s) {
+    if (s.reserved) reservations.erase({s.reserved_at, s.inquiry});
+    s.reserved = false;
+    s.reserved_at = {};
+}
+
+void Dispatcher::Impl::erase_item(std::uint64_t inquiry) {
+    tried.erase(inquiry);
+    reasons.erase(inquiry);
+    items.erase(inquiry);
 }
 
 Dispatcher::Dispatcher(std::vector<AgentSpec> roster, RoutingPolicy policy, const LocalClock& clock, sla::TimePoint now)
@@ -107,10 +161,10 @@ Decisions Dispatcher::update(std::uint64_t inquiry, int tier, bool suspect, sla:
     const bool was_tier_one = s->tier == 1;
     const std::uint32_t old_queue = s->queue;
     m.pop_queue(*s);  // the key changes below
-    s->tier = clamp_tier(tier);
-    s->item.tier = tier;
-    s->item.suspect = suspect;
-    s->item.fast_deadline = fast_deadline;
+    s->tier = static_cast<std::uint8_t>(clamp_tier(tier));
+    s->given_tier = tier;
+    s->suspect = suspect;
+    s->fast_deadline = fast_deadline;
     if (old_queue != no_index) {
         m.route(*s, now, out, "");
         // Still waiting where it was: nothing new to tell.
@@ -137,8 +191,7 @@ Decisions Dispatcher::replied(std::uint64_t inquiry, std::string_view agent, sla
         // The owner (or someone outside the roster) answered: the owner's slot is free.
         m.pop_queue(*s);
         if (owner != no_index && !s->answered) {
-            if (s->reserved_until) m.reservations.erase({*s->reserved_until, inquiry});
-            s->reserved_until.reset();
+            m.clear_reserved(*s);
             --m.agents[owner].load;
             s->answered = true;
             m.pull(owner, now, out);
@@ -153,7 +206,7 @@ Decisions Dispatcher::replied(std::uint64_t inquiry, std::string_view agent, sla
     m.unassign(*s, Unassigned::Why::transferred, out);
     m.pop_queue(*s);
     s->answered = true;
-    s->tried.clear();
+    m.clear_tried(*s);
     s->owner = who;
     m.agents[who].owned.insert(inquiry);
     out.emplace_back(Assigned{inquiry, m.agents[who].spec.id, previous, std::nullopt, false, "replied to the buyer"});
@@ -168,13 +221,13 @@ Decisions Dispatcher::reopened(std::uint64_t inquiry, sla::TimePoint fast_deadli
     if (!s->answered) {  // still waiting for our reply: only the deadline moves
         const bool queued = s->queue != no_index;
         m.pop_queue(*s);
-        s->item.fast_deadline = fast_deadline;
+        s->fast_deadline = fast_deadline;
         if (queued) m.push_queue(*s, nullptr);
         return {};
     }
     Decisions out;
-    s->item.fast_deadline = fast_deadline;
-    s->tried.clear();
+    s->fast_deadline = fast_deadline;
+    m.clear_tried(*s);
     const std::uint32_t owner = s->owner;
     if (owner != no_index) {
         AgentState& a = m.agents[owner];
@@ -186,7 +239,7 @@ Decisions Dispatcher::reopened(std::uint64_t inquiry, sla::TimePoint fast_deadli
             return out;
         }
         m.unassign(*s, Unassigned::Why::owner_unavailable, out);  // answered: no load to free
-        s->item.preferred_owner = a.spec.id;
+        s->preferred = m.names.intern(a.spec.id);
     }
     s->answered = false;
     m.route(*s, now, out, "");
@@ -202,7 +255,7 @@ Decisions Dispatcher::release(std::uint64_t inquiry, sla::TimePoint now) {
     const std::uint32_t owner = s->owner;
     const bool freed = owner != no_index && !s->answered;
     m.unassign(*s, Unassigned::Why::released, out);
-    m.items.erase(inquiry);
+    m.erase_item(inquiry);
     if (freed) m.pull(owner, now, out);
     return out;
 }

@@ -20,9 +20,6 @@ bool has_category(const AgentState& a, std::uint32_t category) {
 bool speaks(const AgentState& a, std::uint32_t language) {
     return language == 0 || a.languages.empty() || has(a.languages, language);
 }
-bool tried(const ItemState& s, std::uint32_t agent) {
-    return std::find(s.tried.begin(), s.tried.end(), agent) != s.tried.end();
-}
 
 // Tier 1 and suspects: seniors before supervisors (plain agents cannot take them).
 // Everything else: agents and seniors before supervisors, who are the last resort.
@@ -39,7 +36,7 @@ bool stays_until(const AgentState& a, sla::TimePoint deadline, sla::TimePoint no
 
 std::string describe(const AgentState& a, const ItemState& s, const Names& names) {
     std::string r;
-    if (s.item.suspect) {
+    if (s.suspect) {
         r = a.spec.role == Role::senior ? "verification: senior" : "verification: supervisor (no senior free)";
     } else if (s.tier == 1) {
         r = a.spec.role == Role::senior ? "tier 1: senior" : "tier 1: supervisor (no senior free)";
@@ -64,7 +61,7 @@ bool Dispatcher::Impl::free_for_work(const AgentState& a) const {
 bool Dispatcher::Impl::can_take(const AgentState& a, const ItemState& s) const {
     if (!free_for_work(a) || !has_account(a, s.account)) return false;
     if (s.needs_senior() && a.spec.role == Role::agent) return false;
-    return s.item.suspect || has_category(a, s.category);  // verification is about the buyer
+    return s.suspect || has_category(a, s.category);  // verification is about the buyer
 }
 
 bool Dispatcher::Impl::serves(const AgentState& a, const Queue& q) const {
@@ -74,10 +71,10 @@ bool Dispatcher::Impl::serves(const AgentState& a, const Queue& q) const {
 }
 
 std::optional<Choice> Dispatcher::Impl::choose(const ItemState& s, sla::TimePoint now, bool ignore_tried) const {
-    const auto usable = [&](std::uint32_t i) { return can_take(agents[i], s) && (ignore_tried || !tried(s, i)); };
-    if (!s.item.preferred_owner.empty()) {
-        const std::uint32_t p = agent_of(s.item.preferred_owner);
-        if (p != no_index && usable(p) && stays_until(agents[p], s.item.fast_deadline, now)) {
+    const auto usable = [&](std::uint32_t i) { return can_take(agents[i], s) && (ignore_tried || !has_tried(s, i)); };
+    if (s.preferred != 0) {
+        const std::uint32_t p = agent_of(names.name(s.preferred));
+        if (p != no_index && usable(p) && stays_until(agents[p], s.fast_deadline, now)) {
             return Choice{p, true, "previous owner"};
         }
     }

@@ -38,20 +38,31 @@ struct AgentState {
     std::unordered_set<std::uint64_t> owned;
 };
 
+// One inquiry (56 bytes): the Item's strings are interned name ids, rebuilt by item_of().
+// Rare parts live in side maps keyed by inquiry: reasons (suspects) and tried agents.
 struct ItemState {
-    Item item;
-    int tier = 4;  // item.tier clamped to 1..4
+    std::uint64_t inquiry = 0;
+    sla::TimePoint fast_deadline;
+    sla::TimePoint reserved_at;   // meaningful while `reserved`
+    std::int32_t given_tier = 4;  // as the Item said (find() returns it unchanged)
     std::uint32_t account = 0;
     std::uint32_t category = 0;
     std::uint32_t language = 0;
+    std::uint32_t preferred = 0;  // name id of Item::preferred_owner; 0 = none
     std::uint32_t owner = no_index;
-    std::optional<sla::TimePoint> reserved_until;
-    bool answered = false;
     std::uint32_t queue = no_index;  // set while queued
-    std::vector<std::uint32_t> tried;
+    std::uint8_t tier = 4;           // given_tier clamped to 1..4
+    bool suspect = false;
+    bool answered = false;
+    bool reserved = false;     // assigned but not accepted yet
+    bool has_tried = false;    // Impl::tried holds agents who let it expire this round
+    bool has_reasons = false;  // Impl::reasons holds Item::reasons
 
-    QueueKey key() const { return {tier, item.fast_deadline, item.inquiry}; }
-    bool needs_senior() const { return tier == 1 || item.suspect; }
+    QueueKey key() const { return {tier, fast_deadline, inquiry}; }
+    bool needs_senior() const { return tier == 1 || suspect; }
+    std::optional<sla::TimePoint> reserved_until() const {
+        return reserved ? std::optional<sla::TimePoint>(reserved_at) : std::nullopt;
+    }
 };
 
 struct Queue {
@@ -77,6 +88,8 @@ struct Dispatcher::Impl {
     std::vector<std::vector<std::uint32_t>> by_account;  // account name id -> agents
     std::vector<std::uint32_t> any_account;              // agents with "*"
     std::unordered_map<std::uint64_t, ItemState> items;
+    std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> tried;  // has_tried only
+    std::unordered_map<std::uint64_t, std::vector<std::string>> reasons;  // has_reasons only
     std::vector<Queue> queues;
     std::unordered_map<std::uint64_t, std::uint32_t> queue_index;
     std::set<std::pair<sla::TimePoint, std::uint64_t>> reservations;
@@ -88,6 +101,14 @@ struct Dispatcher::Impl {
     std::uint32_t agent_of(std::string_view id) const;
     ItemState* item(std::uint64_t inquiry);
     ItemState make_item(Item item);
+    Item item_of(const ItemState& s) const;
+    const std::vector<std::string>& reasons_of(const ItemState& s) const;
+    bool has_tried(const ItemState& s, std::uint32_t agent) const;
+    void add_tried(ItemState& s, std::uint32_t agent);
+    void clear_tried(ItemState& s);
+    void set_reserved(ItemState& s, sla::TimePoint until);
+    void clear_reserved(ItemState& s);  // and its reservation entry
+    void erase_item(std::uint64_t inquiry);
 
     // Who can take what (dispatcher_choose.cpp).
     bool free_for_work(const AgentState& a) const;

@@ -7,7 +7,7 @@ namespace ir::routing {
 namespace {
 
 std::uint64_t queue_key(const ItemState& s) {
-    const std::uint32_t second = s.item.suspect ? no_index : s.category;
+    const std::uint32_t second = s.suspect ? no_index : s.category;
     return (std::uint64_t{s.account} << 32U) | second;
 }
 
@@ -15,10 +15,10 @@ std::uint64_t queue_key(const ItemState& s) {
 
 void Dispatcher::Impl::route(ItemState& s, sla::TimePoint now, Decisions& out, const std::string& previous) {
     auto c = choose(s, now, false);
-    if (!c && !s.tried.empty()) {
+    if (!c && s.has_tried) {
         // Everyone who can take it now has let it expire once: a new round starts.
         c = choose(s, now, true);
-        if (c) s.tried.clear();
+        if (c) clear_tried(s);
     }
     if (c) {
         assign(s, c->agent, now, previous, c->sticky, std::move(c->reason), out);
@@ -32,41 +32,46 @@ void Dispatcher::Impl::assign(ItemState& s, std::uint32_t agent, sla::TimePoint 
     pop_queue(s);
     AgentState& a = agents[agent];
     ++a.load;
-    a.owned.insert(s.item.inquiry);
+    a.owned.insert(s.inquiry);
     s.owner = agent;
-    s.reserved_until = now + reservation_window(policy, s.item.fast_deadline, now);
-    reservations.emplace(*s.reserved_until, s.item.inquiry);
+    set_reserved(s, now + reservation_window(policy, s.fast_deadline, now));
     out.emplace_back(
-        Assigned{s.item.inquiry, a.spec.id, std::move(previous), s.reserved_until, sticky, std::move(reason)});
+        Assigned{s.inquiry, a.spec.id, std::move(previous), s.reserved_until(), sticky, std::move(reason)});
 }
 
 std::uint32_t Dispatcher::Impl::drop_owner(ItemState& s) {
     const std::uint32_t was = s.owner;
     if (was == no_index) return was;
     AgentState& a = agents[was];
-    a.owned.erase(s.item.inquiry);
+    a.owned.erase(s.inquiry);
     if (!s.answered) --a.load;
-    if (s.reserved_until) reservations.erase({*s.reserved_until, s.item.inquiry});
-    s.reserved_until.reset();
+    clear_reserved(s);
     s.owner = no_index;
     return was;
 }
 
 void Dispatcher::Impl::unassign(ItemState& s, Unassigned::Why why, Decisions& out) {
     if (s.owner == no_index) return;
-    out.emplace_back(Unassigned{s.item.inquiry, agents[s.owner].spec.id, why});
+    out.emplace_back(Unassigned{s.inquiry, agents[s.owner].spec.id, why});
     drop_owner(s);
 }
 
 void Dispatcher::Impl::push_queue(ItemState& s, Decisions* out) {
     const std::uint64_t k = queue_key(s);
     auto [it, added] = queue_index.try_emplace(k, static_cast<std::uint32_t>(queues.size()));
-    if (added) queues.push_back(Queue{queue_name(s.item), s.account, s.category, s.item.suspect, {}});
+    if (added) {
+        const std::string& account = names.name(s.account);
+        const std::string& category = names.name(s.category);
+        std::string name = s.suspect          ? "verify/" + account
+                           : category.empty() ? account + "/uncategorised"
+                                              : account + "/" + category;  // as queue_name(Item)
+        queues.push_back(Queue{std::move(name), s.account, s.category, s.suspect, {}});
+    }
     s.queue = it->second;
     queues[s.queue].items.insert(s.key());
     if (out) {
         out->emplace_back(
-            Queued{s.item.inquiry, queues[s.queue].name, s.item.suspect ? s.item.reasons : std::vector<std::string>{}});
+            Queued{s.inquiry, queues[s.queue].name, s.suspect ? reasons_of(s) : std::vector<std::string>{}});
     }
 }
 
@@ -103,7 +108,7 @@ void Dispatcher::Impl::pull(std::uint32_t agent, sla::TimePoint now, Decisions& 
 void Dispatcher::Impl::expire(ItemState& s, sla::TimePoint now, Decisions& out) {
     const std::uint32_t was = s.owner;
     unassign(s, Unassigned::Why::reservation_expired, out);
-    if (std::find(s.tried.begin(), s.tried.end(), was) == s.tried.end()) s.tried.push_back(was);
+    add_tried(s, was);
     route(s, now, out, agents[was].spec.id);
     pull(was, now, out);
 }
@@ -131,7 +136,7 @@ void Dispatcher::Impl::hand_back(std::uint32_t agent, sla::TimePoint now, Decisi
 }
 
 void Dispatcher::Impl::notify_supervisors(const ItemState& s, Decisions& out) const {
-    out.emplace_back(SupervisorsNotified{s.item.inquiry, supervisors_of(s.account)});
+    out.emplace_back(SupervisorsNotified{s.inquiry, supervisors_of(s.account)});
 }
 
 }  // namespace ir::routing

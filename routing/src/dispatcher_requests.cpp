@@ -10,8 +10,7 @@ Outcome Dispatcher::accept(std::uint64_t inquiry, std::string_view agent, sla::T
     const std::uint32_t who = m.agent_of(agent);
     if (who == no_index) return {{}, Refusal::unknown_agent};
     if (s->owner != who) return {{}, Refusal::not_theirs};
-    if (s->reserved_until) m.reservations.erase({*s->reserved_until, inquiry});
-    s->reserved_until.reset();
+    m.clear_reserved(*s);
     return {};
 }
 
@@ -32,7 +31,7 @@ Outcome Dispatcher::transfer(std::uint64_t inquiry, std::string_view to_agent, s
     std::string previous = was == no_index ? "" : m.agents[was].spec.id;
     m.unassign(*s, Unassigned::Why::transferred, r.decisions);
     m.pop_queue(*s);
-    s->tried.clear();
+    m.clear_tried(*s);
     if (s->answered) {  // nothing to accept: the conversation just changes hands
         s->owner = to;
         m.agents[to].owned.insert(inquiry);

@@ -7,9 +7,11 @@ namespace ir::routing {
 namespace {
 
 ItemRecord record_of(const Dispatcher::Impl& m, const ItemState& s) {
-    ItemRecord r{s.item, "", s.reserved_until, s.answered, s.queue != no_index, {}};
+    ItemRecord r{m.item_of(s), "", s.reserved_until(), s.answered, s.queue != no_index, {}};
     if (s.owner != no_index) r.owner = m.agents[s.owner].spec.id;
-    for (const std::uint32_t t : s.tried) r.tried.push_back(m.agents[t].spec.id);
+    if (s.has_tried) {
+        for (const std::uint32_t t : m.tried.at(s.inquiry)) r.tried.push_back(m.agents[t].spec.id);
+    }
     return r;
 }
 
@@ -83,18 +85,22 @@ Decisions Dispatcher::restore(const DispatcherState& st, sla::TimePoint now) {
     }
     std::vector<ItemState*> orphans;  // unanswered, and their owner left the roster
     for (const ItemRecord& r : st.items) {
+        m.tried.erase(r.item.inquiry);
+        m.reasons.erase(r.item.inquiry);
         ItemState& s = m.items.insert_or_assign(r.item.inquiry, m.make_item(r.item)).first->second;
         s.answered = r.answered;
         for (const std::string& t : r.tried) {
-            if (const std::uint32_t i = m.agent_of(t); i != no_index) s.tried.push_back(i);
+            if (const std::uint32_t i = m.agent_of(t); i != no_index) {
+                m.tried[s.inquiry].push_back(i);
+                s.has_tried = true;
+            }
         }
         const std::uint32_t owner = r.owner.empty() ? no_index : m.agent_of(r.owner);
         if (owner != no_index) {
             s.owner = owner;
             m.agents[owner].owned.insert(r.item.inquiry);
             if (!s.answered) ++m.agents[owner].load;
-            s.reserved_until = s.answered ? std::nullopt : r.reserved_until;
-            if (s.reserved_until) m.reservations.emplace(*s.reserved_until, r.item.inquiry);
+            if (!s.answered && r.reserved_until) m.set_reserved(s, *r.reserved_until);
         } else if (r.queued && !s.answered) {
             m.push_queue(s, nullptr);
         } else if (!s.answered) {

@@ -19,6 +19,7 @@
 #include "ir/daemon/config.hpp"
 #include "ir/daemon/http_router.hpp"
 #include "ir/daemon/http_server.hpp"
+#include "ir/daemon/maildir_source.hpp"
 #include "ir/daemon/metrics.hpp"
 #include "ir/daemon/seen_filter.hpp"
 #include "ir/router/assessor.hpp"
@@ -98,6 +99,9 @@ private:
     HttpResponse reply_stats(const RouteRequest& req);
     std::variant<std::string, HttpResponse> body_string(const RouteRequest& req, std::string_view key);
     std::optional<HttpResponse> refuse_without_routing();
+    // Email (mail_sources.cpp): one MaildirSource per [[adapters.email]].
+    void start_mail_sources();
+    void stop_mail_sources();
     // Webhooks (webhook_routes.cpp).
     std::optional<std::string> load_webhooks();
     void add_webhook_routes();
@@ -132,7 +136,9 @@ private:
     std::unordered_set<std::string> accounts_;  // known accounts; empty: any
     std::optional<router::Assessor> assessor_;
     std::unique_ptr<routing::LocalClock> local_clock_;
-    std::unique_ptr<Webhooks> webhooks_;  // secrets loaded at start  // the tz database, when agents have working hours
+    std::unique_ptr<Webhooks> webhooks_;  // secrets loaded at start
+    std::vector<std::unique_ptr<MaildirSource>>
+        mail_sources_;  // their threads post to ioc_  // the tz database, when agents have working hours
     std::unique_ptr<router::Engine> engine_;
     std::unique_ptr<store::Database> reader_;
     std::unique_ptr<store::GroupCommitter> committer_;

@@ -58,6 +58,7 @@ struct EmailAdapterConfig {
     sla::Duration poll_interval{1000};
     sla::Duration parse_timeout{5000};
     std::size_t max_bytes = 10u << 20;
+    std::filesystem::path worker;  // the mail parser process; empty: inquiryd-mailparse beside inquiryd
 };
 
 struct WhatsAppAdapterConfig {

@@ -11,6 +11,7 @@
 // A message whose keys belong to two customers links them: they merge into the older one
 // (the smaller id: ids only grow), deterministically; the merged-away id keeps resolving.
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -83,16 +84,52 @@ public:
     bool note_local_influence(CustomerId id);
     bool set_last_owner(CustomerId id, std::string agent);
     std::string last_owner(CustomerId id) const;
-    std::size_t size() const { return customers_.size(); }
+    std::size_t size() const { return live_; }
 
     CustomerBookState export_state() const;
 
 private:
-    CustomerRecord* find(CustomerId id);
-    void merge_into(CustomerRecord& keep, CustomerRecord& gone);
+    // Compact per-customer state (48 bytes); the public CustomerRecord is built on demand.
+    struct Customer {
+        std::uint64_t id = 0;
+        sla::TimePoint first_seen;
+        std::uint64_t keys = 0;       // where its keys start in the key store
+        std::uint32_t keys_size = 0;  // bytes there (length-prefixed keys, sorted)
+        std::uint32_t conversations = 0;
+        std::uint32_t orders = 0;
+        std::uint32_t sample_orders = 0;
+        std::uint32_t last_owner = 0;  // index into owners_; 0 = none
+        std::uint8_t flags = 0;        // visited, local influence, merged away
+    };
+    // One identity key -> the customer holding it: a slot in customers_ and 32 bits of the
+    // key's hash. A hit is always checked against the customer's own keys, so two keys
+    // with the same hash never mix up two customers.
+    struct KeyEntry {
+        std::uint32_t slot = 0;
+        std::uint32_t tag = 0;
+    };
+    static constexpr std::uint32_t no_slot = 0xFFFFFFFFU;
 
-    std::unordered_map<std::uint64_t, CustomerRecord> customers_;
-    std::unordered_map<std::string, std::uint64_t> by_key_;
+    Customer* find(CustomerId id);
+    const Customer* find(CustomerId id) const;
+    CustomerRecord record(const Customer& c) const;
+    std::vector<std::string> keys_of(const Customer& c) const;
+    bool holds(const Customer& c, std::string_view key) const;
+    void store_keys(Customer& c, const std::vector<std::string>& keys);
+    KeyEntry* key_entry(std::string_view key);
+    void add_key(std::string_view key, std::uint32_t slot);
+    void reserve_keys(std::size_t more);
+    std::uint32_t owner_index(std::string agent);
+
+    std::deque<Customer> customers_;  // sorted by id; merged-away ones stay as tombstones
+    std::size_t live_ = 0;
+    std::vector<KeyEntry> key_index_;  // open addressing, power-of-two size
+    std::size_t key_count_ = 0;
+    std::vector<std::string> key_chunks_;  // the key store: append-only chunks
+    std::size_t key_garbage_ = 0;          // bytes no customer points at any more
+    std::size_t key_bytes_ = 0;
+    std::vector<std::string> owners_{""};
+    std::unordered_map<std::string, std::uint32_t> owner_ids_;
     std::unordered_map<std::uint64_t, std::uint64_t> aliases_;
     std::uint64_t next_id_ = 1;
 };

@@ -1,0 +1,41 @@
+#pragma once
+// The pipe protocol between inquiryd and its mail parsing worker (inquiryd-mailparse).
+// One frame each way per mail: "<decimal length>\n<payload>".
+//   request payload:  one line of JSON options ({"account", "own_addresses", "now_ms",
+//                     "max_bytes", "outbound"}), "\n", then the raw mail bytes;
+//   response payload: JSON {"kind": "event", "event": {generic event}} |
+//                     {"kind": "not_inquiry", "reason", "from", "message_id"} |
+//                     {"kind": "error", "reason"}.
+// The daemon re-validates the event with parse_event: a confused worker cannot inject
+// anything the HTTP ingest would refuse.
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "ir/adapters/mail_parser.hpp"
+#include "ir/router/expected.hpp"
+
+namespace ir::adapters {
+
+inline constexpr std::size_t kMaxFrameHeaderBytes = 24;
+
+std::string frame(std::string_view payload);
+// The length of the frame starting at `buf` and the size of its header line, once the
+// header line is complete; an error for a malformed header or a frame above max_payload.
+struct FrameHeader {
+    std::size_t header_bytes = 0;
+    std::size_t payload_bytes = 0;
+};
+Expected<std::optional<FrameHeader>> read_frame_header(std::string_view buf, std::size_t max_payload);
+
+struct MailRequest {
+    MailOptions options;
+    std::string raw;
+};
+std::string encode_mail_request(std::string_view raw, const MailOptions& options);
+Expected<MailRequest> decode_mail_request(std::string_view payload);
+
+std::string encode_mail_result(const MailResult& result);
+Expected<MailResult> decode_mail_result(std::string_view payload);
+
+}  // namespace ir::adapters

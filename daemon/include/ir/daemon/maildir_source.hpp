@@ -1,0 +1,103 @@
+#pragma once
+// One account's Maildir as an inquiry source. A dedicated thread scans new/ (at start,
+// then every poll_interval), has each mail parsed by the worker (maildir_worker.hpp),
+// and hands events to `submit` on the daemon's io_context; only after the answer
+// `committed` or `duplicate` is the file renamed to cur/NAME:2,S. Bounces and
+// auto-replies are logged and moved to cur/; unreadable mail, parse timeouts, oversize
+// mail and permanent rejections go to the quarantine folder with NAME.reason beside it.
+// `retry_later` leaves the mail in new/ for the next scan. Nothing is ever deleted.
+// A crash between commit and rename resubmits the same Message-ID: `duplicate`, moved.
+#include <boost/asio/io_context.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "ir/router/event.hpp"
+
+namespace spdlog {
+class logger;
+}
+
+namespace ir::daemon {
+
+class MailParseWorker;
+
+struct MaildirConfig {
+    std::string account;
+    std::filesystem::path maildir;                      // has new/, cur/, tmp/
+    std::optional<std::filesystem::path> sent_maildir;  // our replies: outbound events
+    std::filesystem::path quarantine;                   // created when first needed
+    std::vector<std::string> own_addresses;             // From one of these: outbound
+    std::filesystem::path worker;                       // empty: default_mailparse_path()
+    std::chrono::milliseconds parse_timeout{5000};
+    std::chrono::milliseconds poll_interval{1000};
+    std::size_t max_bytes = std::size_t{10} << 20;
+};
+
+struct SubmitOutcome {
+    enum class Kind { committed, duplicate, rejected, retry_later };
+    Kind kind = Kind::committed;
+    std::string reason;     // for rejected
+    bool permanent = true;  // rejected and permanent: quarantine; otherwise retried
+};
+
+// Called on the io_context thread; `done` may be called from any thread, exactly once.
+using SubmitFn = std::function<void(router::Event, std::function<void(SubmitOutcome)>)>;
+
+struct MaildirStats {
+    std::atomic<std::uint64_t> events{0};  // committed
+    std::atomic<std::uint64_t> duplicates{0};
+    std::atomic<std::uint64_t> not_inquiries{0};
+    std::atomic<std::uint64_t> quarantined{0};
+    std::atomic<std::uint64_t> retries{0};
+    std::atomic<std::uint64_t> scans{0};  // completed passes over new/
+};
+
+class MaildirSource {
+public:
+    MaildirSource(boost::asio::io_context& ioc, MaildirConfig config, SubmitFn submit,
+                  std::shared_ptr<spdlog::logger> log = nullptr);
+    ~MaildirSource();  // stop()
+    MaildirSource(const MaildirSource&) = delete;
+    MaildirSource& operator=(const MaildirSource&) = delete;
+
+    void start();  // creates the Maildir's new/ cur/ tmp/ if missing, starts the thread
+    // Stops and joins (any thread, also the io thread): a mail waiting for its commit is
+    // left in new/ and resubmitted (as a duplicate) by the next run.
+    void stop();
+    const MaildirStats& stats() const { return stats_; }
+    const MaildirConfig& config() const { return config_; }
+
+private:
+    struct Pending;
+    enum class Step { next, pause };  // pause: stop this pass (daemon busy)
+
+    void run();
+    void scan(const std::filesystem::path& maildir, bool outbound);
+    Step process(const std::filesystem::path& maildir, const std::string& name, bool outbound);
+    Step handle_event(const std::filesystem::path& file, router::Event event);
+    std::optional<SubmitOutcome> submit_and_wait(router::Event event);
+    bool wait_for(std::chrono::milliseconds d);
+
+    boost::asio::io_context& ioc_;
+    MaildirConfig config_;
+    SubmitFn submit_;
+    std::shared_ptr<spdlog::logger> log_;
+    MaildirStats stats_;
+    std::mutex mu_;
+    std::condition_variable cv_;
+    bool stopping_ = false;
+    std::unique_ptr<MailParseWorker> worker_;
+    std::thread thread_;
+};
+
+}  // namespace ir::daemon

@@ -1,0 +1,117 @@
+// Maildir file moves: rename within a filesystem, copy then unlink across filesystems.
+#include "ir/daemon/maildir_files.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+
+namespace ir::daemon::maildir {
+namespace fs = std::filesystem;
+
+namespace {
+
+// rename(2), or copy + fsync + unlink when the folders are on different filesystems.
+std::string move_file(const fs::path& from, const fs::path& to) {
+    std::error_code ec;
+    fs::rename(from, to, ec);
+    if (!ec) return {};
+    if (ec != std::errc::cross_device_link) return from.string() + " -> " + to.string() + ": " + ec.message();
+    fs::copy_file(from, to, fs::copy_options::none, ec);
+    if (ec) return from.string() + " -> " + to.string() + ": " + ec.message();
+    if (int fd = ::open(to.c_str(), O_RDONLY | O_CLOEXEC); fd >= 0) ::fsync(fd), ::close(fd);
+    fs::remove(from, ec);
+    return ec ? from.string() + ": copied to " + to.string() + " but not removed: " + ec.message() : std::string{};
+}
+
+// A name in `folder` not taken yet: NAME, NAME.1, NAME.2, ...
+fs::path free_name(const fs::path& folder, const std::string& name) {
+    fs::path p = folder / name;
+    for (int i = 1; fs::exists(p) || fs::exists(p.string() + ".reason"); ++i)
+        p = folder / (name + "." + std::to_string(i));
+    return p;
+}
+
+std::string utc_now() {
+    const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+}  // namespace
+
+std::vector<std::string> list_new(const fs::path& maildir) {
+    std::vector<std::pair<fs::file_time_type, std::string>> files;
+    std::error_code ec;
+    for (fs::directory_iterator it(maildir / "new", ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        std::error_code fec;
+        if (name.empty() || name[0] == '.' || !it->is_regular_file(fec)) continue;
+        const auto mtime = it->last_write_time(fec);
+        if (fec) continue;  // vanished meanwhile
+        files.emplace_back(mtime, name);
+    }
+    std::sort(files.begin(), files.end());
+    std::vector<std::string> names;
+    names.reserve(files.size());
+    for (auto& f : files) names.push_back(std::move(f.second));
+    return names;
+}
+
+std::string move_to_cur(const fs::path& maildir, const std::string& name) {
+    std::error_code ec;
+    fs::create_directories(maildir / "cur", ec);
+    const std::string target = name.find(":2,") == std::string::npos ? name + ":2,S" : name;
+    return move_file(maildir / "new" / name, maildir / "cur" / target);
+}
+
+std::string quarantine(const fs::path& file, const fs::path& folder, const std::string& reason) {
+    std::error_code ec;
+    fs::create_directories(folder, ec);
+    if (ec) return folder.string() + ": cannot create the quarantine folder: " + ec.message();
+    const fs::path target = free_name(folder, file.filename().string());
+    const fs::path why = target.string() + ".reason";
+    {
+        std::ofstream out(why.string() + ".tmp", std::ios::trunc);
+        out << "reason: " << reason << "\ntime: " << utc_now() << "\nsource: " << file.string() << "\n";
+        out.flush();
+        if (!out) return why.string() + ": cannot write the reason file";
+    }
+    fs::rename(why.string() + ".tmp", why, ec);
+    if (ec) return why.string() + ": " + ec.message();
+    return move_file(file, target);
+}
+
+std::optional<std::string> read_mail(const fs::path& file, std::size_t max_bytes, std::string& error) {
+    const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) {
+        if (errno != ENOENT) error = file.string() + ": cannot open: " + std::strerror(errno);
+        return std::nullopt;
+    }
+    std::string data;
+    char buf[65536];
+    for (;;) {
+        const ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            error = file.string() + ": cannot read: " + std::strerror(errno);
+            ::close(fd);
+            return std::nullopt;
+        }
+        if (n == 0) break;
+        data.append(buf, static_cast<std::size_t>(n));
+        if (data.size() > max_bytes) break;  // the caller refuses it; the size is what it says
+    }
+    ::close(fd);
+    return data;
+}
+
+}  // namespace ir::daemon::maildir

@@ -1,0 +1,205 @@
+// The Maildir source's thread: scan, parse in the worker, submit, then move the file.
+#include "ir/daemon/maildir_source.hpp"
+
+#include <signal.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
+
+#include "ir/daemon/maildir_files.hpp"
+#include "ir/daemon/maildir_worker.hpp"
+
+namespace ir::daemon {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::shared_ptr<spdlog::logger> email_logger() {
+    static std::mutex mu;
+    std::lock_guard lock(mu);
+    if (auto l = spdlog::get("email")) return l;
+    return spdlog::stderr_color_mt("email");
+}
+
+sla::TimePoint wall_now() {
+    return std::chrono::time_point_cast<sla::Duration>(std::chrono::system_clock::now());
+}
+
+}  // namespace
+
+// The answer to one submit, shared with the callback (which may outlive a stopped source).
+struct MaildirSource::Pending {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::optional<SubmitOutcome> outcome;
+};
+
+MaildirSource::MaildirSource(boost::asio::io_context& ioc, MaildirConfig config, SubmitFn submit,
+                             std::shared_ptr<spdlog::logger> log)
+    : ioc_(ioc), config_(std::move(config)), submit_(std::move(submit)), log_(log ? std::move(log) : email_logger()) {
+    if (config_.worker.empty()) config_.worker = default_mailparse_path();
+    worker_ = std::make_unique<MailParseWorker>(config_.worker);
+}
+
+MaildirSource::~MaildirSource() {
+    stop();
+}
+
+void MaildirSource::start() {
+    std::error_code ec;
+    for (const auto* dir : {&config_.maildir, config_.sent_maildir ? &*config_.sent_maildir : nullptr})
+        if (dir)
+            for (const char* sub : {"new", "cur", "tmp"}) fs::create_directories(*dir / sub, ec);
+    thread_ = std::thread([this] { run(); });
+}
+
+void MaildirSource::stop() {
+    {
+        std::lock_guard lock(mu_);
+        stopping_ = true;
+    }
+    cv_.notify_all();
+    worker_->interrupt();
+    if (thread_.joinable()) thread_.join();
+}
+
+bool MaildirSource::wait_for(std::chrono::milliseconds d) {
+    std::unique_lock lock(mu_);
+    return !cv_.wait_for(lock, d, [this] { return stopping_; });
+}
+
+void MaildirSource::run() {
+    // SIGPIPE from a dead worker must not reach the daemon; the process's signal_set
+    // threads are unaffected by this thread's mask.
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    log_->info("account {}: watching {}{}", config_.account, config_.maildir.string(),
+               config_.sent_maildir ? " and " + config_.sent_maildir->string() : "");
+    do {
+        scan(config_.maildir, false);
+        if (config_.sent_maildir) scan(*config_.sent_maildir, true);
+        ++stats_.scans;
+    } while (wait_for(config_.poll_interval));
+}
+
+void MaildirSource::scan(const fs::path& maildir, bool outbound) {
+    for (const auto& name : maildir::list_new(maildir)) {
+        {
+            std::lock_guard lock(mu_);
+            if (stopping_) return;
+        }
+        if (process(maildir, name, outbound) == Step::pause) return;
+    }
+}
+
+MaildirSource::Step MaildirSource::process(const fs::path& maildir, const std::string& name, bool outbound) {
+    const fs::path file = maildir / "new" / name;
+    auto to_quarantine = [&](const std::string& reason) {
+        ++stats_.quarantined;
+        log_->warn("account {}: {} quarantined: {}", config_.account, file.string(), reason);
+        if (auto err = maildir::quarantine(file, config_.quarantine, reason); !err.empty())
+            log_->error("account {}: {}", config_.account, err);
+        return Step::next;
+    };
+    std::string error;
+    auto raw = maildir::read_mail(file, config_.max_bytes, error);
+    if (!raw) {
+        if (!error.empty()) log_->error("account {}: {}", config_.account, error);
+        return Step::next;  // vanished (another reader moved it) or unreadable: next scan
+    }
+    if (raw->size() > config_.max_bytes) {
+        std::error_code ec;
+        const auto size = fs::file_size(file, ec);
+        return to_quarantine("mail too big: " + std::to_string(ec ? raw->size() : size) + " bytes, the limit is " +
+                             std::to_string(config_.max_bytes));
+    }
+    adapters::MailOptions opts;
+    opts.account = config_.account;
+    opts.own_addresses = config_.own_addresses;
+    opts.now = wall_now();
+    opts.max_bytes = config_.max_bytes;
+    opts.outbound = outbound;
+    auto result = worker_->parse(*raw, opts, config_.parse_timeout);
+    if (auto* failure = std::get_if<WorkerFailure>(&result)) {
+        using Kind = WorkerFailure::Kind;
+        if (failure->kind == Kind::interrupted) return Step::pause;
+        if (failure->kind == Kind::unavailable) {
+            log_->error("account {}: {}; mail left in new/", config_.account, failure->reason);
+            return Step::pause;
+        }
+        if (failure->kind == Kind::timed_out)
+            return to_quarantine("parse timed out after " + std::to_string(config_.parse_timeout.count()) + " ms");
+        return to_quarantine("the parser failed: " + failure->reason);
+    }
+    auto& mail = std::get<adapters::MailResult>(result);
+    if (auto* error_result = std::get_if<adapters::MailError>(&mail)) return to_quarantine(error_result->reason);
+    if (auto* ni = std::get_if<adapters::MailNotInquiry>(&mail)) {
+        ++stats_.not_inquiries;
+        log_->info("account {}: {} is not an inquiry: {} (from {}, {})", config_.account, file.string(), ni->reason,
+                   ni->from, ni->message_id);
+        if (auto err = maildir::move_to_cur(maildir, name); !err.empty())
+            log_->error("account {}: {}", config_.account, err);
+        return Step::next;
+    }
+    return handle_event(file, std::move(std::get<router::Event>(mail)));
+}
+
+MaildirSource::Step MaildirSource::handle_event(const fs::path& file, router::Event event) {
+    const std::string message_id = event.message_id;
+    auto outcome = submit_and_wait(std::move(event));
+    if (!outcome) return Step::pause;  // stopping: the next run resubmits it
+    using Kind = SubmitOutcome::Kind;
+    const fs::path maildir = file.parent_path().parent_path();
+    switch (outcome->kind) {
+        case Kind::committed:
+        case Kind::duplicate: {
+            ++(outcome->kind == Kind::committed ? stats_.events : stats_.duplicates);
+            log_->info("account {}: {} {} ({})", config_.account, file.filename().string(),
+                       outcome->kind == Kind::committed ? "committed" : "already committed", message_id);
+            if (auto err = maildir::move_to_cur(maildir, file.filename().string()); !err.empty())
+                log_->error("account {}: {}", config_.account, err);
+            return Step::next;
+        }
+        case Kind::rejected:
+            if (outcome->permanent) {
+                ++stats_.quarantined;
+                log_->warn("account {}: {} rejected: {}", config_.account, file.string(), outcome->reason);
+                if (auto err = maildir::quarantine(file, config_.quarantine, "rejected: " + outcome->reason);
+                    !err.empty())
+                    log_->error("account {}: {}", config_.account, err);
+                return Step::next;
+            }
+            [[fallthrough]];
+        case Kind::retry_later:
+            ++stats_.retries;
+            log_->info("account {}: {} not taken now ({}); retried on the next scan", config_.account,
+                       file.filename().string(), outcome->reason);
+            return Step::pause;
+    }
+    return Step::pause;
+}
+
+std::optional<SubmitOutcome> MaildirSource::submit_and_wait(router::Event event) {
+    auto pending = std::make_shared<Pending>();
+    boost::asio::post(ioc_, [submit = submit_, pending, event = std::move(event)]() mutable {
+        submit(std::move(event), [pending](SubmitOutcome o) {
+            {
+                std::lock_guard lock(pending->mu);
+                pending->outcome = std::move(o);
+            }
+            pending->cv.notify_all();
+        });
+    });
+    std::unique_lock lock(pending->mu);
+    while (!pending->outcome) {
+        pending->cv.wait_for(lock, std::chrono::milliseconds(100));
+        std::lock_guard stop_lock(mu_);
+        if (stopping_) return std::nullopt;
+    }
+    return pending->outcome;
+}
+
+}  // namespace ir::daemon

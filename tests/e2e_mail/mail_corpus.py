@@ -1,0 +1,74 @@
+#!/usr/bin/python3
+"""End to end: CPython's email test corpus dropped into a Maildir of the real inquiryd.
+
+Every msg_*.txt of the Python on this machine (test/test_email/data, Debian package
+libpython3.11-testsuite) is written into Maildir/new/ before inquiryd starts. Then:
+  * new/ empties: every file ends in cur/ (an event, or a bounce / auto-reply) or in the
+    quarantine folder with a .reason file beside it; none is lost, none is deleted;
+  * the number of inquiries matches what the mails can carry, and the daemon stays healthy
+    (GET /healthz 200) throughout: no mail crashes or hangs it.
+Skipped (77) when the corpus is not installed.
+"""
+
+import glob
+import os
+import shutil
+import sys
+import sysconfig
+
+import daemon_harness as h
+
+
+def find_corpus():
+    candidates = [os.environ.get("IR_EMAIL_CORPUS", "")]
+    candidates.append(os.path.join(sysconfig.get_paths()["stdlib"], "test", "test_email", "data"))
+    candidates += sorted(glob.glob("/usr/lib/python3*/test/test_email/data"))
+    for c in candidates:
+        if c and glob.glob(os.path.join(c, "msg_*.txt")):
+            return c
+    return None
+
+
+def main():
+    with h.Run("mail_corpus", __doc__, budget_seconds=120) as run:
+        corpus = find_corpus()
+        if not corpus:
+            raise h.TestSkipped("CPython's test_email corpus not found (libpython3.11-testsuite)")
+        mails = sorted(glob.glob(os.path.join(corpus, "msg_*.txt")))
+        maildir = run.path("Maildir")
+        for sub in ("new", "cur", "tmp"):
+            os.makedirs(os.path.join(maildir, sub))
+        for n, path in enumerate(mails):
+            shutil.copy(path, os.path.join(maildir, "new", f"1700000000.{n}.corpus"))
+        config = run.write_config()
+        with open(config, "a") as f:
+            f.write(f'\n[[adapters.email]]\naccount = "alibaba-electronics"\nmaildir = "{maildir}"\n'
+                    f'quarantine = "{run.path("quarantine")}"\nparse_timeout = "5s"\n')
+        d = run.daemon(run.path("state"), config).start()
+        c = d.client()
+
+        def drained():
+            run.check(c.get("/healthz").status == 200, "inquiryd stays healthy while reading the corpus")
+            return not os.listdir(os.path.join(maildir, "new"))
+
+        h.wait_until(drained, 90, "Maildir/new/ to empty", interval=0.2)
+        cur = os.listdir(os.path.join(maildir, "cur"))
+        quarantine = os.listdir(run.path("quarantine")) if os.path.isdir(run.path("quarantine")) else []
+        kept = [q for q in quarantine if not q.endswith(".reason")]
+        reasons = [q for q in quarantine if q.endswith(".reason")]
+        run.check(len(cur) + len(kept) == len(mails),
+                  f"{len(mails)} mails: {len(cur)} in cur/, {len(kept)} quarantined: some were lost")
+        run.check(sorted(r[:-len(".reason")] for r in reasons) == sorted(kept), "every quarantined mail has a .reason")
+        for r in reasons:
+            with open(run.path("quarantine", r)) as f:
+                run.check(f.read().strip(), f"{r} says why")
+        inquiries = c.get("/v1/inquiries?limit=1000").json["inquiries"]
+        run.check(0 < len(inquiries) <= len(cur), f"{len(inquiries)} inquiries from {len(cur)} mails read")
+        rc, _ = d.terminate(timeout=10)
+        run.check(rc == 0, f"SIGTERM: exit status {rc}")
+        h.log(f"corpus {corpus}: {len(mails)} mails, {len(cur)} read ({len(inquiries)} inquiries), "
+              f"{len(kept)} quarantined")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,217 @@
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <sstream>
+
+#include "ir/daemon/maildir_source.hpp"
+#include "ir/daemon/maildir_worker.hpp"
+#include "maildir_fixture.hpp"
+
+using namespace ir;
+using namespace ir::test;
+using Kind = daemon::SubmitOutcome::Kind;
+
+namespace {
+
+std::string read(const fs::path& p) {
+    std::ifstream in(p);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+constexpr auto kWait = std::chrono::seconds(20);
+
+}  // namespace
+
+TEST_CASE("committed mail becomes an event and moves to cur/ with the seen flag") {
+    TempDir tmp;
+    IoThread io;
+    FakeIngest ingest;
+    auto cfg = config_for(tmp.path);
+    deliver(cfg.maildir, "1700000000.1.host", mail("one@x"));
+    deliver(cfg.maildir, "1700000000.2.host", mail("two@x"));
+    {
+        std::ofstream(cfg.maildir / "tmp" / "1700000000.3.host") << mail("half-written@x");  // never read
+    }
+    daemon::MaildirSource source(io.ioc, cfg, ingest.fn());
+    source.start();
+    REQUIRE(wait_until([&] { return count_files(cfg.maildir / "cur") == 2; }, kWait));
+    source.stop();
+    CHECK(ingest.count() == 2);
+    CHECK(ingest.events[0].message_id == "<one@x>");
+    CHECK(ingest.events[1].message_id == "<two@x>");
+    CHECK(ingest.events[0].account == "alibaba-electronics");
+    CHECK(fs::exists(cfg.maildir / "cur" / "1700000000.1.host:2,S"));
+    CHECK(count_files(cfg.maildir / "new") == 0);
+    CHECK(count_files(cfg.maildir / "tmp") == 1);
+    CHECK(source.stats().events == 2);
+}
+
+TEST_CASE("a duplicate is moved like a commit: a crash before the rename loses nothing, doubles nothing") {
+    TempDir tmp;
+    IoThread io;
+    FakeIngest ingest;
+    ingest.decide = [](const router::Event&) { return daemon::SubmitOutcome{Kind::duplicate, "", true}; };
+    auto cfg = config_for(tmp.path);
+    deliver(cfg.maildir, "m1", mail("again@x"));
+    daemon::MaildirSource source(io.ioc, cfg, ingest.fn());
+    source.start();
+    REQUIRE(wait_until([&] { return fs::exists(cfg.maildir / "cur" / "m1:2,S"); }, kWait));
+    CHECK(source.stats().duplicates == 1);
+}
+
+TEST_CASE("retry_later leaves the mail in new/ until the daemon takes it") {
+    TempDir tmp;
+    IoThread io;
+    FakeIngest ingest;
+    int calls = 0;
+    ingest.decide = [&](const router::Event&) {
+        return ++calls < 3 ? daemon::SubmitOutcome{Kind::retry_later, "busy", false} : daemon::SubmitOutcome{};
+    };
+    auto cfg = config_for(tmp.path);
+    deliver(cfg.maildir, "m1", mail("busy@x"));
+    daemon::MaildirSource source(io.ioc, cfg, ingest.fn());
+    source.start();
+    REQUIRE(wait_until([&] { return fs::exists(cfg.maildir / "cur" / "m1:2,S"); }, kWait));
+    source.stop();
+    CHECK(ingest.count() == 3);
+    CHECK(source.stats().retries == 2);
+    CHECK(source.stats().events == 1);
+}
+
+TEST_CASE("a permanent rejection goes to quarantine with a reason file") {
+    TempDir tmp;
+    IoThread io;
+    FakeIngest ingest;
+    ingest.decide = [](const router::Event&) { return daemon::SubmitOutcome{Kind::rejected, "unknown account", true}; };
+    auto cfg = config_for(tmp.path);
+    deliver(cfg.maildir, "m1", mail("rejected@x"));
+    daemon::MaildirSource source(io.ioc, cfg, ingest.fn());
+    source.start();
+    REQUIRE(wait_until([&] { return fs::exists(cfg.quarantine / "m1.reason"); }, kWait));
+    source.stop();
+    CHECK(fs::exists(cfg.quarantine / "m1"));
+    CHECK(read(cfg.quarantine / "m1") == mail("rejected@x"));
+    const auto reason = read(cfg.quarantine / "m1.reason");
+    CHECK(reason.find("reason: rejected: unknown account") == 0);
+    CHECK(reason.find("source: " + (cfg.maildir / "new" / "m1").string()) != std::string::npos);
+}
+
+TEST_CASE("unreadable and oversize mail is quarantined - bounces go to cur/ without an event") {
+    TempDir tmp;
+    IoThread io;
+    FakeIngest ingest;
+    auto cfg = config_for(tmp.path);
+    cfg.max_bytes = 4096;
+    deliver(cfg.maildir, "a-garbage", "no headers at all, only words\n");
+    deliver(cfg.maildir, "b-big", mail("big@x", std::string(5000, 'x')));
+    deliver(cfg.maildir, "c-bounce", "From: MAILER-DAEMON@mx.example\r\nSubject: failure\r\n\r\nUndeliverable\r\n");
+    deliver(cfg.maildir, "d-empty", "");
+    daemon::MaildirSource source(io.ioc, cfg, ingest.fn());
+    source.start();
+    REQUIRE(wait_until([&] { return count_files(cfg.maildir / "new") == 0; }, kWait));
+    source.stop();
+    CHECK(ingest.count() == 0);
+    CHECK(read(cfg.quarantine / "a-garbage.reason").find("reason: not a mail") == 0);
+    CHECK(read(cfg.quarantine / "b-big.reason").find("reason: mail too big: 5136 bytes, the limit is 4096") == 0);
+    CHECK(read(cfg.quarantine / "d-empty.reason").find("reason: empty file") == 0);
+    CHECK(fs::exists(cfg.maildir / "cur" / "c-bounce:2,S"));
+    CHECK(source.stats().not_inquiries == 1);
+    CHECK(source.stats().quarantined == 3);
+}
+
+TEST_CASE("mail in the Sent maildir becomes outbound events") {
+    TempDir tmp;
+    IoThread io;
+    FakeIngest ingest;
+    auto cfg = config_for(tmp.path);
+    cfg.sent_maildir = tmp.path / "Sent";
+    deliver(*cfg.sent_maildir, "s1",
+            "From: Anna <anna@seller.example>\r\nTo: j@weber-handel.de\r\nMessage-ID: <reply@seller>\r\n"
+            "In-Reply-To: <one@x>\r\n\r\nHere is our quote.\r\n");
+    daemon::MaildirSource source(io.ioc, cfg, ingest.fn());
+    source.start();
+    REQUIRE(wait_until([&] { return fs::exists(*cfg.sent_maildir / "cur" / "s1:2,S"); }, kWait));
+    source.stop();
+    REQUIRE(ingest.count() == 1);
+    CHECK(ingest.events[0].direction == router::Direction::outbound);
+    CHECK(ingest.events[0].thread_id == "<one@x>");
+}
+
+TEST_CASE("a parse that hangs is killed at its deadline - the mail is quarantined and the next one parsed") {
+    TempDir tmp;
+    IoThread io;
+    FakeIngest ingest;
+    auto cfg = config_for(tmp.path);
+    // A worker that hangs the first time it is started, then is the real one.
+    const auto script = tmp.path / "hanging-worker.sh";
+    std::ofstream(script) << "#!/bin/sh\nif [ ! -e '" << (tmp.path / "hung").string() << "' ]; then touch '"
+                          << (tmp.path / "hung").string() << "'; exec sleep 600; fi\nexec '" << cfg.worker.string()
+                          << "'\n";
+    fs::permissions(script, fs::perms::owner_all);
+    cfg.worker = script;
+    cfg.parse_timeout = std::chrono::milliseconds(500);
+    deliver(cfg.maildir, "a-hangs", mail("hang@x"));
+    fs::last_write_time(cfg.maildir / "new" / "a-hangs", fs::file_time_type::clock::now() - std::chrono::hours(1));
+    deliver(cfg.maildir, "b-fine", mail("fine@x"));
+    daemon::MaildirSource source(io.ioc, cfg, ingest.fn());
+    const auto start = std::chrono::steady_clock::now();
+    source.start();
+    REQUIRE(wait_until([&] { return count_files(cfg.maildir / "new") == 0; }, kWait));
+    source.stop();
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
+    CHECK(read(cfg.quarantine / "a-hangs.reason").find("reason: parse timed out after 500 ms") == 0);
+    REQUIRE(ingest.count() == 1);
+    CHECK(ingest.events[0].message_id == "<fine@x>");
+}
+
+TEST_CASE("without a worker binary, mail stays in new/ (nothing quarantined, nothing lost)") {
+    TempDir tmp;
+    IoThread io;
+    FakeIngest ingest;
+    auto cfg = config_for(tmp.path);
+    cfg.worker = tmp.path / "no-such-worker";
+    deliver(cfg.maildir, "m1", mail("kept@x"));
+    daemon::MaildirSource source(io.ioc, cfg, ingest.fn());
+    source.start();
+    REQUIRE(wait_until([&] { return source.stats().scans >= 2; }, kWait));
+    source.stop();
+    CHECK(fs::exists(cfg.maildir / "new" / "m1"));
+    CHECK(!fs::exists(cfg.quarantine));
+}
+
+TEST_CASE("stop() returns promptly while a submit is unanswered - the mail stays in new/") {
+    TempDir tmp;
+    IoThread io;
+    auto cfg = config_for(tmp.path);
+    std::atomic<int> submitted{0};
+    std::function<void(daemon::SubmitOutcome)> held;  // never answered
+    daemon::SubmitFn never = [&](router::Event, std::function<void(daemon::SubmitOutcome)> done) {
+        held = std::move(done);
+        ++submitted;
+    };
+    deliver(cfg.maildir, "m1", mail("slow@x"));
+    daemon::MaildirSource source(io.ioc, cfg, never);
+    source.start();
+    REQUIRE(wait_until([&] { return submitted == 1; }, kWait));
+    source.stop();
+    CHECK(fs::exists(cfg.maildir / "new" / "m1"));
+    held(daemon::SubmitOutcome{});  // a late answer after stop is harmless
+}
+
+TEST_CASE("the worker survives being fed garbage and a crash of its own") {
+    daemon::MailParseWorker worker(fs::path(IR_BIN_DIR) / "inquiryd-mailparse");
+    adapters::MailOptions o;
+    o.account = "a";
+    auto r1 = worker.parse(mail("w1@x"), o, std::chrono::seconds(5));
+    REQUIRE(std::holds_alternative<adapters::MailResult>(r1));
+    const pid_t first = worker.pid();
+    ::kill(first, SIGKILL);
+    auto r2 = worker.parse(mail("w2@x"), o, std::chrono::seconds(5));
+    REQUIRE(std::holds_alternative<daemon::WorkerFailure>(r2));
+    CHECK(std::get<daemon::WorkerFailure>(r2).kind == daemon::WorkerFailure::Kind::crashed);
+    auto r3 = worker.parse(mail("w3@x"), o, std::chrono::seconds(5));
+    REQUIRE(std::holds_alternative<adapters::MailResult>(r3));
+    CHECK(worker.pid() != first);
+}

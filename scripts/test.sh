@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs every test twice: a normal build and an
-# AddressSanitizer + UndefinedBehaviorSanitizer build.
+# AddressSanitizer + UndefinedBehaviorSanitizer build; then fuzzes the parsers of untrusted
+# input (mail, webhooks) for a bounded time each (FUZZ_SECONDS, default 20).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/install-deps.sh"
@@ -16,4 +17,6 @@ run_suite "$root/build" -DIR_BUILD_BENCH=ON
 echo "== sanitizer build (ASan + UBSan) and tests"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   run_suite "$root/build-asan" -DIR_SANITIZE=ON -DIR_BUILD_BENCH=OFF
-echo "all tests passed (release and sanitizer builds)"
+echo "== fuzzing the mail and webhook parsers (clang, libFuzzer, ASan + UBSan)"
+FUZZ_SECONDS=${FUZZ_SECONDS:-20} "$root/scripts/fuzz.sh"
+echo "all tests passed (release and sanitizer builds, fuzzing)"

@@ -124,6 +124,10 @@ std::optional<std::string> App::load_core() {
         log_->warn("no [[agents]] configured: inquiries wait in their account's queue, nobody is assigned");
     }
     engine_ = std::make_unique<router::Engine>(*assessor_, std::move(policy), per_account, std::move(routing), now());
+    std::set<std::string> buyer_scope;
+    for (const auto& [account, scope] : config_.sla.clock_scope)
+        if (scope == "buyer") buyer_scope.insert(account);
+    engine_->set_buyer_scope(std::move(buyer_scope));
     return std::nullopt;
 }
 

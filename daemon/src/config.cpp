@@ -57,8 +57,6 @@ void read_sla(Reader& r, const toml::table& t, SlaConfig& sla) {
                 auto v = scope->value<std::string>();
                 if (!v || (*v != "conversation" && *v != "buyer"))
                     r.problem(scope, prefix + ".scope", "must be \"conversation\" or \"buyer\"");
-                else if (*v == "buyer")  // parsed so the key is reserved; the engine keys clocks per conversation
-                    r.problem(scope, prefix + ".scope", "\"buyer\" is not supported yet (clocks run per conversation)");
                 else
                     sla.clock_scope[std::string(id.str())] = *v;
             }

@@ -92,6 +92,7 @@ router::InquiryState state_from_proto(pb::InquiryState s) {
 
 void clock_to_proto(const sla::ClockState& c, pb::StoredClock* out) {
     out->set_clock_id(sla::raw(c.subject.clock));
+    out->set_inquiry_id(sla::raw(c.subject.inquiry));
     out->set_tier(static_cast<std::uint32_t>(c.subject.tier));
     out->set_weak_large_buyer(c.subject.weak_large_buyer);
     out->set_answered(c.reply == sla::ReplyState::answered);
@@ -114,7 +115,7 @@ void clock_to_proto(const sla::ClockState& c, pb::StoredClock* out) {
 sla::ClockState clock_from_proto(const pb::StoredClock& p, std::uint64_t inquiry_id) {
     sla::ClockState c;
     c.subject.clock = sla::ClockId{p.clock_id()};
-    c.subject.inquiry = sla::InquiryId{inquiry_id};
+    c.subject.inquiry = sla::InquiryId{p.inquiry_id() ? p.inquiry_id() : inquiry_id};
     c.subject.tier = static_cast<sla::Tier>(p.tier() >= 1 && p.tier() <= 4 ? p.tier() : 4);
     c.subject.weak_large_buyer = p.weak_large_buyer();
     c.reply = p.answered() ? sla::ReplyState::answered : sla::ReplyState::waiting;
@@ -262,6 +263,7 @@ pb::StoredInquiry to_stored(const router::InquiryRecord& r, const std::optional<
     ctx->set_local_influence(r.context.local_influence);
     out.set_last_replied_by(r.last_replied_by);
     out.set_customer_id(r.customer);
+    out.set_shared_clock(r.shared_clock);
     q->set_customer_id(r.customer);
     if (routing) routing_to_proto(*routing, out.mutable_routing());
     out.set_has_last_reply(r.last_reply_at.has_value());
@@ -291,6 +293,7 @@ router::StoredInquiry stored_from_proto(const pb::StoredInquiry& p) {
     if (p.has_last_reply()) r.last_reply_at = sla::from_unix_ms(p.last_reply_at_ms());
     if (p.has_clock()) out.clock = clock_from_proto(p.clock(), q.id());
     r.customer = p.customer_id();
+    r.shared_clock = p.shared_clock();
     if (p.has_routing()) out.routing = routing_from_proto(p.routing(), r);
     return out;
 }

@@ -67,7 +67,8 @@ const InquiryRecord* Engine::find(InquiryId id) const {
 }
 
 std::optional<sla::ClockState> Engine::clock(InquiryId id) const {
-    return sla_.export_clock(sla::ClockId{static_cast<std::uint64_t>(id)});
+    const InquiryRecord* r = find(id);
+    return r ? sla_.export_clock(clock_of(*r)) : std::nullopt;
 }
 
 std::optional<routing::ItemRecord> Engine::routing_of(InquiryId id) const {
@@ -88,7 +89,7 @@ std::optional<sla::TimePoint> Engine::next_deadline() const {
 
 sla::Subject Engine::subject_of(const InquiryRecord& r) const {
     sla::Subject s;
-    s.clock = sla::ClockId{static_cast<std::uint64_t>(r.id)};
+    s.clock = clock_of(r);
     s.inquiry = sla::InquiryId{static_cast<std::uint64_t>(r.id)};
     s.account = accounts_.find(r.account).value_or(sla::AccountId{});
     s.tier = tier_of(r);
@@ -104,6 +105,28 @@ void Engine::note_changed(InquiryId id, StepResult& out) const {
 
 void Engine::note_customer(routing::CustomerId id, StepResult& out) const {
     if (std::find(out.customers.begin(), out.customers.end(), id) == out.customers.end()) out.customers.push_back(id);
+}
+
+sla::ClockId Engine::clock_of(const InquiryRecord& r) const {
+    return sla::ClockId{r.shared_clock ? r.shared_clock : static_cast<std::uint64_t>(r.id)};
+}
+
+// A new inquiry on a buyer-scoped account joins the buyer's clock on that account. Keys of
+// shared clocks have the top bit set, so they never meet an inquiry id.
+void Engine::share_clock(InquiryRecord& r) {
+    if (!buyer_scope_.contains(r.account) || r.customer == 0) return;
+    const auto account = static_cast<std::uint64_t>(sla::raw(accounts_.find(r.account).value_or(sla::AccountId{})));
+    r.shared_clock = (std::uint64_t{1} << 63) | (account << 40) | (r.customer & ((std::uint64_t{1} << 40) - 1));
+    shared_clocks_[r.shared_clock].push_back(r.id);
+}
+
+// The inquiry a clock's alerts are about: the one that started it, or - once that one is
+// resolved - another open inquiry of the same buyer sharing the clock.
+const InquiryRecord* Engine::clock_holder(const sla::Subject& s) const {
+    if (const InquiryRecord* r = find(InquiryId{sla::raw(s.inquiry)})) return r;
+    auto it = shared_clocks_.find(sla::raw(s.clock));
+    if (it == shared_clocks_.end() || it->second.empty()) return nullptr;
+    return find(it->second.front());
 }
 
 sla::TimePoint Engine::fast_deadline(const InquiryRecord& r, sla::TimePoint fallback) const {
@@ -183,6 +206,7 @@ StepResult Engine::on_event(const Event& event, sla::TimePoint now, const Assess
     const auto customer = identify(event.sender, now, out);
     if (out.created || r.customer == 0) customers_.note_conversation(customer);
     r.customer = static_cast<std::uint64_t>(customer);
+    if (out.created) share_clock(r);
     if (const auto c = customers_.get(customer)) {  // what our records know decides tier 1
         r.context.orders = c->orders;
         r.context.sample_orders = c->sample_orders;
@@ -237,7 +261,7 @@ void Engine::record_reply(InquiryRecord& r, const std::string& agent, sla::TimeP
     r.state = InquiryState::replied;
     r.updated_at = now;
     note_changed(r.id, out);
-    auto effects = sla_.on_reply({sla::ClockId{static_cast<std::uint64_t>(r.id)}, sla::AgentId{}, at}, now);
+    auto effects = sla_.on_reply({clock_of(r), sla::AgentId{}, at}, now);
     for (const auto& e : effects)
         if (const auto* rec = std::get_if<sla::ReplyRecorded>(&e))
             out.replies.push_back({r.id, r.account, agent, rec->started_at, rec->replied_at});
@@ -267,7 +291,14 @@ void Engine::close(InquiryRecord& r, sla::TimePoint now, StepResult& out) {
     by_thread_.erase(thread_key(r.account, r.channel, r.thread_id));
     --open_;
     note_changed(id, out);
-    add_sla_effects(sla_.on_resolve({sla::ClockId{static_cast<std::uint64_t>(id)}, now}, now), out);
+    bool last_on_clock = true;  // a shared clock runs on while the buyer has other inquiries open
+    if (r.shared_clock) {
+        auto& members = shared_clocks_[r.shared_clock];
+        std::erase(members, id);
+        last_on_clock = members.empty();
+        if (last_on_clock) shared_clocks_.erase(r.shared_clock);
+    }
+    if (last_on_clock) add_sla_effects(sla_.on_resolve({clock_of(r), now}, now), out);
     if (routing_on_) add_decisions(dispatcher_->release(static_cast<std::uint64_t>(id), now), now, out);
     push_alert(out, AlertKind::resolved, r, detail::owner_topic(r)).text = "inquiry resolved";
     out.retired.push_back(std::move(r));
@@ -302,7 +333,11 @@ StepResult Engine::on_tick(sla::TimePoint now) {
 
 void Engine::add_sla_effects(sla::Effects effects, StepResult& out) {
     for (const auto& e : effects) {
-        note_changed(InquiryId{sla::raw(sla::subject_of(e).inquiry)}, out);
+        const auto& subject = sla::subject_of(e);
+        if (const InquiryRecord* holder = clock_holder(subject)) note_changed(holder->id, out);
+        // Every inquiry sharing the clock stores it: a restart must find it the same in each.
+        if (auto it = shared_clocks_.find(sla::raw(subject.clock)); it != shared_clocks_.end())
+            for (auto id : it->second) note_changed(id, out);
         alert_for(e, out);
     }
     out.sla_effects.insert(out.sla_effects.end(), std::make_move_iterator(effects.begin()),

@@ -10,7 +10,7 @@ namespace {
 
 using detail::owner_topic;
 
-ClockKind clock_of(sla::DeadlineKind k) {
+ClockKind clock_kind(sla::DeadlineKind k) {
     return k == sla::DeadlineKind::fast ? ClockKind::fast : ClockKind::timely;
 }
 
@@ -80,13 +80,13 @@ Alert& Engine::push_alert(StepResult& out, AlertKind kind, const InquiryRecord& 
 }
 
 void Engine::alert_for(const sla::Effect& effect, StepResult& out) {
-    const auto it = inquiries_.find(sla::raw(sla::subject_of(effect).inquiry));
-    if (it == inquiries_.end()) return;
-    const InquiryRecord& r = it->second;
+    const InquiryRecord* holder = clock_holder(sla::subject_of(effect));
+    if (!holder) return;
+    const InquiryRecord& r = *holder;
     auto timed = [&](AlertKind kind, std::string topic, sla::DeadlineKind k, sla::TimePoint deadline,
                      sla::TimePoint fired_at, bool late) -> Alert& {
         Alert& a = push_alert(out, kind, r, std::move(topic));
-        a.clock = clock_of(k);
+        a.clock = clock_kind(k);
         a.deadline = deadline;
         a.fired_at = fired_at;
         a.late = late;

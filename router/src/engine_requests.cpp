@@ -10,11 +10,13 @@ StepResult Engine::restore(EngineState state, sla::TimePoint now) {
     inquiries_.clear();
     by_thread_.clear();
     open_ = 0;
+    shared_clocks_.clear();
     for (auto& s : state.inquiries) {
         if (s.record.state == InquiryState::resolved) continue;
         InquiryRecord& r = inquiries_[static_cast<std::uint64_t>(s.record.id)] = std::move(s.record);
         by_thread_[detail::thread_key(r.account, r.channel, r.thread_id)] = r.id;
         ++open_;
+        if (r.shared_clock) shared_clocks_[r.shared_clock].push_back(r.id);
         if (s.clock) {
             s.clock->subject.account = accounts_.intern(r.account);  // ids are per run, names are not
             clocks.push_back(*s.clock);
@@ -103,7 +105,7 @@ StepResult Engine::on_order(routing::CustomerId customer, bool sample, sla::Time
         if (r.assessment.tier == 1) continue;
         const int before = r.assessment.tier;
         r.assessment.tier = 1;
-        add_sla_effects(sla_.on_retier({sla::ClockId{key}, sla::Tier::one, false, now}, now), out);
+        add_sla_effects(sla_.on_retier({clock_of(r), sla::Tier::one, false, now}, now), out);
         Alert& a = push_alert(out, AlertKind::retiered, r, detail::owner_topic(r));
         a.fired_at = now;
         a.text = "now tier 1 (was " + std::to_string(before) + "): the customer placed " +

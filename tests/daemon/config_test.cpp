@@ -53,8 +53,8 @@ TEST_CASE("per-account and per-tier overrides and the clock scope") {
     REQUIRE(r.errors.empty());
     CHECK(r.config.sla.accounts.at("aliexpress-jewelry").fast == 3min);
     CHECK(r.config.sla.clock_scope.at("aliexpress-jewelry") == "conversation");
-    // Per-buyer clocks are not built yet: refused rather than silently ignored.
-    CHECK(parse_config("[sla.accounts.a]\nscope = \"buyer\"\n", "c.toml").errors.size() == 1);
+    CHECK(parse_config("[sla.accounts.a]\nscope = \"buyer\"\n", "c.toml").config.sla.clock_scope.at("a") == "buyer");
+    CHECK(parse_config("[sla.accounts.a]\nscope = \"shop\"\n", "c.toml").errors.size() == 1);
     CHECK(r.config.sla.tiers.at(1).fast_warning == 3min);
     CHECK_FALSE(parse_config("[sla.tiers.7]\nfast = \"1m\"\n", "c.toml").errors.empty());
 }

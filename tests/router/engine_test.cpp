@@ -182,6 +182,37 @@ TEST_CASE("restore from stored records resumes every clock; what came due meanwh
     CHECK(second.on_event(inbound("m3", "t3", T0 + 121s), T0 + 121s).inquiry == InquiryId{3});
 }
 
+TEST_CASE("scope buyer: one clock for all of a buyer's inquiries on the account, from the first") {
+    Engine engine(test::assessor(), short_policy());
+    engine.set_buyer_scope({"alibaba-electronics"});
+    engine.on_event(inbound("m1", "t1", T0), T0);
+    auto second = engine.on_event(inbound("m2", "t2", T0 + 30s), T0 + 30s);  // same buyer, another thread
+    REQUIRE(second.inquiry == InquiryId{2});
+    CHECK(engine.clock(InquiryId{2})->fast_deadline == T0 + 60s);  // timed from the first message
+    CHECK(engine.clock(InquiryId{1}) == engine.clock(InquiryId{2}));
+    // Another buyer keeps a clock of their own.
+    auto other = inbound("m3", "t3", T0 + 30s);
+    other.sender.email = "kim@other-shop.com";
+    engine.on_event(other, T0 + 30s);
+    CHECK(engine.clock(InquiryId{3})->fast_deadline == T0 + 90s);
+
+    // One reply, in the second thread, answers the buyer: both stop.
+    auto reply = inbound("r1", "t2", T0 + 40s);
+    reply.direction = router::Direction::outbound;
+    auto step = engine.on_event(reply, T0 + 40s);
+    CHECK(std::find(step.changed.begin(), step.changed.end(), InquiryId{1}) != step.changed.end());
+    auto later = engine.on_tick(T0 + 200s);
+    for (const auto& a : later.alerts) CHECK(a.inquiry_id == 3);
+
+    // Resolving the first keeps the shared clock for the second; its alerts name the second.
+    engine.on_event(inbound("m4", "t2", T0 + 300s), T0 + 300s);
+    engine.on_resolve(InquiryId{1}, T0 + 301s);
+    REQUIRE(engine.clock(InquiryId{2}));
+    auto warn = engine.on_tick(T0 + 300s + 40s);
+    REQUIRE(warn.alerts.size() == 1);
+    CHECK(warn.alerts[0].inquiry_id == 2);
+}
+
 TEST_CASE("the clock going backwards fires nothing twice") {
     Engine engine(test::assessor(), short_policy());
     engine.on_event(inbound("m1", "t1", T0), T0);

@@ -60,3 +60,37 @@ TEST_CASE("the customer book survives export and restore") {
     CHECK(again.identify({"", "", "", "tg1"}, T0).id == CustomerId{3});  // ids keep growing
     CHECK(again.get(CustomerId{2})->visited_company);
 }
+
+TEST_CASE("many customers: keys keep resolving as the key index grows, merges and restores") {
+    CustomerBook book;
+    for (int i = 0; i < 2000; ++i) {
+        const Identified c = book.identify({"buyer" + std::to_string(i) + "@shop.example", "", "", ""}, T0);
+        REQUIRE(c == Identified{CustomerId{static_cast<std::uint64_t>(i + 1)}, true, {}});
+        if (i % 3 == 0) REQUIRE(book.set_last_owner(c.id, "agent" + std::to_string(i % 7)));
+    }
+    // Customer 2k+2 writes from its phone too, then a message links it with 2k+1.
+    for (int i = 0; i + 1 < 2000; i += 2) {
+        const std::string phone = "+49 170 " + std::to_string(100000 + i);
+        CHECK(book.identify({"", phone, "", ""}, T0 + 1h).created);
+        const Identified linked = book.identify({"buyer" + std::to_string(i) + "@shop.example", phone, "", ""}, T0);
+        CHECK(linked.id == CustomerId{static_cast<std::uint64_t>(i + 1)});
+        CHECK(linked.merged_away.size() == 1);
+        const Identified both =
+            book.identify({"BUYER" + std::to_string(i + 1) + "@shop.example", phone, "", ""}, T0 + 2h);
+        CHECK(both.id == CustomerId{static_cast<std::uint64_t>(i + 1)});
+        CHECK(both.merged_away == std::vector<CustomerId>{CustomerId{static_cast<std::uint64_t>(i + 2)}});
+    }
+    CHECK(book.size() == 1000);
+    const auto first = book.get(CustomerId{2});
+    REQUIRE(first);
+    CHECK(first->id == CustomerId{1});
+    CHECK(first->keys == std::vector<std::string>{"e:buyer0@shop.example", "e:buyer1@shop.example", "p:+49170100000"});
+    CHECK(first->last_owner == "agent0");
+    CHECK(book.last_owner(CustomerId{4}) == "agent3");  // 4 merged into 3, which had none
+    const CustomerBookState st = book.export_state();
+    CustomerBook again(st);
+    CHECK(again.export_state() == st);
+    CHECK(again.identify({"", "+49170100998", "", ""}, T0).id == CustomerId{999});
+    CHECK(again.identify({"buyer1999@shop.example", "", "", ""}, T0).id == CustomerId{1999});
+    CHECK(again.identify({"new@shop.example", "", "", ""}, T0).created);
+}

@@ -63,3 +63,27 @@ TEST_CASE("decisions print as one readable line") {
     CHECK(to_string(Refusal::not_theirs) == "the inquiry is not assigned to this agent");
     CHECK(queue_name(item(1, 3, T0, "acme", "")) == "acme/uncategorised");
 }
+
+TEST_CASE("find() gives the item back as it was given, whatever it is stored as") {
+    Dispatcher d({agent("amy", Role::senior, {"acme"}, 1)}, {}, utc, T0);
+    Item a = item(1, 7);  // an out-of-range tier counts as 4 but is kept
+    a.language = "de";
+    a.reasons = {"not a suspect, but given"};
+    a.preferred_owner = "nobody";
+    (void)d.enqueue(a, T0);
+    Item b = item(2, 2);
+    b.suspect = true;
+    b.reasons = {"asks for a fee", "new account"};
+    const Decisions ds = d.enqueue(b, T0);
+    REQUIRE(queued(ds));
+    CHECK(std::get<Queued>(ds.front()).reasons == b.reasons);
+    CHECK(std::get<Queued>(ds.front()).queue == "verify/acme");
+    REQUIRE(d.find(1));
+    CHECK(d.find(1)->item == a);
+    CHECK(d.find(2)->item == b);
+    CHECK(d.find(1)->owner == "amy");
+    CHECK(d.find(1)->reserved_until.has_value());
+    (void)d.release(1, T0);
+    CHECK(d.find(2)->owner == "amy");
+    CHECK(d.find(2)->item == b);
+}

@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -126,6 +127,9 @@ public:
     const routing::Dispatcher& dispatcher() const { return *dispatcher_; }
     const routing::CustomerBook& customers() const { return customers_; }
     bool knows_agent(const std::string& id) const;
+    // Accounts whose platform times one reply to all of a buyer's inquiries from the first
+    // (`[sla.accounts."<id>"] scope = "buyer"`). Set before restore and the first event.
+    void set_buyer_scope(std::set<std::string> accounts) { buyer_scope_ = std::move(accounts); }
 
 private:
     InquiryRecord& open_inquiry(const Event& event, sla::TimePoint now, StepResult& out);
@@ -144,6 +148,9 @@ private:
     Alert& push_alert(StepResult& out, AlertKind kind, const InquiryRecord& r, std::string topic);
     InquiryRecord* find_mutable(std::uint64_t id);
     sla::Subject subject_of(const InquiryRecord& r) const;  // interns the account first
+    sla::ClockId clock_of(const InquiryRecord& r) const;
+    void share_clock(InquiryRecord& r);
+    const InquiryRecord* clock_holder(const sla::Subject& s) const;
     void note_changed(InquiryId id, StepResult& out) const;
     void note_customer(routing::CustomerId id, StepResult& out) const;
 
@@ -157,6 +164,8 @@ private:
     routing::CustomerBook customers_;
     std::unordered_map<std::uint64_t, InquiryRecord> inquiries_;  // not resolved
     std::unordered_map<std::string, InquiryId> by_thread_;        // account, channel, thread
+    std::set<std::string> buyer_scope_;
+    std::unordered_map<std::uint64_t, std::vector<InquiryId>> shared_clocks_;  // open inquiries per shared clock
     std::uint64_t next_inquiry_id_ = 1;
     std::uint64_t next_alert_seq_ = 1;
     std::size_t open_ = 0;

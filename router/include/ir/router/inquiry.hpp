@@ -46,8 +46,11 @@ struct InquiryRecord {
     AssessmentSummary assessment;
     CustomerContext context;     // what our records knew at the last assessment
     std::uint64_t customer = 0;  // routing::CustomerId of the buyer; 0 = not identified
-    std::string owner;           // agent id, empty while unassigned
-    std::string queue;           // where it waits while unowned
+    // The reply clock's key: 0 = the inquiry's own; else one clock shared by all of a buyer's
+    // inquiries on an account whose platform times one reply to them all (scope "buyer").
+    std::uint64_t shared_clock = 0;
+    std::string owner;  // agent id, empty while unassigned
+    std::string queue;  // where it waits while unowned
     sla::TimePoint opened_at{};
     sla::TimePoint updated_at{};
     std::optional<sla::TimePoint> last_reply_at;

@@ -38,12 +38,12 @@ json::object inquiry_json(const InquiryView& v, sla::TimePoint now) {
     const router::InquiryRecord& r = s.record;
     json::object o;
     o["id"] = static_cast<std::uint64_t>(r.id);
-    o["account"] = r.account;
+    o["account"] = r.account.str();
     o["channel"] = router::to_string(r.channel);
     o["thread_id"] = r.thread_id;
     o["state"] = router::to_string(r.state);
-    o["owner"] = r.owner.empty() ? json::value(nullptr) : json::value(r.owner);
-    o["queue"] = r.owner.empty() ? json::value(r.queue) : json::value(nullptr);
+    o["owner"] = r.owner.empty() ? json::value(nullptr) : json::value(r.owner.str());
+    o["queue"] = r.owner.empty() ? json::value(r.queue.str()) : json::value(nullptr);
     o["customer_id"] = r.customer;
     // Assigned but not accepted yet: it moves to someone else at this time.
     o["reserved_until"] = time_or_null(s.routing ? s.routing->reserved_until : std::nullopt);
@@ -52,7 +52,7 @@ json::object inquiry_json(const InquiryView& v, sla::TimePoint now) {
     o["opened_at"] = adapters::format_rfc3339(r.opened_at);
     o["updated_at"] = adapters::format_rfc3339(r.updated_at);
     o["last_reply_at"] = time_or_null(r.last_reply_at);
-    o["last_replied_by"] = r.last_replied_by.empty() ? json::value(nullptr) : json::value(r.last_replied_by);
+    o["last_replied_by"] = r.last_replied_by.empty() ? json::value(nullptr) : json::value(r.last_replied_by.str());
     o["clocks"] = s.clock ? clocks_json(*s.clock, now) : json::array{};
     for (auto& kv : adapters::to_json(v.assessment)) o[kv.key()] = kv.value();  // tier, suspect, reasons ...
     return o;

@@ -8,7 +8,7 @@
 namespace ir::router {
 namespace {
 
-using detail::thread_key;
+using detail::thread_hash;
 using detail::tier_of;
 
 sla::SlaPolicy with_accounts(sla::SlaPolicy policy, sla::AccountNames& names,
@@ -55,6 +55,28 @@ Engine::Engine(const Assessor& assessor, sla::SlaPolicy policy,
 }
 
 Engine::~Engine() = default;
+
+InquiryRecord* Engine::find_thread(std::string_view account, Channel channel, std::string_view thread) {
+    auto [lo, hi] = by_thread_.equal_range(thread_hash(account, channel, thread));
+    for (auto it = lo; it != hi; ++it) {
+        InquiryRecord* r = find_mutable(static_cast<std::uint64_t>(it->second));
+        if (r && r->channel == channel && r->account == account && r->thread_id == thread) return r;
+    }
+    return nullptr;
+}
+
+void Engine::index_thread(const InquiryRecord& r) {
+    by_thread_.emplace(thread_hash(r.account.str(), r.channel, r.thread_id), r.id);
+}
+
+void Engine::unindex_thread(const InquiryRecord& r) {
+    auto [lo, hi] = by_thread_.equal_range(thread_hash(r.account.str(), r.channel, r.thread_id));
+    for (auto it = lo; it != hi; ++it)
+        if (it->second == r.id) {
+            by_thread_.erase(it);
+            return;
+        }
+}
 
 InquiryRecord* Engine::find_mutable(std::uint64_t id) {
     auto it = inquiries_.find(id);
@@ -170,21 +192,19 @@ routing::CustomerId Engine::identify(const Sender& sender, sla::TimePoint now, S
 }
 
 InquiryRecord& Engine::open_inquiry(const Event& event, sla::TimePoint now, StepResult& out) {
-    const std::string key = thread_key(event.account, event.channel, event.thread_id);
-    if (auto it = by_thread_.find(key); it != by_thread_.end()) {
-        InquiryRecord& r = inquiries_.at(static_cast<std::uint64_t>(it->second));
-        out.inquiry = r.id;
-        return r;
+    if (InquiryRecord* existing = find_thread(event.account, event.channel, event.thread_id)) {
+        out.inquiry = existing->id;
+        return *existing;
     }
     const InquiryId id{next_inquiry_id_++};
     InquiryRecord& r = inquiries_[static_cast<std::uint64_t>(id)];
     r.id = id;
-    r.account = event.account;
+    r.account = names_.intern(event.account);
     r.channel = event.channel;
     r.thread_id = event.thread_id;
-    r.queue = event.account;  // routing may place it in a finer queue
+    r.queue = r.account;  // routing may place it in a finer queue
     r.opened_at = std::min(event.received_at, now);
-    by_thread_[key] = id;
+    index_thread(r);
     accounts_.intern(event.account);
     ++open_;
     out.inquiry = id;
@@ -195,9 +215,9 @@ InquiryRecord& Engine::open_inquiry(const Event& event, sla::TimePoint now, Step
 StepResult Engine::on_event(const Event& event, sla::TimePoint now, const Assessor::Analysis* analysis) {
     StepResult out;
     if (event.direction == Direction::outbound) {
-        auto it = by_thread_.find(thread_key(event.account, event.channel, event.thread_id));
-        if (it == by_thread_.end()) return out;  // our reply to nothing we track: journal only
-        InquiryRecord& r = inquiries_.at(static_cast<std::uint64_t>(it->second));
+        InquiryRecord* found = find_thread(event.account, event.channel, event.thread_id);
+        if (!found) return out;  // our reply to nothing we track: journal only
+        InquiryRecord& r = *found;
         out.inquiry = r.id;
         record_reply(r, agent_of_reply(event.sender), std::min(event.received_at, now), now, out);
         return out;
@@ -256,7 +276,7 @@ void Engine::route_buyer_message(InquiryRecord& r, bool created, bool was_replie
 
 void Engine::record_reply(InquiryRecord& r, const std::string& agent, sla::TimePoint at, sla::TimePoint now,
                           StepResult& out) {
-    r.last_replied_by = agent;
+    r.last_replied_by = names_.intern(agent);
     r.last_reply_at = at;
     r.state = InquiryState::replied;
     r.updated_at = now;
@@ -270,7 +290,7 @@ void Engine::record_reply(InquiryRecord& r, const std::string& agent, sla::TimeP
     add_decisions(dispatcher_->replied(static_cast<std::uint64_t>(r.id), agent, now), now, out);
     // The customer's next conversation goes to whoever holds this one (sticky owner): after
     // the decisions above, a roster agent who replied holds it.
-    if (!r.owner.empty() && customers_.last_owner(routing::CustomerId{r.customer}) != r.owner &&
+    if (!r.owner.empty() && customers_.last_owner(routing::CustomerId{r.customer}) != r.owner.str() &&
         customers_.set_last_owner(routing::CustomerId{r.customer}, r.owner))
         note_customer(routing::CustomerId{r.customer}, out);
 }
@@ -288,7 +308,7 @@ void Engine::close(InquiryRecord& r, sla::TimePoint now, StepResult& out) {
     const InquiryId id = r.id;
     r.state = InquiryState::resolved;
     r.updated_at = now;
-    by_thread_.erase(thread_key(r.account, r.channel, r.thread_id));
+    unindex_thread(r);
     --open_;
     note_changed(id, out);
     bool last_on_clock = true;  // a shared clock runs on while the buyer has other inquiries open

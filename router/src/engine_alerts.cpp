@@ -131,7 +131,7 @@ void Engine::add_decisions(const routing::Decisions& decisions, sla::TimePoint n
         r->updated_at = std::max(r->updated_at, now);
         const auto at = now;
         if (const auto* a = std::get_if<routing::Assigned>(&d)) {
-            r->owner = a->agent;
+            r->owner = names_.intern(a->agent);
             r->queue.clear();
             Alert& alert = push_alert(out, AlertKind::assigned, *r, "agent/" + a->agent + "/");
             alert.fired_at = at;
@@ -150,13 +150,13 @@ void Engine::add_decisions(const routing::Decisions& decisions, sla::TimePoint n
             alert.text = "no longer yours: " + std::string(routing::to_string(u->why));
         } else if (const auto* q = std::get_if<routing::Queued>(&d)) {
             r->owner.clear();
-            r->queue = q->queue;
+            r->queue = names_.intern(q->queue);
             Alert& alert = push_alert(out, AlertKind::assigned, *r, "queue/" + q->queue + "/");
             alert.fired_at = at;
             alert.text = "waiting in " + q->queue + ": nobody who can take it is free";
             if (!q->reasons.empty()) alert.text += "; verify: " + join(q->reasons, "; ");
         } else if (const auto* s = std::get_if<routing::SupervisorsNotified>(&d)) {
-            const std::string holder = r->owner.empty() ? "waiting in " + r->queue : "held by " + r->owner;
+            const std::string holder = r->owner.empty() ? "waiting in " + r->queue.str() : "held by " + r->owner.str();
             if (s->supervisors.empty()) {
                 Alert& alert = push_alert(out, AlertKind::escalation, *r, "escalation/" + r->account + "/");
                 alert.fired_at = at;

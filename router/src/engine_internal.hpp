@@ -1,6 +1,8 @@
 #pragma once
 // Small helpers the engine's source files share. Private to ir_router.
 #include <algorithm>
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -9,13 +11,11 @@
 
 namespace ir::router::detail {
 
-inline std::string thread_key(std::string_view account, Channel channel, std::string_view thread) {
-    std::string key;
-    key.reserve(account.size() + thread.size() + 4);
-    key.append(account).push_back('\x1f');
-    key.append(to_string(channel)).push_back('\x1f');
-    key.append(thread);
-    return key;
+inline std::uint64_t thread_hash(std::string_view account, Channel channel, std::string_view thread) {
+    const std::hash<std::string_view> h;
+    std::uint64_t x = h(account) * 0x9E3779B97F4A7C15ULL;
+    x ^= h(thread) + 0x632BE59BD9B4E019ULL + (x << 6) + (x >> 2);
+    return x ^ static_cast<std::uint64_t>(channel);
 }
 
 inline sla::Tier tier_of(const InquiryRecord& r) {
@@ -24,7 +24,7 @@ inline sla::Tier tier_of(const InquiryRecord& r) {
 
 // Where an inquiry's own alerts go: its owner, else the queue it waits in.
 inline std::string owner_topic(const InquiryRecord& r) {
-    return r.owner.empty() ? "queue/" + r.queue + "/" : "agent/" + r.owner + "/";
+    return r.owner.empty() ? "queue/" + r.queue.str() + "/" : "agent/" + r.owner.str() + "/";
 }
 
 }  // namespace ir::router::detail

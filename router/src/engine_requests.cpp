@@ -14,7 +14,12 @@ StepResult Engine::restore(EngineState state, sla::TimePoint now) {
     for (auto& s : state.inquiries) {
         if (s.record.state == InquiryState::resolved) continue;
         InquiryRecord& r = inquiries_[static_cast<std::uint64_t>(s.record.id)] = std::move(s.record);
-        by_thread_[detail::thread_key(r.account, r.channel, r.thread_id)] = r.id;
+        // Names read back from the store are pooled again, as the engine's own are.
+        r.account = names_.intern(r.account.str());
+        r.owner = names_.intern(r.owner.str());
+        r.queue = names_.intern(r.queue.str());
+        r.last_replied_by = names_.intern(r.last_replied_by.str());
+        index_thread(r);
         ++open_;
         if (r.shared_clock) shared_clocks_[r.shared_clock].push_back(r.id);
         if (s.clock) {

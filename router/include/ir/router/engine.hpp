@@ -147,6 +147,9 @@ private:
     void alert_for(const sla::Effect& effect, StepResult& out);
     Alert& push_alert(StepResult& out, AlertKind kind, const InquiryRecord& r, std::string topic);
     InquiryRecord* find_mutable(std::uint64_t id);
+    InquiryRecord* find_thread(std::string_view account, Channel channel, std::string_view thread);
+    void index_thread(const InquiryRecord& r);
+    void unindex_thread(const InquiryRecord& r);
     sla::Subject subject_of(const InquiryRecord& r) const;  // interns the account first
     sla::ClockId clock_of(const InquiryRecord& r) const;
     void share_clock(InquiryRecord& r);
@@ -163,7 +166,10 @@ private:
     std::unique_ptr<routing::Dispatcher> dispatcher_;
     routing::CustomerBook customers_;
     std::unordered_map<std::uint64_t, InquiryRecord> inquiries_;  // not resolved
-    std::unordered_map<std::string, InquiryId> by_thread_;        // account, channel, thread
+    // (account, channel, thread) -> inquiry, keyed by a 64-bit hash to keep it small; a hit
+    // is checked against the record, so a collision costs a comparison, never a mix-up.
+    std::unordered_multimap<std::uint64_t, InquiryId> by_thread_;
+    NamePool names_;  // accounts, queues, agents: one copy each
     std::set<std::string> buyer_scope_;
     std::unordered_map<std::uint64_t, std::vector<InquiryId>> shared_clocks_;  // open inquiries per shared clock
     std::uint64_t next_inquiry_id_ = 1;

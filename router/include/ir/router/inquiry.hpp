@@ -7,6 +7,7 @@
 
 #include "ir/router/assessment.hpp"
 #include "ir/router/event.hpp"
+#include "ir/router/shared_name.hpp"
 #include "ir/sla/time.hpp"
 
 namespace ir::router {
@@ -39,7 +40,7 @@ AssessmentSummary summary_of(const Assessment& a);
 // at once (the budget is 1 KiB per open inquiry with its clocks, maps included).
 struct InquiryRecord {
     InquiryId id{};
-    std::string account;
+    SharedName account;
     Channel channel = Channel::email;
     std::string thread_id;
     InquiryState state = InquiryState::open;
@@ -49,12 +50,12 @@ struct InquiryRecord {
     // The reply clock's key: 0 = the inquiry's own; else one clock shared by all of a buyer's
     // inquiries on an account whose platform times one reply to them all (scope "buyer").
     std::uint64_t shared_clock = 0;
-    std::string owner;  // agent id, empty while unassigned
-    std::string queue;  // where it waits while unowned
+    SharedName owner;  // agent id, empty while unassigned
+    SharedName queue;  // where it waits while unowned
     sla::TimePoint opened_at{};
     sla::TimePoint updated_at{};
     std::optional<sla::TimePoint> last_reply_at;
-    std::string last_replied_by;
+    SharedName last_replied_by;
     bool operator==(const InquiryRecord&) const = default;
 };
 

@@ -50,6 +50,23 @@ StepResult Engine::restore(EngineState state, sla::TimePoint now) {
     std::sort(routed.items.begin(), routed.items.end(),
               [](const auto& a, const auto& b) { return a.item.inquiry < b.item.inquiry; });
     add_decisions(dispatcher_->restore(routed, now), now, out);
+    // Inquiries stored while routing was off (no agents then): routed now, oldest first.
+    std::vector<std::uint64_t> unrouted;
+    for (const auto& [id, r] : inquiries_)
+        if (!dispatcher_->find(id)) unrouted.push_back(id);
+    std::sort(unrouted.begin(), unrouted.end());
+    for (auto id : unrouted) {
+        const InquiryRecord& r = inquiries_.at(id);
+        routing::Item item;
+        item.inquiry = id;
+        item.account = r.account.str();
+        item.language = r.assessment.language == "und" ? std::string() : r.assessment.language;
+        item.tier = r.assessment.tier;
+        item.suspect = r.assessment.suspect;
+        item.fast_deadline = fast_deadline(r, now);
+        item.preferred_owner = customers_.last_owner(routing::CustomerId{r.customer});
+        add_decisions(dispatcher_->enqueue(std::move(item), now), now, out);
+    }
     return out;
 }
 

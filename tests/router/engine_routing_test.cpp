@@ -199,3 +199,19 @@ TEST_CASE("with no roster routing is off: inquiries wait in their account's queu
     CHECK_FALSE(engine.routing_of(InquiryId{1}));
     CHECK_FALSE(engine.routing_enabled());
 }
+
+TEST_CASE("agents added to a store that ran without routing: its open inquiries are routed at restart") {
+    Engine before(test::assessor(), policy(), {}, {}, T0);
+    before.on_event(inbound("m1", "t1", T0), T0);
+    router::EngineState state;
+    state.inquiries.push_back({*before.find(InquiryId{1}), before.clock(InquiryId{1}), std::nullopt});
+    state.customers = before.customers().export_state();
+    state.next_inquiry_id = 2;
+    state.next_alert_seq = before.next_alert_seq();
+
+    Engine after(test::assessor(), policy(), {}, setup(), T0 + 10s);
+    auto step = after.restore(state, T0 + 10s);
+    CHECK(after.find(InquiryId{1})->owner == "amy");
+    CHECK(find_alert(step, AlertKind::assigned, "agent/amy/"));
+    CHECK(step.changed == std::vector<InquiryId>{InquiryId{1}});
+}

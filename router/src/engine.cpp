@@ -187,7 +187,7 @@ routing::CustomerId Engine::identify(const Sender& sender, sla::TimePoint now, S
                 note_changed(r.id, out);
             }
     }
-    note_customer(who.id, out);
+    if (who.created || !who.merged_away.empty()) note_customer(who.id, out);  // else nothing changed
     return who.id;
 }
 
@@ -224,7 +224,7 @@ StepResult Engine::on_event(const Event& event, sla::TimePoint now, const Assess
     }
     InquiryRecord& r = open_inquiry(event, now, out);
     const auto customer = identify(event.sender, now, out);
-    if (out.created || r.customer == 0) customers_.note_conversation(customer);
+    if ((out.created || r.customer == 0) && customers_.note_conversation(customer)) note_customer(customer, out);
     r.customer = static_cast<std::uint64_t>(customer);
     if (out.created) share_clock(r);
     if (const auto c = customers_.get(customer)) {  // what our records know decides tier 1

@@ -166,11 +166,59 @@ void report(const char* label, const ir::bench::LoadResult& r, std::size_t conns
 
 }  // namespace
 
+// Memory per open inquiry (see below); `n` inquiries after the warm-up.
+void memory_phase(const fs::path& dir, std::size_t n) {
+    // Memory per open inquiry: a fresh daemon, 20,000 conversations to warm it up (connection
+    // buffers, SQLite's page cache, the dedupe filter: fixed costs), then n more, each
+    // from its own buyer; the growth over those is what one more open inquiry costs (with its
+    // clocks, routing state and customer record), the number that decides whether 1M fit in
+    // 1 GiB. Once with routing off, once with 20 agents (1,000 held, the rest queued).
+    std::string roster = "[routing]\nreserve = \"10m\"\n";
+    for (int a = 0; a < 20; ++a) roster += "[[agents]]\nid = \"agent" + std::to_string(a) + "\"\ncapacity = 50\n";
+    for (const auto& [label, extra] :
+         {std::pair<std::string, std::string>{"routing=off", ""}, {"routing=20-agents", roster}}) {
+        const fs::path mem_dir = dir / ("memory-" + label.substr(8));
+        fs::create_directories(mem_dir);
+        Daemon daemon(mem_dir, extra);
+        const std::size_t warm = 20'000;
+        const auto bodies_n = make_bodies((warm + n) / 64 + 1, true);
+        auto load = [&](std::size_t from, std::size_t count) {
+            ir::bench::LoadOptions o;
+            o.port = daemon.port();
+            o.bodies.assign(bodies_n.begin() + static_cast<std::ptrdiff_t>(from),
+                            bodies_n.begin() + static_cast<std::ptrdiff_t>(from + count));
+            o.connections = 256;
+            o.max_requests = count;
+            o.duration = 1200s;
+            return ir::bench::run_load(o);
+        };
+        const std::size_t start = daemon.rss_bytes();
+        load(0, warm);
+        const std::size_t before = daemon.rss_bytes();
+        const auto r = load(warm, n);
+        const std::size_t after = daemon.rss_bytes();
+        std::printf(
+            "inquiryd: memory %s open_inquiries=%llu rss_start_mib=%.1f rss_warm_mib=%.1f rss_after_mib=%.1f "
+            "bytes_per_open_inquiry=%.0f (target < 1024)\n",
+            label.c_str(), static_cast<unsigned long long>(warm + (r.by_status.count(202) ? r.by_status.at(202) : 0)),
+            static_cast<double>(start) / (1 << 20), static_cast<double>(before) / (1 << 20),
+            static_cast<double>(after) / (1 << 20),
+            static_cast<double>(after - before) / static_cast<double>(std::max<std::uint64_t>(1, r.requests)));
+    }
+}
+
+// bench_daemon [SECONDS]: throughput against the machine's two limits, then memory.
+// bench_daemon memory [N]: memory only, with N open inquiries (default 100,000).
 int main(int argc, char** argv) {
-    const auto run = std::chrono::milliseconds(static_cast<int>(1000 * (argc > 1 ? std::stod(argv[1]) : 5.0)));
     ::signal(SIGPIPE, SIG_IGN);
     char tmpl[] = "/tmp/ir-bench-daemon-XXXXXX";
     const fs::path dir = ::mkdtemp(tmpl);
+    if (argc > 1 && std::string_view(argv[1]) == "memory") {
+        memory_phase(dir, argc > 2 ? std::stoul(argv[2]) : 100'000);
+        fs::remove_all(dir);
+        return 0;
+    }
+    const auto run = std::chrono::milliseconds(static_cast<int>(1000 * (argc > 1 ? std::stod(argv[1]) : 5.0)));
     const auto bodies = make_bodies(50);
     const double bare = bare_http_rate(bodies, run);
     const double disk = raw_sqlite_rate(dir, bodies, run);
@@ -187,43 +235,7 @@ int main(int argc, char** argv) {
     }
     std::printf("inquiryd: durable events/s = %.0f%% of bare HTTP (target >= 40%%), %.0f%% of raw SQLite inserts\n",
                 100 * closed / bare, 100 * closed / disk);
-    // Memory per open inquiry: a fresh daemon, 20,000 conversations to warm it up (connection
-    // buffers, SQLite's page cache, the dedupe filter: fixed costs), then 100,000 more, each
-    // from its own buyer; the growth over those is what one more open inquiry costs (with its
-    // clocks, routing state and customer record), the number that decides whether 1M fit in
-    // 1 GiB. Once with routing off, once with 20 agents (1,000 held, the rest queued).
-    std::string roster = "[routing]\nreserve = \"10m\"\n";
-    for (int a = 0; a < 20; ++a) roster += "[[agents]]\nid = \"agent" + std::to_string(a) + "\"\ncapacity = 50\n";
-    for (const auto& [label, extra] :
-         {std::pair<std::string, std::string>{"routing=off", ""}, {"routing=20-agents", roster}}) {
-        const fs::path mem_dir = dir / ("memory-" + label.substr(8));
-        fs::create_directories(mem_dir);
-        Daemon daemon(mem_dir, extra);
-        const std::size_t warm = 20'000, n = 100'000;
-        const auto bodies_n = make_bodies((warm + n) / 64 + 1, true);
-        auto load = [&](std::size_t from, std::size_t count) {
-            ir::bench::LoadOptions o;
-            o.port = daemon.port();
-            o.bodies.assign(bodies_n.begin() + static_cast<std::ptrdiff_t>(from),
-                            bodies_n.begin() + static_cast<std::ptrdiff_t>(from + count));
-            o.connections = 256;
-            o.max_requests = count;
-            o.duration = 120s;
-            return ir::bench::run_load(o);
-        };
-        const std::size_t start = daemon.rss_bytes();
-        load(0, warm);
-        const std::size_t before = daemon.rss_bytes();
-        const auto r = load(warm, n);
-        const std::size_t after = daemon.rss_bytes();
-        std::printf(
-            "inquiryd: memory %s open_inquiries=%llu rss_start_mib=%.1f rss_warm_mib=%.1f rss_after_mib=%.1f "
-            "bytes_per_open_inquiry=%.0f (target < 1024)\n",
-            label.c_str(), static_cast<unsigned long long>(warm + (r.by_status.count(202) ? r.by_status.at(202) : 0)),
-            static_cast<double>(start) / (1 << 20), static_cast<double>(before) / (1 << 20),
-            static_cast<double>(after) / (1 << 20),
-            static_cast<double>(after - before) / static_cast<double>(std::max<std::uint64_t>(1, r.requests)));
-    }
+    memory_phase(dir, 100'000);
     fs::remove_all(dir);
     return 0;
 }

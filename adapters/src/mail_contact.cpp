@@ -1,5 +1,7 @@
 // Contact details from a mail signature: phone, IM handle, company, address, name, country.
 #include <algorithm>
+
+#include "ascii.hpp"
 #include <array>
 #include <cctype>
 #include <string>
@@ -9,17 +11,8 @@
 namespace ir::adapters {
 namespace {
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-    return s;
-}
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
+using detail::lower;
+using detail::trim;
 
 bool is_digit(char c) {
     return c >= '0' && c <= '9';

@@ -1,5 +1,7 @@
 // HTML mail to plain text: good enough to score, not a renderer.
 #include <algorithm>
+
+#include "ascii.hpp"
 #include <cctype>
 #include <cstdint>
 #include <string>
@@ -9,11 +11,7 @@
 namespace ir::adapters {
 namespace {
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
+using detail::lower;
 
 void append_utf8(std::string& out, std::uint32_t cp) {
     if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;

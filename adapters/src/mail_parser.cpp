@@ -1,6 +1,8 @@
 // A mail to an event: headers, threading, direction, classification, body and contact.
 #include "ir/adapters/mail_parser.hpp"
 
+#include "ascii.hpp"
+
 #include <gmime/gmime.h>
 #include <openssl/evp.h>
 
@@ -18,6 +20,8 @@
 namespace ir::adapters {
 namespace {
 
+using detail::lower;
+
 struct Unref {
     void operator()(void* p) const { g_object_unref(p); }
 };
@@ -27,12 +31,6 @@ struct FreeOptions {
 struct FreeRefs {
     void operator()(GMimeReferences* p) const { g_mime_references_free(p); }
 };
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) c = static_cast<char>(g_ascii_tolower(c));
-    return out;
-}
 
 std::string header(GMimeMessage* m, const char* name) {
     const char* v = g_mime_object_get_header(GMIME_OBJECT(m), name);

@@ -1,5 +1,7 @@
 // Splitting a mail body into the new text, the quoted history and the signature.
 #include <algorithm>
+
+#include "ascii.hpp"
 #include <array>
 #include <cctype>
 #include <vector>
@@ -8,6 +10,9 @@
 
 namespace ir::adapters {
 namespace {
+
+using detail::lower;
+using detail::trim;
 
 std::vector<std::string_view> lines_of(std::string_view text) {
     std::vector<std::string_view> out;
@@ -19,18 +24,6 @@ std::vector<std::string_view> lines_of(std::string_view text) {
         if (nl == std::string_view::npos) break;
         text.remove_prefix(nl + 1);
     }
-    return out;
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-    return s;
-}
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return out;
 }
 

@@ -4,15 +4,20 @@
 // Usage: bench_daemon [SECONDS_PER_RUN]   (default 5; stops by itself; loopback only)
 #include <signal.h>
 #include <spawn.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
 #include <boost/json.hpp>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <sstream>
 #include <thread>
 
 #include "ir/adapters/event_json.hpp"
@@ -84,12 +89,46 @@ public:
             if (line.rfind("VmRSS:", 0) == 0) return std::stoull(line.substr(6)) * 1024;
         return 0;
     }
+    // CPU seconds used so far by each of the daemon's threads, by thread name (/proc).
+    std::map<std::string, double> thread_cpu() const {
+        std::map<std::string, double> out;
+        const double tick = static_cast<double>(::sysconf(_SC_CLK_TCK));
+        for (const auto& task : fs::directory_iterator("/proc/" + std::to_string(pid_) + "/task")) {
+            std::string stat;
+            std::getline(std::ifstream(task.path() / "stat"), stat);
+            const auto open = stat.find('('), close = stat.rfind(')');
+            if (open == std::string::npos || close == std::string::npos) continue;
+            std::istringstream rest(stat.substr(close + 2));
+            std::string skip;
+            for (int field = 3; field < 14; ++field) rest >> skip;  // state .. cmajflt
+            double utime = 0, stime = 0;
+            rest >> utime >> stime;
+            out[stat.substr(open + 1, close - open - 1)] += (utime + stime) / tick;
+        }
+        return out;
+    }
 
 private:
     fs::path dir_;
     pid_t pid_ = 0;
     std::uint16_t port_ = 0;
 };
+
+// Seconds of CPU the calling thread (the load generator) has used.
+double own_cpu_seconds() {
+    timespec ts{};
+    ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+// Idle seconds of the whole machine so far, summed over its cores (/proc/stat: idle + iowait).
+double machine_idle_seconds() {
+    std::ifstream stat("/proc/stat");
+    std::string cpu;
+    double user = 0, nice = 0, system = 0, idle = 0, iowait = 0;
+    stat >> cpu >> user >> nice >> system >> idle >> iowait;
+    return (idle + iowait) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
 
 ir::bench::LoadResult drive(std::uint16_t port, const std::vector<std::string>& bodies, std::size_t connections,
                             double rate, std::chrono::milliseconds duration) {
@@ -164,6 +203,74 @@ void report(const char* label, const ir::bench::LoadResult& r, std::size_t conns
     std::printf(" errors=%llu\n", static_cast<unsigned long long>(r.errors));
 }
 
+// One sample's value from the daemon's GET /metrics (0 if absent).
+double metric(std::uint16_t port, std::string_view name) {
+    namespace beast = boost::beast;
+    boost::asio::io_context ioc;
+    beast::tcp_stream stream(ioc);
+    stream.connect({boost::asio::ip::address_v4::loopback(), port});
+    beast::http::request<beast::http::empty_body> req{beast::http::verb::get, "/metrics", 11};
+    req.set(beast::http::field::host, "127.0.0.1");
+    beast::http::write(stream, req);
+    beast::flat_buffer buffer;
+    beast::http::response<beast::http::string_body> res;
+    beast::http::read(stream, buffer, res);
+    std::istringstream lines(res.body());
+    for (std::string line; std::getline(lines, line);)
+        if (line.size() > name.size() && line.compare(0, name.size(), name) == 0 && line[name.size()] == ' ')
+            return std::stod(line.substr(name.size() + 1));
+    return 0;
+}
+
+// A load run with the CPU each part of the system spent on it.
+struct Measured {
+    ir::bench::LoadResult load;
+    std::map<std::string, double> daemon_cpu;  // seconds, by daemon thread name
+    double generator_cpu = 0;
+    double idle = 0;     // the machine's idle (and I/O wait) seconds over all cores
+    double elapsed = 0;  // wall seconds (warm-up included, as the CPU figures are)
+    double commits = 0;  // group commits (transactions) over the run
+    double committed_seconds = 0;
+};
+
+template <typename Run>
+Measured measured(const Daemon& daemon, Run run) {
+    Measured m;
+    const auto cpu_before = daemon.thread_cpu();
+    const double commits_before = metric(daemon.port(), "inquiryd_commit_latency_seconds_count");
+    const double committed_before = metric(daemon.port(), "inquiryd_commit_latency_seconds_sum");
+    const double gen_before = own_cpu_seconds(), idle_before = machine_idle_seconds();
+    const auto start = Clock::now();
+    m.load = run();
+    m.elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+    m.generator_cpu = own_cpu_seconds() - gen_before;
+    m.idle = machine_idle_seconds() - idle_before;
+    m.daemon_cpu = daemon.thread_cpu();
+    for (const auto& [name, seconds] : cpu_before) m.daemon_cpu[name] -= seconds;
+    m.commits = metric(daemon.port(), "inquiryd_commit_latency_seconds_count") - commits_before;
+    m.committed_seconds = metric(daemon.port(), "inquiryd_commit_latency_seconds_sum") - committed_before;
+    return m;
+}
+
+// Where the CPU goes, in microseconds per answered request: the daemon's threads by name
+// (inquiryd = the event loop), the load generator, and how idle the machine stayed.
+void report_cpu(const Measured& m) {
+    const double answered = static_cast<double>(m.load.requests) * m.elapsed / std::max(m.load.seconds, 1e-9);
+    const double per = 1e6 / std::max(answered, 1.0);
+    std::printf("inquiryd: cpu_us_per_event");
+    double total = 0;
+    for (const auto& [name, seconds] : m.daemon_cpu) {
+        if (seconds * per < 0.05) continue;
+        std::printf(" %s=%.1f", name.c_str(), seconds * per);
+        total += seconds;
+    }
+    std::printf(" generator=%.1f total=%.1f machine_idle=%.0f%%\n", m.generator_cpu * per,
+                (total + m.generator_cpu) * per, 100 * m.idle / (m.elapsed * std::thread::hardware_concurrency()));
+    std::printf("inquiryd: commits/s=%.0f events_per_commit=%.1f commit_ms=%.2f writer_busy=%.0f%%\n",
+                m.commits / m.elapsed, answered / std::max(m.commits, 1.0),
+                1e3 * m.committed_seconds / std::max(m.commits, 1.0), 100 * m.committed_seconds / m.elapsed);
+}
+
 }  // namespace
 
 // Memory per open inquiry (see below); `n` inquiries after the warm-up.
@@ -208,6 +315,7 @@ void memory_phase(const fs::path& dir, std::size_t n) {
 }
 
 // bench_daemon [SECONDS]: throughput against the machine's two limits, then memory.
+// bench_daemon ingest [SECONDS]: the daemon's two runs alone, without the limits or memory.
 // bench_daemon memory [N]: memory only, with N open inquiries (default 100,000).
 int main(int argc, char** argv) {
     ::signal(SIGPIPE, SIG_IGN);
@@ -218,20 +326,29 @@ int main(int argc, char** argv) {
         fs::remove_all(dir);
         return 0;
     }
-    const auto run = std::chrono::milliseconds(static_cast<int>(1000 * (argc > 1 ? std::stod(argv[1]) : 5.0)));
+    const bool ingest_only = argc > 1 && std::string_view(argv[1]) == "ingest";
+    const int seconds_arg = ingest_only ? 2 : 1;
+    const auto run =
+        std::chrono::milliseconds(static_cast<int>(1000 * (argc > seconds_arg ? std::stod(argv[seconds_arg]) : 5.0)));
     const auto bodies = make_bodies(50);
-    const double bare = bare_http_rate(bodies, run);
-    const double disk = raw_sqlite_rate(dir, bodies, run);
+    const double bare = ingest_only ? 0 : bare_http_rate(bodies, run);
+    const double disk = ingest_only ? 0 : raw_sqlite_rate(dir, bodies, run);
     double closed = 0;
     {
         Daemon daemon(dir);
         // Every event waits for its fsync, so the rate is connections / commit time: it takes
         // many concurrent senders (webhook deliveries, adapters) to fill a group commit.
-        const auto max = drive(daemon.port(), bodies, 256, 0, run);
-        report("inquiryd", max, 256, 0);
-        closed = max.requests_per_second;
-        const auto paced = drive(daemon.port(), bodies, 128, 10'000, run);
-        report("inquiryd", paced, 128, 10'000);
+        const auto max = measured(daemon, [&] { return drive(daemon.port(), bodies, 256, 0, run); });
+        report("inquiryd", max.load, 256, 0);
+        report_cpu(max);
+        closed = max.load.requests_per_second;
+        const auto paced = measured(daemon, [&] { return drive(daemon.port(), bodies, 128, 10'000, run); });
+        report("inquiryd", paced.load, 128, 10'000);
+        report_cpu(paced);
+    }
+    if (ingest_only) {
+        fs::remove_all(dir);
+        return 0;
     }
     std::printf("inquiryd: durable events/s = %.0f%% of bare HTTP (target >= 40%%), %.0f%% of raw SQLite inserts\n",
                 100 * closed / bare, 100 * closed / disk);

@@ -1,8 +1,8 @@
 // The HTTP API's routes: reads come from the store (what is durable), writes go through
 // the core and the commit path.
 #include <boost/json.hpp>
-
 #include <charconv>
+#include <filesystem>
 #include <variant>
 
 #include "ir/adapters/alert_json.hpp"
@@ -52,6 +52,9 @@ void App::add_routes() {
     });
     router_.add(http::verb::get, "/metrics", [this](const RouteRequest&) {
         metrics_.open_inquiries->set(static_cast<double>(engine_->open_count()));
+        std::error_code ec;  // no WAL file (yet): 0
+        const auto wal = std::filesystem::file_size(config_.state_dir / "inquiryd.db-wal", ec);
+        metrics_.wal_bytes->set(ec ? 0.0 : static_cast<double>(wal));
         return text_response(http::status::ok, registry_.render(), metrics::Registry::content_type);
     });
 }

@@ -2,6 +2,7 @@
 
 #include "webhooks.hpp"
 
+#include <pthread.h>
 #include <fcntl.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -49,6 +50,7 @@ App::App(Config config)
       signals_(ioc_, SIGTERM, SIGINT, SIGHUP),
       timer_(ioc_),
       watchdog_(ioc_) {
+    boost::asio::post(analysis_pool_, [] { ::pthread_setname_np(::pthread_self(), "ir-analysis"); });
     metrics_.registry = &registry_;
     metrics_.accepted = &registry_.counter("inquiryd_events_accepted_total", "Events committed and acknowledged");
     metrics_.duplicates = &registry_.counter("inquiryd_events_duplicate_total", "Repeated events recognised");
@@ -59,6 +61,7 @@ App::App(Config config)
     metrics_.alerts_published = &registry_.counter("inquiryd_alerts_published_total", "Alerts published on ZeroMQ");
     metrics_.alert_lateness = &registry_.histogram(
         "inquiryd_alert_lateness_seconds", "Publish time minus the alarm's moment", metrics::latency_buckets_seconds());
+    metrics_.wal_bytes = &registry_.gauge("inquiryd_wal_bytes", "Size of the store's write-ahead log file");
     registry_.gauge("inquiryd_build_info", "Build information", {{"version", IR_VERSION}}).set(1);
 }
 

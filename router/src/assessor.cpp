@@ -1,6 +1,7 @@
 #include "ir/router/assessor.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "contact.hpp"
@@ -26,6 +27,9 @@ struct Features {
     ContactFinding contact;
     bool large_order = false;
     std::string_view body;
+    // What the signals of each kind said, with quotes: worked out with the rest of the
+    // analysis (it runs the patterns again), so the decision needs no regex.
+    std::array<std::string, kSignalKinds> explained;
 };
 
 std::string clean(std::string_view s, std::size_t max_bytes) {
@@ -56,6 +60,9 @@ struct Assessor::Impl {
     double score(int tier, const Features& f, std::size_t sign_count) const;
     std::uint64_t large_quantity_for(std::string_view account) const;
     std::string explain_kind(SignalKind kind, const Features& f) const;
+    static const std::string& explained(SignalKind kind, const Features& f) {
+        return f.explained[static_cast<std::size_t>(kind)];
+    }
 };
 
 Assessor::Assessor(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -108,6 +115,7 @@ Features Assessor::Impl::measure(const Event& event, const std::string& scored, 
     f.contact = contacts.find(event.sender, body);
     f.body = body;
     f.large_order = f.quantity.containers || f.quantity.largest_units >= large_quantity_for(event.account);
+    for (std::size_t k = 0; k < kSignalKinds; ++k) f.explained[k] = explain_kind(static_cast<SignalKind>(k), f);
     return f;
 }
 
@@ -143,7 +151,7 @@ int Assessor::Impl::tier(const CustomerContext& ctx, const Features& f, std::vec
         names.append(names.empty() ? "" : ", ").append(product.name).append(" (").append(product.sku).append(")");
     }
     if (!f.products.empty() && f.evidence.of(SignalKind::detail) >= rules.detail_threshold)
-        why.push_back("names " + names + " and " + explain_kind(SignalKind::detail, f));
+        why.push_back("names " + names + " and " + explained(SignalKind::detail, f));
     if (ctx.customer_messages_in_thread >= rules.tier2_min_messages)
         why.push_back(std::to_string(ctx.customer_messages_in_thread) +
                       " buyer messages in this conversation show obvious interest");
@@ -165,7 +173,7 @@ int Assessor::Impl::tier(const CustomerContext& ctx, const Features& f, std::vec
 void Assessor::Impl::explain_signs(const std::vector<ScamSign>& signs, const Features& f, bool suspect,
                                    std::vector<std::string>& reasons) const {
     const std::string prefix = suspect ? "scam sign " : "scam sign (alone not enough to suspect) ";
-    auto kind_text = [&](SignalKind k) { return explain_kind(k, f); };
+    auto kind_text = [&](SignalKind k) { return explained(k, f); };
     const std::string qty = f.quantity.containers ? "orders by the container" : "orders " + f.quantity.words + " units";
     for (ScamSign s : signs) {
         std::string text;

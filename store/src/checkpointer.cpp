@@ -1,5 +1,7 @@
 #include "ir/store/checkpointer.hpp"
 
+#include <pthread.h>
+
 #include <sqlite3.h>
 
 #include <atomic>
@@ -33,7 +35,10 @@ struct Checkpointer::Impl {
 };
 
 Checkpointer::Checkpointer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {
-    impl_->thread = std::thread([this] { impl_->run(); });
+    impl_->thread = std::thread([this] {
+        ::pthread_setname_np(::pthread_self(), "ir-checkpoint");  // for top -H and perf
+        impl_->run();
+    });
 }
 
 Expected<std::unique_ptr<Checkpointer>> Checkpointer::start(CheckpointerOptions options) {
@@ -43,6 +48,10 @@ Expected<std::unique_ptr<Checkpointer>> Checkpointer::start(CheckpointerOptions 
     if (sqlite3_open_v2(where.c_str(), &impl->db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK)
         return Error{where + ": cannot open for checkpoints: " + sqlite3_errmsg(impl->db), where};
     sqlite3_busy_timeout(impl->db, 100);  // a RESTART waits briefly for readers, never long
+    // A connection finds the WAL only when it first reads; until then SQLite 3.40's
+    // checkpoint calls do nothing at all (and the WAL would grow without end).
+    if (sqlite3_exec(impl->db, "PRAGMA journal_mode", nullptr, nullptr, nullptr) != SQLITE_OK)
+        return Error{where + ": cannot read for checkpoints: " + sqlite3_errmsg(impl->db), where};
     return std::unique_ptr<Checkpointer>(new Checkpointer(std::move(impl)));
 }
 

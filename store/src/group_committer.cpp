@@ -1,5 +1,7 @@
 #include "ir/store/group_committer.hpp"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <utility>
 
@@ -22,7 +24,10 @@ GroupCommitter::GroupCommitter(CommitterOptions options, std::unique_ptr<Databas
     const std::size_t expected = std::min<std::size_t>(options_.max_batch, 1024);
     batch_.reserve(expected);
     batch_done_.reserve(expected);
-    writer_ = std::thread([this] { run(); });
+    writer_ = std::thread([this] {
+        ::pthread_setname_np(::pthread_self(), "ir-writer");  // for top -H and perf
+        run();
+    });
 }
 
 GroupCommitter::~GroupCommitter() {

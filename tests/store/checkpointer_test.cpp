@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <filesystem>
 #include <thread>
 
 #include "ir/store/checkpointer.hpp"
@@ -30,6 +31,9 @@ TEST_CASE("a checkpointer thread folds the WAL into the database while commits g
     const auto deadline = std::chrono::steady_clock::now() + 10s;
     while ((*cp)->checkpoints() < 5 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(5ms);
     CHECK((*cp)->checkpoints() >= 5);
+    // With the writer still open, the pages must have reached the database file itself
+    // (a checkpoint on a connection that never read used to do nothing at all).
+    CHECK(std::filesystem::file_size(path) > 16 * 4096);
     cp->reset();
     db->reset();
     auto reopened = open_db(path);

@@ -48,6 +48,7 @@ struct DaemonMetrics {
     metrics::Gauge* open_inquiries = nullptr;
     metrics::Counter* alerts_published = nullptr;
     metrics::Histogram* alert_lateness = nullptr;
+    metrics::Gauge* wal_bytes = nullptr;  // a WAL that only grows means checkpoints are stuck
     metrics::Registry* registry = nullptr;
     metrics::Counter& rejected(std::string_view reason);
 };

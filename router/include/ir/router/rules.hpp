@@ -2,6 +2,7 @@
 // Scoring rules: the phrases and thresholds that screening and tiering use.
 // They live in a TOML file (shipped defaults in router/rules/default_rules.toml,
 // compiled in), so a team can tune them without rebuilding.
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -20,6 +21,7 @@ enum class SignalKind : std::uint8_t {
     scope,   // unspecific scope ("all your items", "any model"): with a large order, sign 1
     detail,  // technical details, pictures, packaging, shipping: tier 2 with a product
 };
+inline constexpr std::size_t kSignalKinds = static_cast<std::size_t>(SignalKind::detail) + 1;
 
 struct PhraseSignal {
     std::string id;  // the table name, e.g. "fee_request"

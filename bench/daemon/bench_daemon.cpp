@@ -1,7 +1,10 @@
 // bench_daemon: durable events/s and latency of a real inquiryd over keep-alive HTTP, as a
 // ratio of the transport's limit (a bare Beast server answering 202, same load generator)
 // and of the disk's limit (the same SQLite inserts, same pragmas, 100 rows per commit).
+// Each daemon run also prints the CPU per event of each thread and the commit sizes.
 // Usage: bench_daemon [SECONDS_PER_RUN]   (default 5; stops by itself; loopback only)
+//        bench_daemon ingest [SECONDS]    (the daemon's runs alone)
+//        bench_daemon memory [N]          (memory per open inquiry, N of them)
 #include <signal.h>
 #include <spawn.h>
 #include <time.h>

@@ -177,6 +177,10 @@ std::optional<Error> configure(sqlite3* db, const Options& options) {
     if (options.max_page_count) {
         if (auto e = set_max_page_count(db, *options.max_page_count, where)) return e;
     }
+    if (!options.read_only) {
+        const std::string limit = "PRAGMA journal_size_limit=" + std::to_string(options.wal_size_limit);
+        if (auto e = exec(db, limit.c_str(), "cannot set pragmas", where)) return e;
+    }
     if (!options.auto_checkpoint) {
         if (auto e = exec(db, "PRAGMA wal_autocheckpoint=0", "cannot set pragmas", where)) return e;
     }

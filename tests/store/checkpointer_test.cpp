@@ -39,3 +39,36 @@ TEST_CASE("a checkpointer thread folds the WAL into the database while commits g
     auto reopened = open_db(path);
     CHECK(reopened->event_count().value() == 300);
 }
+
+TEST_CASE("after a burst the WAL file is cut back to its limit once checkpoints catch up") {
+    TempDir dir;
+    const auto path = dir.path() / "db.sqlite";
+    const auto wal = std::filesystem::path(path.string() + "-wal");
+    Options o;
+    o.path = path;
+    o.auto_checkpoint = false;
+    o.wal_size_limit = 64 << 10;
+    auto db = Database::open(o);
+    REQUIRE(db.has_value());
+    for (int i = 0; i < 400; ++i)  // the burst: nothing checkpoints it yet
+        REQUIRE_FALSE((*db)->apply(ingest("acct", "m" + std::to_string(i), i + 1)).has_value());
+    const auto burst = std::filesystem::file_size(wal);
+    REQUIRE(burst > 512 << 10);
+    CheckpointerOptions co;
+    co.path = path;
+    co.interval = 5ms;
+    co.restart_pages = 10;
+    auto cp = Checkpointer::start(co);
+    REQUIRE(cp.has_value());
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    int next = 400;
+    while (std::filesystem::file_size(wal) >= burst && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(10ms);  // the writer restarts the WAL, then cuts it back
+        REQUIRE_FALSE((*db)->apply(ingest("acct", "m" + std::to_string(next), next + 1)).has_value());
+        ++next;
+    }
+    CHECK(std::filesystem::file_size(wal) <= 128 << 10);
+    cp->reset();
+    db->reset();
+    CHECK(open_db(path)->event_count().value() == next);
+}

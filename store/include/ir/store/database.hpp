@@ -31,6 +31,9 @@ struct Options {
     // false: this connection never checkpoints the WAL on commit (a Checkpointer does, on
     // its own thread), so no commit waits for the database file's fsync.
     bool auto_checkpoint = true;
+    // After a checkpoint lets the WAL start over, a WAL file larger than this is cut back
+    // to it (SQLite's journal_size_limit): a burst does not leave a huge file behind.
+    std::int64_t wal_size_limit = 128LL << 20;
 };
 
 class Database {

@@ -1,18 +1,31 @@
 #include "product_matcher.hpp"
 
 #include <algorithm>
+#include <bit>
+#include <cstring>
 
 namespace ir::router {
 namespace {
 
 constexpr std::size_t kMinFuzzyLength = 6;
 
-std::uint32_t bucket_key(char first, std::size_t length) {
-    return (static_cast<std::uint32_t>(static_cast<unsigned char>(first)) << 16) | static_cast<std::uint32_t>(length);
-}
-
 bool all_alpha(std::string_view s) {
     return std::all_of(s.begin(), s.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+}
+
+// FNV-1a: tokens are short, so a byte loop beats a general-purpose hash.
+std::uint32_t spelling_hash(std::string_view s) {
+    std::uint64_t h = 0xcbf29ce484222325ULL;
+    for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
+    return static_cast<std::uint32_t>(h ^ (h >> 32));
+}
+
+// Which letters a-z occur in s (bit c - 'a'); other bytes count as none.
+std::uint32_t letter_set(std::string_view s) {
+    std::uint32_t set = 0;
+    for (char c : s)
+        if (c >= 'a' && c <= 'z') set |= std::uint32_t{1} << (c - 'a');
+    return set;
 }
 
 // True when a and b differ by one insertion, deletion, substitution or adjacent swap.
@@ -33,6 +46,13 @@ bool within_one_edit(std::string_view a, std::string_view b) {
 }  // namespace
 
 ProductMatcher::ProductMatcher(const Catalog& catalog) {
+    // Built with string keys first (which word a shared plural goes to depends on the
+    // order of the vocabulary set), then flattened into word ids for the lookups.
+    struct TextPattern {
+        std::vector<std::string> tokens;
+        std::size_t product;
+    };
+    std::vector<TextPattern> text_patterns;
     for (std::size_t p = 0; p < catalog.products.size(); ++p) {
         const Product& product = catalog.products[p];
         std::vector<std::string> phrases{product.name, product.sku};
@@ -45,70 +65,115 @@ ProductMatcher::ProductMatcher(const Catalog& catalog) {
             if (tokens.size() > 1) {  // "power bank" is also written "powerbank"
                 std::string joined;
                 for (const auto& t : tokens) joined += t;
-                patterns_.push_back({{joined}, p});
+                text_patterns.push_back({{joined}, p});
             }
-            patterns_.push_back({std::move(tokens), p});
+            text_patterns.push_back({std::move(tokens), p});
         }
     }
-    for (std::size_t i = 0; i < patterns_.size(); ++i) {
-        by_first_token_[patterns_[i].tokens.front()].push_back(i);
-        for (const auto& t : patterns_[i].tokens) vocabulary_.insert(t);
+    std::unordered_set<std::string, StringHash, std::equal_to<>> vocabulary;
+    for (const auto& pattern : text_patterns)
+        for (const auto& t : pattern.tokens) vocabulary.insert(t);
+    std::unordered_map<std::string, std::string_view, StringHash, std::equal_to<>> spellings;
+    for (const auto& word : vocabulary) {
+        spellings.emplace(word + "s", word);
+        spellings.emplace(word + "es", word);
     }
-    for (const auto& word : vocabulary_) {
-        spellings_.emplace(word + "s", word);
-        spellings_.emplace(word + "es", word);
+    for (const auto& word : vocabulary) spellings[word] = word;  // a word itself wins over a plural
+
+    std::unordered_map<std::string_view, std::uint32_t> ids;
+    for (const auto& word : vocabulary) {
+        ids.emplace(word, static_cast<std::uint32_t>(words_.size()));
+        words_.push_back(word);
     }
-    for (const auto& word : vocabulary_) spellings_[word] = word;  // a word itself wins over a plural
-    for (const auto& word : vocabulary_)
+    first_word_patterns_.resize(words_.size());
+    for (std::size_t i = 0; i < text_patterns.size(); ++i) {
+        Pattern pattern{{}, text_patterns[i].product};
+        for (const auto& t : text_patterns[i].tokens) pattern.words.push_back(ids.at(t));
+        first_word_patterns_[pattern.words.front()].push_back(i);
+        patterns_.push_back(std::move(pattern));
+    }
+
+    std::size_t capacity = 16;
+    while (capacity < spellings.size() * 2) capacity *= 2;
+    spellings_.resize(capacity);
+    for (const auto& [key, word] : spellings) {
+        Slot slot{spelling_hash(key), static_cast<std::uint32_t>(spelling_keys_.size()),
+                  static_cast<std::uint32_t>(key.size()), ids.at(word)};
+        spelling_keys_ += key;
+        max_spelling_size_ = std::max(max_spelling_size_, key.size());
+        std::size_t i = slot.hash & (capacity - 1);
+        while (spellings_[i].word != kNone) i = (i + 1) & (capacity - 1);
+        spellings_[i] = slot;
+    }
+
+    fuzzy_buckets_.resize(26 * kMaxFuzzyBucketLength);
+    for (const auto& word : words_) letters_.push_back(letter_set(word));
+    for (std::uint32_t id = 0; id < words_.size(); ++id) {
+        const std::string& word = words_[id];
         if (word.size() >= kMinFuzzyLength && word.size() < 63 && all_alpha(word)) {
-            fuzzy_buckets_[bucket_key(word.front(), word.size())].push_back(word);
+            fuzzy_buckets_[static_cast<std::size_t>(word.front() - 'a') * kMaxFuzzyBucketLength + word.size()]
+                .push_back(id);
             fuzzy_lengths_[word.front() - 'a'] |= std::uint64_t{1} << word.size();
         }
-    for (auto& [key, words] : fuzzy_buckets_) std::sort(words.begin(), words.end());  // deterministic
+    }
+    for (auto& bucket : fuzzy_buckets_)  // deterministic
+        std::sort(bucket.begin(), bucket.end(),
+                  [&](std::uint32_t a, std::uint32_t b) { return words_[a] < words_[b]; });
 }
 
-std::string_view ProductMatcher::fuzzy(std::string_view token) const {
-    if (token.size() >= 62) return {};
+std::uint32_t ProductMatcher::spelling(std::string_view token) const {
+    if (token.size() > max_spelling_size_) return kNone;
+    const std::uint32_t hash = spelling_hash(token);
+    const std::size_t mask = spellings_.size() - 1;
+    for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+        const Slot& slot = spellings_[i];
+        if (slot.word == kNone) return kNone;
+        if (slot.hash == hash && slot.key_size == token.size() &&
+            std::memcmp(spelling_keys_.data() + slot.key_offset, token.data(), token.size()) == 0)
+            return slot.word;
+    }
+}
+
+std::uint32_t ProductMatcher::fuzzy(std::string_view token) const {
+    if (token.size() >= 62) return kNone;
     const std::uint64_t near = std::uint64_t{7} << (token.size() - 1);  // lengths n-1, n, n+1
-    if ((fuzzy_lengths_[token.front() - 'a'] & near) == 0) return {};
-    for (std::size_t len = token.size() - 1; len <= token.size() + 1; ++len) {
-        auto it = fuzzy_buckets_.find(bucket_key(token.front(), len));
-        if (it == fuzzy_buckets_.end()) continue;
-        for (const auto& word : it->second)
-            if (within_one_edit(token, word)) return word;
-    }
-    return {};
+    const auto letter = static_cast<std::size_t>(token.front() - 'a');
+    if ((fuzzy_lengths_[letter] & near) == 0) return kNone;
+    // One edit adds at most one letter and takes away at most one: words whose sets of
+    // letters differ from the token's in more than two are not within one edit.
+    const std::uint32_t letters = letter_set(token);
+    for (std::size_t len = token.size() - 1; len <= token.size() + 1; ++len)
+        for (std::uint32_t id : fuzzy_buckets_[letter * kMaxFuzzyBucketLength + len])
+            if (std::popcount(letters ^ letters_[id]) <= 2 && within_one_edit(token, words_[id])) return id;
+    return kNone;
 }
 
-std::string_view ProductMatcher::canonical(std::string_view token) const {
-    if (auto it = spellings_.find(token); it != spellings_.end()) return it->second;
+std::uint32_t ProductMatcher::canonical(std::string_view token) const {
+    if (auto word = spelling(token); word != kNone) return word;
     if (token.size() >= kMinFuzzyLength && all_alpha(token)) {
-        if (auto word = fuzzy(token); !word.empty()) return word;
+        if (auto word = fuzzy(token); word != kNone) return word;
         if (token.back() == 's')
-            if (auto word = fuzzy(token.substr(0, token.size() - 1)); !word.empty()) return word;
+            if (auto word = fuzzy(token.substr(0, token.size() - 1)); word != kNone) return word;
     }
-    return {};
+    return kNone;
 }
 
 std::vector<ProductMatch> ProductMatcher::find(const std::vector<text::Token>& tokens) const {
-    std::vector<std::string_view> canon(tokens.size());
+    std::vector<std::uint32_t> canon(tokens.size());
     for (std::size_t i = 0; i < tokens.size(); ++i) canon[i] = canonical(tokens[i].text);
 
     std::vector<ProductMatch> matches;
     for (std::size_t i = 0; i < tokens.size();) {
         std::size_t best_len = 0, best_product = 0;
-        if (!canon[i].empty()) {
-            auto it = by_first_token_.find(canon[i]);
-            if (it != by_first_token_.end()) {
-                for (std::size_t id : it->second) {
-                    const auto& pt = patterns_[id].tokens;
-                    if (pt.size() <= best_len || i + pt.size() > tokens.size()) continue;
-                    bool ok = true;
-                    for (std::size_t k = 1; k < pt.size() && ok; ++k) ok = canon[i + k] == pt[k];
-                    if (ok) {
-                        best_len = pt.size();
-                        best_product = patterns_[id].product;
-                    }
+        if (canon[i] != kNone) {
+            for (std::size_t id : first_word_patterns_[canon[i]]) {
+                const auto& pw = patterns_[id].words;
+                if (pw.size() <= best_len || i + pw.size() > tokens.size()) continue;
+                bool ok = true;
+                for (std::size_t k = 1; k < pw.size() && ok; ++k) ok = canon[i + k] == pw[k];
+                if (ok) {
+                    best_len = pw.size();
+                    best_product = patterns_[id].product;
                 }
             }
         }

@@ -34,21 +34,37 @@ public:
     std::vector<ProductMatch> find(const std::vector<text::Token>& tokens) const;
 
 private:
+    static constexpr std::uint32_t kNone = 0xFFFFFFFF;
+    static constexpr std::size_t kMaxFuzzyBucketLength = 64;
+
     struct Pattern {
-        std::vector<std::string> tokens;
+        std::vector<std::uint32_t> words;  // vocabulary word ids, in order
         std::size_t product;
     };
-    std::string_view canonical(std::string_view token) const;
-    std::string_view fuzzy(std::string_view token) const;
+    // One slot of the spelling table (open addressing, linear probing).
+    struct Slot {
+        std::uint32_t hash = 0;
+        std::uint32_t key_offset = 0;  // the spelling, in spelling_keys_
+        std::uint32_t key_size = 0;
+        std::uint32_t word = kNone;  // vocabulary word id; kNone: an empty slot
+    };
+
+    // Vocabulary word ids (kNone: no catalogue word).
+    std::uint32_t canonical(std::string_view token) const;
+    std::uint32_t fuzzy(std::string_view token) const;
+    std::uint32_t spelling(std::string_view token) const;
 
     std::vector<Pattern> patterns_;
-    std::unordered_map<std::string, std::vector<std::size_t>, StringHash, std::equal_to<>> by_first_token_;
-    std::unordered_set<std::string, StringHash, std::equal_to<>> vocabulary_;
+    std::vector<std::string> words_;                             // the vocabulary, by word id
+    std::vector<std::vector<std::size_t>> first_word_patterns_;  // by word id: patterns it starts
     // Every vocabulary word and its plurals ("hoodies", "boxes") to the word: one lookup a token.
-    std::unordered_map<std::string, std::string_view, StringHash, std::equal_to<>> spellings_;
+    std::vector<Slot> spellings_;
+    std::string spelling_keys_;
+    std::size_t max_spelling_size_ = 0;
     // Longer alphabetic vocabulary words by (first letter, length), for fuzzy lookups,
     // and a bitmap of which (letter, length) buckets exist, so most tokens skip them at once.
-    std::unordered_map<std::uint32_t, std::vector<std::string>> fuzzy_buckets_;
+    std::vector<std::vector<std::uint32_t>> fuzzy_buckets_;  // [letter * 64 + length], sorted by word
+    std::vector<std::uint32_t> letters_;                     // by word id: which letters a-z it has
     std::uint64_t fuzzy_lengths_[26] = {};
 };
 

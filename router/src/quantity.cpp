@@ -1,6 +1,7 @@
 #include "quantity.hpp"
 
 #include <array>
+#include <cstring>
 #include <string>
 #include <tuple>
 
@@ -41,15 +42,40 @@ std::size_t skip_spaces(std::string_view s, std::size_t i) {
     return i;
 }
 
+// A word of at most 32 bytes, held without an allocation.
+struct Word {
+    char bytes[32];
+    std::size_t size = 0;
+    operator std::string_view() const { return {bytes, size}; }
+    bool empty() const { return size == 0; }
+};
+
 // The word at i (letters, digits, UTF-8), lower-cased for ASCII, and where it ends.
-std::pair<std::string, std::size_t> word_at(std::string_view s, std::size_t i) {
-    std::string w;
-    while (i < s.size() && is_word_byte(s[i]) && w.size() < 32) {
+std::pair<Word, std::size_t> word_at(std::string_view s, std::size_t i) {
+    Word w;
+    while (i < s.size() && is_word_byte(s[i]) && w.size < sizeof w.bytes) {
         char c = s[i++];
         if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-        w += c;
+        w.bytes[w.size++] = c;
     }
     return {w, i};
+}
+
+// Index of the first ASCII digit at or after i (s.size() if none), eight bytes at a time.
+std::size_t next_digit(std::string_view s, std::size_t i) {
+    constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+    while (i + 8 <= s.size()) {
+        std::uint64_t x;
+        std::memcpy(&x, s.data() + i, sizeof x);
+        // A byte is a digit when its low 7 bits lie in '0'..'9' and its high bit is clear.
+        const std::uint64_t low = x & ~kHigh;
+        const std::uint64_t ge0 = low + kOnes * (0x80 - '0');  // high bit set: low >= '0'
+        const std::uint64_t gt9 = low + kOnes * (0x7F - '9');  // high bit set: low > '9'
+        if ((ge0 & ~gt9 & ~x & kHigh) != 0) break;
+        i += 8;
+    }
+    while (i < s.size() && !is_digit(s[i])) ++i;
+    return i;
 }
 
 // A number as written: "20,000", "8.000", "10 000", "1,5", "300".
@@ -88,8 +114,8 @@ QuantityFinder::QuantityFinder() = default;
 
 QuantityFinding QuantityFinder::find(std::string_view text) const {
     QuantityFinding f;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (!is_digit(text[i]) || (i > 0 && is_word_byte(text[i - 1]))) continue;
+    for (std::size_t i = next_digit(text, 0); i < text.size(); i = next_digit(text, i + 1)) {
+        if (i > 0 && is_word_byte(text[i - 1])) continue;
         const std::size_t end = number_end(text, i);
         std::size_t j = end;
         bool k = false;
@@ -99,10 +125,10 @@ QuantityFinding QuantityFinder::find(std::string_view text) const {
             ++j;
         }
         auto [word, after] = word_at(text, skip_spaces(text, j));
-        while (contains(kContainerSizes, word) || word == "x")  // "2 x 40ft containers"
+        while (contains(kContainerSizes, word) || std::string_view(word) == "x")  // "2 x 40ft containers"
             std::tie(word, after) = word_at(text, skip_spaces(text, after));
         if (contains(kContainerWords, word)) f.containers = true;
-        if (!word.empty() && word.back() == '.') word.pop_back();
+        if (!word.empty() && word.bytes[word.size - 1] == '.') --word.size;
         if (contains(kUnitWords, word)) {
             const auto units = parse_quantity(text.substr(i, end - i), k);
             if (units > f.largest_units) {

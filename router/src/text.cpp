@@ -1,5 +1,7 @@
 #include "text.hpp"
 
+#include <cstring>
+
 namespace ir::router::text {
 namespace {
 
@@ -30,18 +32,44 @@ std::size_t sequence_length(std::string_view s, std::size_t i) {
     return n;
 }
 
+// Byte tables: one load a byte instead of a chain of comparisons.
+struct ByteTables {
+    bool alnum[256] = {};
+    char lower[256] = {};
+    constexpr ByteTables() {
+        for (int c = 0; c < 256; ++c) {
+            alnum[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+            lower[c] = static_cast<char>((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c);
+        }
+    }
+};
+constexpr ByteTables kTables;
+
 bool is_alnum(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    return kTables.alnum[static_cast<unsigned char>(c)];
 }
 
 char lower(char c) {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    return kTables.lower[static_cast<unsigned char>(c)];
+}
+
+// Index of the first byte at or after i that is not ASCII (s.size() if none).
+std::size_t skip_ascii(std::string_view s, std::size_t i) {
+    constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+    while (i + 8 <= s.size()) {
+        std::uint64_t word;
+        std::memcpy(&word, s.data() + i, sizeof word);
+        if (word & kHigh) break;
+        i += 8;
+    }
+    while (i < s.size() && static_cast<unsigned char>(s[i]) < 0x80) ++i;
+    return i;
 }
 
 }  // namespace
 
 bool is_valid_utf8(std::string_view s) {
-    for (std::size_t i = 0; i < s.size();) {
+    for (std::size_t i = skip_ascii(s, 0); i < s.size(); i = skip_ascii(s, i)) {
         const auto n = sequence_length(s, i);
         if (n == 0) return false;
         i += n;
@@ -80,7 +108,7 @@ std::string ascii_lower(std::string_view s) {
 
 std::vector<Token> tokenize(std::string_view s) {
     std::vector<Token> tokens;
-    tokens.reserve(s.size() / 6);
+    tokens.reserve(s.size() / 4 + 1);
     std::size_t i = 0;
     while (i < s.size()) {
         while (i < s.size() && !is_alnum(s[i])) ++i;

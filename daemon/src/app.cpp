@@ -2,8 +2,8 @@
 
 #include "webhooks.hpp"
 
-#include <pthread.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <sys/file.h>

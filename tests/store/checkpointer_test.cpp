@@ -12,6 +12,17 @@ using namespace ir::store;
 using namespace ir::store::test;
 using namespace std::chrono_literals;
 
+namespace {
+// Checkpoints every 5 ms, restarting the WAL from 10 pages on.
+CheckpointerOptions eager_checkpoints(const std::filesystem::path& path) {
+    CheckpointerOptions co;
+    co.path = path;
+    co.interval = 5ms;
+    co.restart_pages = 10;
+    return co;
+}
+}  // namespace
+
 TEST_CASE("a checkpointer thread folds the WAL into the database while commits go on") {
     TempDir dir;
     const auto path = dir.path() / "db.sqlite";
@@ -20,11 +31,7 @@ TEST_CASE("a checkpointer thread folds the WAL into the database while commits g
     o.auto_checkpoint = false;
     auto db = Database::open(o);
     REQUIRE(db.has_value());
-    CheckpointerOptions co;
-    co.path = path;
-    co.interval = 5ms;
-    co.restart_pages = 10;
-    auto cp = Checkpointer::start(co);
+    auto cp = Checkpointer::start(eager_checkpoints(path));
     REQUIRE(cp.has_value());
     for (int i = 0; i < 300; ++i)
         REQUIRE_FALSE((*db)->apply(ingest("acct", "m" + std::to_string(i), i + 1)).has_value());
@@ -54,11 +61,7 @@ TEST_CASE("after a burst the WAL file is cut back to its limit once checkpoints 
         REQUIRE_FALSE((*db)->apply(ingest("acct", "m" + std::to_string(i), i + 1)).has_value());
     const auto burst = std::filesystem::file_size(wal);
     REQUIRE(burst > 512 << 10);
-    CheckpointerOptions co;
-    co.path = path;
-    co.interval = 5ms;
-    co.restart_pages = 10;
-    auto cp = Checkpointer::start(co);
+    auto cp = Checkpointer::start(eager_checkpoints(path));
     REQUIRE(cp.has_value());
     const auto deadline = std::chrono::steady_clock::now() + 10s;
     int next = 400;

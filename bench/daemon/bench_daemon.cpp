@@ -206,8 +206,8 @@ void report(const char* label, const ir::bench::LoadResult& r, std::size_t conns
     std::printf(" errors=%llu\n", static_cast<unsigned long long>(r.errors));
 }
 
-// One sample's value from the daemon's GET /metrics (0 if absent).
-double metric(std::uint16_t port, std::string_view name) {
+// The daemon's GET /metrics, as sample name (labels included) -> value.
+std::map<std::string, double> scrape(std::uint16_t port) {
     namespace beast = boost::beast;
     boost::asio::io_context ioc;
     beast::tcp_stream stream(ioc);
@@ -218,11 +218,14 @@ double metric(std::uint16_t port, std::string_view name) {
     beast::flat_buffer buffer;
     beast::http::response<beast::http::string_body> res;
     beast::http::read(stream, buffer, res);
+    std::map<std::string, double> samples;
     std::istringstream lines(res.body());
-    for (std::string line; std::getline(lines, line);)
-        if (line.size() > name.size() && line.compare(0, name.size(), name) == 0 && line[name.size()] == ' ')
-            return std::stod(line.substr(name.size() + 1));
-    return 0;
+    for (std::string line; std::getline(lines, line);) {
+        const auto space = line.rfind(' ');
+        if (line.empty() || line[0] == '#' || space == std::string::npos) continue;
+        samples[line.substr(0, space)] = std::stod(line.substr(space + 1));
+    }
+    return samples;
 }
 
 // A load run with the CPU each part of the system spent on it.
@@ -240,8 +243,7 @@ template <typename Run>
 Measured measured(const Daemon& daemon, Run run) {
     Measured m;
     const auto cpu_before = daemon.thread_cpu();
-    const double commits_before = metric(daemon.port(), "inquiryd_commit_latency_seconds_count");
-    const double committed_before = metric(daemon.port(), "inquiryd_commit_latency_seconds_sum");
+    auto before = scrape(daemon.port());
     const double gen_before = own_cpu_seconds(), idle_before = machine_idle_seconds();
     const auto start = Clock::now();
     m.load = run();
@@ -250,8 +252,9 @@ Measured measured(const Daemon& daemon, Run run) {
     m.idle = machine_idle_seconds() - idle_before;
     m.daemon_cpu = daemon.thread_cpu();
     for (const auto& [name, seconds] : cpu_before) m.daemon_cpu[name] -= seconds;
-    m.commits = metric(daemon.port(), "inquiryd_commit_latency_seconds_count") - commits_before;
-    m.committed_seconds = metric(daemon.port(), "inquiryd_commit_latency_seconds_sum") - committed_before;
+    auto after = scrape(daemon.port());
+    m.commits = after["inquiryd_commit_latency_seconds_count"] - before["inquiryd_commit_latency_seconds_count"];
+    m.committed_seconds = after["inquiryd_commit_latency_seconds_sum"] - before["inquiryd_commit_latency_seconds_sum"];
     return m;
 }
 

@@ -6,8 +6,9 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 dir=${FUZZ_BUILD_DIR:-$root/build-fuzz}
 seconds=${FUZZ_SECONDS:-30}
-CC=clang-14 CXX=clang++-14 "$root/scripts/build.sh" "$dir" -DIR_FUZZ=ON -DIR_SANITIZE=ON \
-  -DIR_BUILD_TESTS=OFF -DIR_BUILD_BENCH=OFF >/dev/null
+# Only the fuzz targets and the libraries they link: the daemon itself is not needed here.
+CC=clang-14 CXX=clang++-14 cmake -S "$root" -B "$dir" -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}" \
+  -DIR_FUZZ=ON -DIR_SANITIZE=ON -DIR_BUILD_TESTS=OFF -DIR_BUILD_BENCH=OFF >/dev/null
 cmake --build "$dir" -j"${JOBS:-2}" --target fuzz_all >/dev/null
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then

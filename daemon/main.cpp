@@ -19,12 +19,17 @@ int main(int argc, char** argv) {
     }
     auto config = ir::daemon::resolve_config(options);
     if (!config) return 2;  // every problem was printed
-    if (options.check_config) {
-        std::cout << config->source << ": ok\n";
+    spdlog::set_level(spdlog::level::from_str(config->log_level));
+    const std::string source = config->source;
+    ir::daemon::App app(std::move(*config));
+    if (options.check_config) {  // the files the config names too, not only its syntax
+        if (auto error = app.check()) {
+            std::cerr << "inquiryd: " << *error << "\n";
+            return 2;
+        }
+        std::cout << source << ": ok\n";
         return 0;
     }
-    spdlog::set_level(spdlog::level::from_str(config->log_level));
-    ir::daemon::App app(std::move(*config));
     if (auto error = app.start()) {
         std::cerr << "inquiryd: " << *error << "\n";  // stderr, like every other log line
         return 1;

@@ -203,6 +203,11 @@ std::optional<std::string> App::load_routing_state(router::EngineState& state) {
     return std::nullopt;
 }
 
+std::optional<std::string> App::check() {
+    if (auto e = load_core()) return e;
+    return load_webhooks();
+}
+
 std::optional<std::string> App::start() {
     std::error_code ec;
     std::filesystem::create_directories(config_.state_dir, ec);
@@ -210,8 +215,7 @@ std::optional<std::string> App::start() {
     lock_fd_ = ::open((config_.state_dir / "inquiryd.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (lock_fd_ < 0 || ::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0)
         return config_.state_dir.string() + ": another inquiryd is running on this state folder";
-    if (auto e = load_core()) return e;
-    if (auto e = load_webhooks()) return e;
+    if (auto e = check()) return e;
 
     store::CommitterOptions copts;
     copts.database.path = config_.state_dir / "inquiryd.db";

@@ -127,6 +127,22 @@ def main():
                              capture_output=True, text=True, timeout=20)
         run.check(out.returncode == 1 and "app_secret" in out.stderr and "chmod 600" in out.stderr
                   and APP_SECRET not in out.stderr, f"start with a loose secret file: {out.returncode} {out.stderr}")
+        # --check-config reads the files the config names, so it says the same before a restart.
+        out = subprocess.run([run.args.inquiryd, "--config", config, "--check-config"],
+                             capture_output=True, text=True, timeout=20)
+        run.check(out.returncode == 2 and "app_secret" in out.stderr and "chmod 600" in out.stderr
+                  and APP_SECRET not in out.stderr, f"--check-config with a loose secret file: {out.returncode} {out.stderr}")
+        os.chmod(secret_file, 0o600)
+        out = subprocess.run([run.args.inquiryd, "--config", config, "--check-config"],
+                             capture_output=True, text=True, timeout=20)
+        run.check(out.returncode == 0 and ": ok" in out.stdout, f"--check-config, all good: {out.returncode} {out.stderr}")
+        missing = run.path("no-catalog.toml")
+        with open(config) as f, open(missing, "w") as g:
+            g.write(f.read().replace(run.fixture("catalog.json"), run.path("missing-catalog.json")))
+        out = subprocess.run([run.args.inquiryd, "--config", missing, "--check-config"],
+                             capture_output=True, text=True, timeout=20)
+        run.check(out.returncode == 2 and "missing-catalog.json" in out.stderr,
+                  f"--check-config with a missing catalogue: {out.returncode} {out.stderr}")
         log("webhooks checked")
 
 

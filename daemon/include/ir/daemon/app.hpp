@@ -71,6 +71,9 @@ public:
     ~App();
     // Opens the store, recovers the core, binds every socket. Errors: message, exit 1.
     std::optional<std::string> start();
+    // What start() reads before it touches the state folder or a socket: the catalogue,
+    // the rules, the clocks' policy, the tz database, the webhook secrets (--check-config).
+    std::optional<std::string> check();
     // Runs until SIGTERM/SIGINT has drained everything; returns the exit code.
     int run();
 

@@ -53,7 +53,7 @@ void App::add_routes() {
     router_.add(http::verb::get, "/metrics", [this](const RouteRequest&) {
         metrics_.open_inquiries->set(static_cast<double>(engine_->open_count()));
         std::error_code ec;  // no WAL file (yet): 0
-        const auto wal = std::filesystem::file_size(config_.state_dir / "inquiryd.db-wal", ec);
+        const auto wal = std::filesystem::file_size(database_path().string() + "-wal", ec);
         metrics_.wal_bytes->set(ec ? 0.0 : static_cast<double>(wal));
         return text_response(http::status::ok, registry_.render(), metrics::Registry::content_type);
     });

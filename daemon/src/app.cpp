@@ -218,7 +218,7 @@ std::optional<std::string> App::start() {
     if (auto e = check()) return e;
 
     store::CommitterOptions copts;
-    copts.database.path = config_.state_dir / "inquiryd.db";
+    copts.database.path = database_path();
     copts.database.auto_checkpoint = false;            // the checkpointer thread does it, off the commit path
     copts.queue_capacity = config_.ingest_queue + 64;  // ticks and replies never find it full
     copts.max_batch = config_.commit_batch;

@@ -83,6 +83,7 @@ private:
 
     TimePoint now() const;
     std::optional<std::string> load_core();
+    std::filesystem::path database_path() const { return config_.state_dir / "inquiryd.db"; }
     std::optional<std::string> recover();
     std::optional<std::string> load_routing_state(router::EngineState& state);
     static constexpr const char* kPresencePrefix = "presence/";  // meta key of an agent's presence

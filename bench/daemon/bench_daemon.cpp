@@ -320,6 +320,32 @@ void memory_phase(const fs::path& dir, std::size_t n) {
     }
 }
 
+// One open-loop run at `rate` on a fresh daemon, with the commit times' histogram beside
+// the events' latency: which of the two makes the tail.
+void paced_phase(const fs::path& dir, double rate, double seconds) {
+    const auto bodies = make_bodies(50);
+    Daemon daemon(dir);
+    auto before = scrape(daemon.port());
+    const auto m = measured(daemon, [&] {
+        return drive(daemon.port(), bodies, 128, rate, std::chrono::milliseconds(static_cast<int>(1000 * seconds)));
+    });
+    report("inquiryd", m.load, 128, rate);
+    report_cpu(m);
+    auto after = scrape(daemon.port());
+    const double commits =
+        after["inquiryd_commit_latency_seconds_count"] - before["inquiryd_commit_latency_seconds_count"];
+    std::printf("inquiryd: commits slower than:");
+    for (const auto& [name, value] : after) {
+        const auto le = name.find("inquiryd_commit_latency_seconds_bucket{le=\"");
+        if (le != 0) continue;
+        const double share = 1 - (value - before[name]) / std::max(commits, 1.0);
+        if (share > 0)
+            std::printf(" %s=%.3f%%", name.substr(name.find('"') + 1, name.rfind('"') - name.find('"') - 1).c_str(),
+                        100 * share);
+    }
+    std::printf("\n");
+}
+
 // bench_daemon [SECONDS]: throughput against the machine's two limits, then memory.
 // bench_daemon ingest [SECONDS]: the daemon's two runs alone, without the limits or memory.
 // bench_daemon memory [N]: memory only, with N open inquiries (default 100,000).
@@ -329,6 +355,11 @@ int main(int argc, char** argv) {
     const fs::path dir = ::mkdtemp(tmpl);
     if (argc > 1 && std::string_view(argv[1]) == "memory") {
         memory_phase(dir, argc > 2 ? std::stoul(argv[2]) : 100'000);
+        fs::remove_all(dir);
+        return 0;
+    }
+    if (argc > 1 && std::string_view(argv[1]) == "paced") {
+        paced_phase(dir, argc > 2 ? std::stod(argv[2]) : 10'000, argc > 3 ? std::stod(argv[3]) : 5.0);
         fs::remove_all(dir);
         return 0;
     }

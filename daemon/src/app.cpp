@@ -238,6 +238,7 @@ std::optional<std::string> App::start() {
     reader_ = std::move(*reader);
     store::CheckpointerOptions cpopts;
     cpopts.path = copts.database.path;
+    cpopts.caught_up = [this] { committer_->request_wal_wrap(); };
     auto checkpointer = store::Checkpointer::start(cpopts);
     if (!checkpointer) return checkpointer.error().message;
     checkpointer_ = std::move(*checkpointer);

@@ -9,7 +9,7 @@
 namespace ir::store {
 
 namespace {
-constexpr int kRestartTailPages = 64;  // what a RESTART may still have to copy: about 256 KiB
+constexpr int kWriterTailPages = 64;  // what the writer may be asked to copy: about 256 KiB
 }
 
 struct Checkpointer::Impl {
@@ -27,16 +27,14 @@ struct Checkpointer::Impl {
             lock.unlock();
             int wal_pages = 0, moved = 0;
             sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &wal_pages, &moved);
-            if (wal_pages >= options.restart_pages && moved == wal_pages) {
-                // A RESTART holds commits off while it copies what came in since, so first
-                // catch up with PASSIVE passes (each copies what arrived during the last)
-                // until only a little is left: the RESTART's pause then stays short.
+            if (wal_pages >= options.restart_pages && moved == wal_pages && options.caught_up) {
+                // Catch up with more passes (each copies what arrived during the last) until
+                // only a little is left, so the writer's own pass stays short.
                 for (int pass = 0, before = wal_pages; pass < 8; ++pass, before = wal_pages) {
                     sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &wal_pages, &moved);
-                    if (moved != wal_pages || wal_pages - before <= kRestartTailPages) break;
+                    if (moved != wal_pages || wal_pages - before <= kWriterTailPages) break;
                 }
-                if (moved == wal_pages)
-                    sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_RESTART, nullptr, nullptr);
+                if (moved == wal_pages) options.caught_up();
             }
             ++count;
             lock.lock();

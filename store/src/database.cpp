@@ -151,6 +151,12 @@ std::optional<Error> Database::set_max_page_count(std::int64_t pages) {
     return store::set_max_page_count(impl_->db.get(), pages, impl_->where);
 }
 
+std::optional<Error> Database::checkpoint() {
+    const int rc = sqlite3_wal_checkpoint_v2(impl_->db.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    if (rc == SQLITE_OK || rc == SQLITE_BUSY) return std::nullopt;  // BUSY: another checkpoint is running
+    return impl_->fail(rc, "cannot checkpoint");
+}
+
 std::optional<Error> Database::Impl::write_all(std::span<const Change> changes) {
     std::int64_t next_alert = 0;  // read on the first alert: most changes have none
     for (const Change& change : changes) {

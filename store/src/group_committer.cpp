@@ -58,6 +58,10 @@ void GroupCommitter::set_max_page_count(std::int64_t pages) {
     pending_max_page_count_ = pages;
 }
 
+void GroupCommitter::request_wal_wrap() {
+    wrap_wanted_ = true;
+}
+
 CommitStats GroupCommitter::stats() const {
     const std::lock_guard lock(mutex_);
     CommitStats copy = stats_;
@@ -66,7 +70,12 @@ CommitStats GroupCommitter::stats() const {
 }
 
 void GroupCommitter::run() {
-    while (take_batch()) commit_batch();
+    while (take_batch()) {
+        commit_batch();
+        // After the acks: the events of this batch do not wait for it. A failure here
+        // only means the WAL keeps growing until the next try; commits report real errors.
+        if (wrap_wanted_.exchange(false)) (void)db_->checkpoint();
+    }
 }
 
 // Whatever queued up while the last batch was being fsynced becomes the next batch:

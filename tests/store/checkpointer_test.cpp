@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "ir/store/checkpointer.hpp"
+#include "ir/store/group_committer.hpp"
 #include "store_fixture.hpp"
 
 using namespace ir::store;
@@ -13,7 +14,7 @@ using namespace ir::store::test;
 using namespace std::chrono_literals;
 
 namespace {
-// Checkpoints every 5 ms, restarting the WAL from 10 pages on.
+// Checkpoints every 5 ms; from 10 pages of WAL on, it would ask a writer to finish.
 CheckpointerOptions eager_checkpoints(const std::filesystem::path& path) {
     CheckpointerOptions co;
     co.path = path;
@@ -74,4 +75,32 @@ TEST_CASE("after a burst the WAL file is cut back to its limit once checkpoints 
     cp->reset();
     db->reset();
     CHECK(open_db(path)->event_count().value() == next);
+}
+
+TEST_CASE("under commits that never pause the WAL still starts over: the writer copies the last frames") {
+    TempDir dir;
+    const auto path = dir.path() / "db.sqlite";
+    const auto wal = std::filesystem::path(path.string() + "-wal");
+    auto committer = GroupCommitter::start(
+        CommitterOptions{.database = Options{.path = path, .auto_checkpoint = false, .wal_size_limit = 64 << 10}});
+    REQUIRE(committer.has_value());
+    auto options = eager_checkpoints(path);
+    options.caught_up = [&committer] { (*committer)->request_wal_wrap(); };
+    auto cp = Checkpointer::start(options);
+    REQUIRE(cp.has_value());
+    // Each change is submitted the moment the last one is durable: the WAL is never idle.
+    constexpr int kChanges = 3000;
+    Counter acked;
+    for (int i = 0; i < kChanges; ++i) {
+        REQUIRE(
+            (*committer)->submit(ingest("acct", "m" + std::to_string(i), i + 1), [&acked](std::optional<ir::Error> e) {
+                if (!e) acked.add();
+            }));
+        REQUIRE(acked.wait_for(static_cast<std::size_t>(i + 1)));
+    }
+    // Without the wrap it would hold every commit's pages (several MiB by now).
+    CHECK(std::filesystem::file_size(wal) < 2 << 20);
+    cp->reset();
+    committer->reset();
+    CHECK(open_db(path)->event_count().value() == kChanges);
 }

@@ -1,11 +1,16 @@
 #pragma once
 // Moves the WAL's pages into the database file on a thread of its own, with a connection
 // of its own, so commits (whose writer has auto_checkpoint = false) only ever wait for the
-// WAL's fsync. PASSIVE checkpoints never block the writer or readers; when the WAL has
-// grown past `restart_pages` a RESTART checkpoint lets the WAL start over from its head.
+// WAL's fsync. Its PASSIVE checkpoints never block the writer or readers. Under steady
+// commits they never quite catch up, so the WAL would only grow: once it is past
+// `restart_pages` and a pass has left only a little uncopied, `caught_up` asks the writer
+// to copy that rest itself (GroupCommitter::request_wal_wrap); the WAL then starts over.
+// (A RESTART checkpoint would do it from here, but holds the write lock while it copies,
+// syncs and waits for readers: commits stalled 10-100 ms behind it.)
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -18,7 +23,8 @@ namespace ir::store {
 struct CheckpointerOptions {
     std::filesystem::path path{};
     std::chrono::milliseconds interval{250};
-    int restart_pages = 20'000;  // about 80 MiB of WAL
+    int restart_pages = 20'000;         // about 80 MiB of WAL
+    std::function<void()> caught_up{};  // on the checkpointer's thread
 };
 
 class Checkpointer {

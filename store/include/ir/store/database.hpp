@@ -51,6 +51,10 @@ public:
     [[nodiscard]] std::optional<Error> apply(std::span<const Change> changes);
     [[nodiscard]] std::optional<Error> apply(const Change& change);
     [[nodiscard]] std::optional<Error> set_max_page_count(std::int64_t pages);
+    // A PASSIVE checkpoint on this connection: copies what it can of the WAL into the
+    // database file and never waits for anyone. Once all of it is copied, the next write
+    // transaction starts the WAL over from its head.
+    [[nodiscard]] std::optional<Error> checkpoint();
 
     Expected<std::optional<EventRef>> find_event(std::string_view channel, std::string_view account,
                                                  std::string_view message_id);

@@ -1,6 +1,7 @@
 #pragma once
 // Group commit: many producers, one writer thread, one fsync per batch. A change is
 // acknowledged (its callback runs) only after the transaction holding it is durable.
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -60,6 +61,12 @@ public:
     void stop();
     // Applied by the writer before its next batch (see Options::max_page_count).
     void set_max_page_count(std::int64_t pages);
+    // Asks the writer to checkpoint the WAL's last frames itself, between two batches. A
+    // checkpointer thread copies most of the WAL, but under steady commits new frames
+    // always arrive behind it; the WAL only starts over once a checkpoint has copied all
+    // of it, which only the writer can do without taking the write lock from under
+    // commits (as a RESTART checkpoint does, for as long as it runs). Thread-safe.
+    void request_wal_wrap();
     CommitStats stats() const;
 
 private:
@@ -77,6 +84,7 @@ private:
     std::vector<Change> batch_;     // writer thread only, reused between batches
     std::vector<Done> batch_done_;
     std::optional<std::int64_t> quota_;  // writer thread only: a max_page_count to apply
+    std::atomic<bool> wrap_wanted_{false};
 
     mutable std::mutex mutex_;
     std::condition_variable wake_;

@@ -15,6 +15,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -237,7 +238,25 @@ struct Measured {
     double elapsed = 0;  // wall seconds (warm-up included, as the CPU figures are)
     double commits = 0;  // group commits (transactions) over the run
     double committed_seconds = 0;
+    double wal_bytes = 0;                   // at the end of the run
+    std::map<std::string, double> metrics;  // the daemon's /metrics: what the run added
 };
+
+// The upper bound of the histogram bucket holding quantile `q` of the run's samples
+// (`series` names the histogram and its labels, e.g. `x_seconds_bucket{stage="commit",`).
+double quantile_bound(const std::map<std::string, double>& metrics, const std::string& series, double q) {
+    std::vector<std::pair<double, double>> buckets;  // (le, cumulative count)
+    for (const auto& [name, value] : metrics) {
+        if (name.rfind(series, 0) != 0 || name.find("le=\"+Inf\"") != std::string::npos) continue;
+        const auto le = name.find("le=\"");
+        if (le != std::string::npos) buckets.emplace_back(std::stod(name.substr(le + 4)), value);
+    }
+    std::sort(buckets.begin(), buckets.end());
+    if (buckets.empty()) return 0;
+    for (const auto& [le, count] : buckets)
+        if (count >= q * buckets.back().second) return le;
+    return buckets.back().first;
+}
 
 template <typename Run>
 Measured measured(const Daemon& daemon, Run run) {
@@ -253,8 +272,10 @@ Measured measured(const Daemon& daemon, Run run) {
     m.daemon_cpu = daemon.thread_cpu();
     for (const auto& [name, seconds] : cpu_before) m.daemon_cpu[name] -= seconds;
     auto after = scrape(daemon.port());
+    for (const auto& [name, value] : after) m.metrics[name] = value - before[name];
     m.commits = after["inquiryd_commit_latency_seconds_count"] - before["inquiryd_commit_latency_seconds_count"];
     m.committed_seconds = after["inquiryd_commit_latency_seconds_sum"] - before["inquiryd_commit_latency_seconds_sum"];
+    m.wal_bytes = after["inquiryd_wal_bytes"];
     return m;
 }
 
@@ -272,9 +293,19 @@ void report_cpu(const Measured& m) {
     }
     std::printf(" generator=%.1f total=%.1f machine_idle=%.0f%%\n", m.generator_cpu * per,
                 (total + m.generator_cpu) * per, 100 * m.idle / (m.elapsed * std::thread::hardware_concurrency()));
-    std::printf("inquiryd: commits/s=%.0f events_per_commit=%.1f commit_ms=%.2f writer_busy=%.0f%%\n",
+    std::printf("inquiryd: commits/s=%.0f events_per_commit=%.1f commit_ms=%.2f writer_busy=%.0f%% wal_mib=%.0f\n",
                 m.commits / m.elapsed, answered / std::max(m.commits, 1.0),
-                1e3 * m.committed_seconds / std::max(m.commits, 1.0), 100 * m.committed_seconds / m.elapsed);
+                1e3 * m.committed_seconds / std::max(m.commits, 1.0), 100 * m.committed_seconds / m.elapsed,
+                m.wal_bytes / (1 << 20));
+    // Which stage makes the tail: bucket bounds, so "<=" (docs/operations.md, the stages).
+    std::printf("inquiryd: p99_ms_at_most commit_transaction=%g",
+                1e3 * quantile_bound(m.metrics, "inquiryd_commit_latency_seconds_bucket{", 0.99));
+    for (const char* stage : {"analysis", "commit", "answer"})
+        std::printf(
+            " %s=%g", stage,
+            1e3 * quantile_bound(m.metrics, std::string("inquiryd_event_stage_seconds_bucket{stage=\"") + stage + "\",",
+                                 0.99));
+    std::printf("\n");
 }
 
 }  // namespace
@@ -325,25 +356,11 @@ void memory_phase(const fs::path& dir, std::size_t n) {
 void paced_phase(const fs::path& dir, double rate, double seconds) {
     const auto bodies = make_bodies(50);
     Daemon daemon(dir);
-    auto before = scrape(daemon.port());
     const auto m = measured(daemon, [&] {
         return drive(daemon.port(), bodies, 128, rate, std::chrono::milliseconds(static_cast<int>(1000 * seconds)));
     });
     report("inquiryd", m.load, 128, rate);
     report_cpu(m);
-    auto after = scrape(daemon.port());
-    const double commits =
-        after["inquiryd_commit_latency_seconds_count"] - before["inquiryd_commit_latency_seconds_count"];
-    std::printf("inquiryd: commits slower than:");
-    for (const auto& [name, value] : after) {
-        const auto le = name.find("inquiryd_commit_latency_seconds_bucket{le=\"");
-        if (le != 0) continue;
-        const double share = 1 - (value - before[name]) / std::max(commits, 1.0);
-        if (share > 0)
-            std::printf(" %s=%.3f%%", name.substr(name.find('"') + 1, name.rfind('"') - name.find('"') - 1).c_str(),
-                        100 * share);
-    }
-    std::printf("\n");
 }
 
 // bench_daemon [SECONDS]: throughput against the machine's two limits, then memory.

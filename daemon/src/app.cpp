@@ -62,6 +62,14 @@ App::App(Config config)
     metrics_.alert_lateness = &registry_.histogram(
         "inquiryd_alert_lateness_seconds", "Publish time minus the alarm's moment", metrics::latency_buckets_seconds());
     metrics_.wal_bytes = &registry_.gauge("inquiryd_wal_bytes", "Size of the store's write-ahead log file");
+    auto stage = [this](const char* name) {
+        return &registry_.histogram("inquiryd_event_stage_seconds",
+                                    "Time a state change spends in each stage of the ingest path",
+                                    metrics::latency_buckets_seconds(), {{"stage", name}});
+    };
+    metrics_.wait_analysis = stage("analysis");
+    metrics_.wait_commit = stage("commit");
+    metrics_.wait_answer = stage("answer");
     registry_.gauge("inquiryd_build_info", "Build information", {{"version", IR_VERSION}}).set(1);
 }
 

@@ -1,5 +1,6 @@
 // POST /v1/events and the commit path every state change takes.
 #include <boost/json.hpp>
+#include <chrono>
 #include <spdlog/spdlog.h>
 
 #include "ir/adapters/event_json.hpp"
@@ -12,6 +13,11 @@ namespace http = boost::beast::http;
 namespace json = boost::json;
 
 namespace {
+using Steady = std::chrono::steady_clock;
+
+double seconds_between(Steady::time_point from, Steady::time_point to) {
+    return std::chrono::duration<double>(to - from).count();
+}
 
 std::string dedupe_key(const router::Event& e) {
     std::string key(router::to_string(e.channel));
@@ -107,10 +113,11 @@ void App::ingest(router::Event event, std::function<void(IngestOutcome)> done) {
     seen_.add(key);  // a failed commit leaves a false "maybe": SQLite then says no
     ++pending_;      // counted from here: shutdown and recovery wait for it
     auto shared = std::make_shared<std::function<void(IngestOutcome)>>(std::move(done));
-    boost::asio::post(analysis_pool_, [this, event = std::move(event), key, shared]() mutable {
+    boost::asio::post(analysis_pool_, [this, event = std::move(event), key, shared, queued = Steady::now()]() mutable {
         auto analysis = assessor_->analyze(event);
         boost::asio::post(ioc_, [this, event = std::move(event), key = std::move(key), analysis = std::move(analysis),
-                                 shared = std::move(shared)]() mutable {
+                                 shared = std::move(shared), queued]() mutable {
+            metrics_.wait_analysis->observe(seconds_between(queued, Steady::now()));
             --pending_;
             apply_event(std::move(event), std::move(key), std::move(analysis), std::move(shared));
         });
@@ -182,9 +189,12 @@ void App::commit(router::StepResult step, std::optional<router::Event> event,
     arm_timer();  // the step may have brought the earliest deadline forward
     ++pending_;
     auto shared = std::make_shared<std::pair<router::StepResult, decltype(done)>>(std::move(step), std::move(done));
-    const bool queued = committer_->submit(std::move(change), [this, shared](std::optional<Error> error) {
+    const auto submitted = Steady::now();
+    const bool queued = committer_->submit(std::move(change), [this, shared, submitted](std::optional<Error> error) {
         if (error) log_->error("commit failed: {}", error->message);
-        boost::asio::post(ioc_, [this, shared, ok = !error] {
+        boost::asio::post(ioc_, [this, shared, ok = !error, submitted, durable = Steady::now()] {
+            metrics_.wait_commit->observe(seconds_between(submitted, durable));
+            metrics_.wait_answer->observe(seconds_between(durable, Steady::now()));
             after_commit(ok, shared->first);
             shared->second(ok, shared->first);
             --pending_;

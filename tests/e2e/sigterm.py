@@ -27,6 +27,17 @@ CONNECTIONS = 16
 STOP_BOUND_S = 10.0   # "within a few seconds"
 
 
+def check_stage_metrics(run, port):
+    """Every event accepted since the restart is counted in each stage of /metrics."""
+    text = h.Client(port).get("/metrics").body.decode()
+    samples = dict(line.rsplit(" ", 1) for line in text.splitlines() if line and not line.startswith("#"))
+    accepted = float(samples.get("inquiryd_events_accepted_total", "0"))
+    run.check(accepted > 0, "no accepted events in /metrics after the restart")
+    for stage in ("analysis", "commit", "answer"):
+        count = float(samples.get(f'inquiryd_event_stage_seconds_count{{stage="{stage}"}}', "-1"))
+        run.check(count >= accepted, f"/metrics: stage {stage} counted {count} events, {accepted} were accepted")
+
+
 def main():
     with h.Run("sigterm", __doc__, budget_seconds=110) as run:
         config = run.write_config()
@@ -79,6 +90,7 @@ def main():
         run.check(not load.leftover and not rest, f"{len(load.leftover) + len(rest)} conversations unanswered "
                                                   f"after the restart")
         checks.check_inquiries(run, d.port, ledger, "after the rest of the load")
+        check_stage_metrics(run, d.port)
         rc, secs = d.terminate(timeout=STOP_BOUND_S)
         h.log(f"idle SIGTERM: exit status {rc} after {secs:.2f}s")
         run.check(rc == 0, f"idle SIGTERM: exit status {rc} after {secs:.1f}s (expected 0 within {STOP_BOUND_S:.0f}s)")

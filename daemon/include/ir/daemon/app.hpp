@@ -49,6 +49,10 @@ struct DaemonMetrics {
     metrics::Counter* alerts_published = nullptr;
     metrics::Histogram* alert_lateness = nullptr;
     metrics::Gauge* wal_bytes = nullptr;  // a WAL that only grows means checkpoints are stuck
+    // Where an accepted event's time goes, stage by stage (see docs/operations.md).
+    metrics::Histogram* wait_analysis = nullptr;  // queued for analysis .. back on the loop
+    metrics::Histogram* wait_commit = nullptr;    // handed to the writer .. durable
+    metrics::Histogram* wait_answer = nullptr;    // durable .. the loop answers
     metrics::Registry* registry = nullptr;
     metrics::Counter& rejected(std::string_view reason);
 };

@@ -27,6 +27,10 @@ constexpr const char* upsert_inquiry =
     "INSERT INTO inquiries(id, account, state, updated_at_ms, payload) VALUES(?1,?2,?3,?4,?5)"
     " ON CONFLICT(id) DO UPDATE SET account=excluded.account, state=excluded.state,"
     " updated_at_ms=excluded.updated_at_ms, payload=excluded.payload";
+// Most changes to an inquiry keep its state and account: then only its row changes, and
+// the indexes on (state, account) are left alone (an upsert rewrites their entries too).
+constexpr const char* update_inquiry =
+    "UPDATE inquiries SET updated_at_ms=?4, payload=?5 WHERE id=?1 AND account=?2 AND state=?3";
 // Sender fields merge: a message that leaves one empty keeps what an earlier one gave.
 constexpr const char* upsert_detail =
     "INSERT INTO inquiry_details(id, assessment, name, email, company, phone, address, country, im)"
@@ -74,6 +78,7 @@ std::optional<Error> Database::Impl::prepare_all() {
         {&rollback, "ROLLBACK"},
         {&insert_event_st, sql::insert_event},
         {&upsert_inquiry_st, sql::upsert_inquiry},
+        {&update_inquiry_st, sql::update_inquiry},
         {&upsert_detail_st, sql::upsert_detail},
         {&upsert_customer_st, sql::upsert_customer},
         {&upsert_alias_st, sql::upsert_alias},
@@ -204,6 +209,16 @@ std::optional<Error> Database::Impl::insert_event(const EventRow& row) {
 }
 
 std::optional<Error> Database::Impl::upsert_inquiry(const InquiryRow& row) {
+    {
+        Statement& st = update_inquiry_st;
+        st.bind_int(1, row.id);
+        st.bind_text(2, row.account);
+        st.bind_text(3, row.state);
+        st.bind_int(4, sla::to_unix_ms(row.updated_at));
+        st.bind_blob(5, row.payload);
+        if (auto e = run_with(st, [&row] { return "cannot write inquiry " + std::to_string(row.id); })) return e;
+        if (sqlite3_changes(db.get()) > 0) return std::nullopt;
+    }
     Statement& st = upsert_inquiry_st;
     st.bind_int(1, row.id);
     st.bind_text(2, row.account);

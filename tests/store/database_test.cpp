@@ -281,6 +281,28 @@ TEST_CASE("open_inquiries leaves out the resolved ones") {
     CHECK(open[0].id == 3);
 }
 
+TEST_CASE("an update that keeps state and account rewrites the row and stays in the state indexes") {
+    TempDir dir;
+    auto db = t::open_db(dir.file("store.db"));
+    Change c;
+    c.inquiries = {t::inquiry(4, "a", "assigned")};
+    REQUIRE_FALSE(db->apply(c));
+    Change same = c;
+    same.inquiries[0].payload = "second message";
+    same.inquiries[0].updated_at += std::chrono::seconds(5);
+    REQUIRE_FALSE(db->apply(same));
+    CHECK(db->inquiry(4).value() == same.inquiries[0]);
+    auto open = db->open_inquiries().value();
+    REQUIRE(open.size() == 1);
+    CHECK(open[0] == same.inquiries[0]);
+    CHECK(db->inquiries(InquiryFilter{.state = "assigned", .account = "a"}).value().size() == 1);
+    Change moved = same;
+    moved.inquiries[0].account = "b";  // a merge of stores, say: the full upsert path
+    REQUIRE_FALSE(db->apply(moved));
+    CHECK(db->inquiries(InquiryFilter{.state = "assigned", .account = "a"}).value().empty());
+    CHECK(db->inquiries(InquiryFilter{.state = "assigned", .account = "b"}).value().size() == 1);
+}
+
 TEST_CASE("alerts_since filters by seq and topic prefix, in seq order") {
     TempDir dir;
     auto db = t::open_db(dir.file("store.db"));

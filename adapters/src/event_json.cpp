@@ -28,16 +28,17 @@ std::optional<Error> only_keys(const json::object& o, std::string_view where,
 // Reads an optional string field (null or missing -> empty) of at most max_bytes.
 std::optional<Error> read_string(const json::object& o, std::string_view key, std::string_view where,
                                  std::size_t max_bytes, std::string& out, bool required = false) {
-    const std::string field = std::string(where) + std::string(key);
+    // Named only on failure: this runs for every field of every event.
+    const auto field = [&] { return std::string(where) + std::string(key); };
     const auto* v = o.if_contains(key);
     if (!v || v->is_null()) {
-        if (required) return bad("missing field", field);
+        if (required) return bad("missing field", field());
         return std::nullopt;
     }
-    if (!v->is_string()) return bad("must be a string", field);
+    if (!v->is_string()) return bad("must be a string", field());
     if (v->get_string().size() > max_bytes)
-        return bad("longer than " + std::to_string(max_bytes) + " bytes", field, true);
-    out = std::string(v->get_string());
+        return bad("longer than " + std::to_string(max_bytes) + " bytes", field(), true);
+    out.assign(v->get_string().data(), v->get_string().size());
     return std::nullopt;
 }
 
@@ -158,15 +159,22 @@ json::object to_json(const Event& e) {
             {"attachments", e.attachments}};
 }
 
-json::object to_json(const router::Assessment& a) {
-    json::array products(a.products.begin(), a.products.end());
-    json::array reasons(a.reasons.begin(), a.reasons.end());
-    json::array signs;
+json::object to_json(const router::Assessment& a, json::storage_ptr memory) {
+    json::array products(a.products.begin(), a.products.end(), memory);
+    json::array reasons(a.reasons.begin(), a.reasons.end(), memory);
+    json::array signs(memory);
     for (auto s : a.scam_signs) signs.emplace_back(static_cast<int>(s));
+    json::object out(8, memory);
+    out.emplace("tier", a.tier);
+    out.emplace("suspect", a.suspect);
     // The score is a whole number 0..100: printed as one ("79", not "7.9E1").
-    const json::value score = static_cast<std::int64_t>(std::llround(a.score));
-    return {{"tier", a.tier},       {"suspect", a.suspect}, {"score", score},      {"language", a.language},
-            {"products", products}, {"reasons", reasons},   {"scam_signs", signs}, {"large_order", a.large_order}};
+    out.emplace("score", static_cast<std::int64_t>(std::llround(a.score)));
+    out.emplace("language", a.language);
+    out.emplace("products", std::move(products));
+    out.emplace("reasons", std::move(reasons));
+    out.emplace("scam_signs", std::move(signs));
+    out.emplace("large_order", a.large_order);
+    return out;
 }
 
 }  // namespace ir::adapters

@@ -13,11 +13,12 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/write.hpp>
 #include <boost/beast/core/string.hpp>
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <optional>
+#include <string>
 
 namespace ir::daemon::detail {
 namespace {
@@ -30,6 +31,26 @@ using Clock = std::chrono::steady_clock;
 
 constexpr std::string_view continue_response = "HTTP/1.1 100 Continue\r\n\r\n";
 constexpr std::size_t read_chunk = 8192;
+
+// The status line and header fields as they go on the wire. One gather write of this and
+// the body costs a fraction of Beast's serializer (a composed operation per buffer
+// sequence step, every field copied through type-erased iterators); the bodies here are
+// always whole strings with a Content-Length (prepare_payload), never chunked.
+void write_head(const HttpResponse& res, std::string& out) {
+    out.clear();
+    out += res.version() == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+    out += std::to_string(res.result_int());
+    out += ' ';
+    out += res.reason();
+    out += "\r\n";
+    for (const auto& field : res) {
+        out += field.name_string();
+        out += ": ";
+        out += field.value();
+        out += "\r\n";
+    }
+    out += "\r\n";
+}
 
 class Session final : public SessionBase, public std::enable_shared_from_this<Session> {
 public:
@@ -205,7 +226,9 @@ private:
         res_.keep_alive(keep_alive_ && !state_->stopping && res_.keep_alive());
         res_.prepare_payload();
         stream_.expires_after(options().write_timeout);
-        http::async_write(stream_, res_, beast::bind_front_handler(&Session::on_write, shared_from_this()));
+        write_head(res_, head_);
+        const std::array<net::const_buffer, 2> wire{net::buffer(head_), net::buffer(res_.body())};
+        net::async_write(stream_, wire, beast::bind_front_handler(&Session::on_write, shared_from_this()));
     }
 
     void on_write(beast::error_code ec, std::size_t) {
@@ -259,6 +282,7 @@ private:
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
     HttpResponse res_;  // alive until its write completes
+    std::string head_;  // res_'s status line and fields, serialized; reused
     Phase phase_ = Phase::idle;
     std::uint64_t seq_ = 0;  // requests seen; a Responder answers only its own
     bool rejecting_ = false;

@@ -1,6 +1,7 @@
 // POST /v1/events and the commit path every state change takes.
 #include <boost/json.hpp>
 #include <chrono>
+#include <cstddef>
 #include <spdlog/spdlog.h>
 
 #include "ir/adapters/event_json.hpp"
@@ -25,8 +26,8 @@ std::string dedupe_key(const router::Event& e) {
     return key;
 }
 
-store::EventRow event_row(const router::Event& e, sla::TimePoint accepted_at,
-                          std::optional<router::InquiryId> inquiry) {
+store::EventRow event_row(const router::Event& e, sla::TimePoint accepted_at, std::optional<router::InquiryId> inquiry,
+                          google::protobuf::Arena& arena) {
     store::EventRow row;
     row.channel = std::string(router::to_string(e.channel));
     row.account = e.account;
@@ -36,7 +37,9 @@ store::EventRow event_row(const router::Event& e, sla::TimePoint accepted_at,
     row.direction = std::string(router::to_string(e.direction));
     row.accepted_at = accepted_at;
     if (inquiry) row.inquiry_id = static_cast<std::int64_t>(*inquiry);
-    row.payload = to_proto(e).SerializeAsString();
+    auto* payload = google::protobuf::Arena::CreateMessage<inquiry::v1::InquiryEvent>(&arena);
+    to_proto(e, payload);
+    row.payload = payload->SerializeAsString();
     return row;
 }
 
@@ -149,9 +152,14 @@ void App::apply_event(router::Event event, std::string key, std::shared_ptr<cons
         metrics_.accepted->inc();
         const auto inquiry =
             s.inquiry ? std::optional<std::uint64_t>(static_cast<std::uint64_t>(*s.inquiry)) : std::nullopt;
-        json::object out{{"inquiry_id", inquiry ? json::value(*inquiry) : nullptr}, {"duplicate", false}};
+        // The answer's JSON lives only until it is serialized: one arena, freed at once.
+        unsigned char arena[4096];
+        json::monotonic_resource memory(arena, sizeof arena);
+        json::object out(3, &memory);
+        out.emplace("inquiry_id", inquiry ? json::value(*inquiry) : nullptr);
+        out.emplace("duplicate", false);
         for (const auto& d : s.details)
-            if (d.id == s.inquiry) out["assessment"] = adapters::to_json(d.assessment);
+            if (d.id == s.inquiry) out.emplace("assessment", adapters::to_json(d.assessment, &memory));
         (*done)({IngestOutcome::accepted, json_response(http::status::accepted, out), inquiry});
     });
 }
@@ -159,7 +167,13 @@ void App::apply_event(router::Event event, std::string key, std::shared_ptr<cons
 void App::commit(router::StepResult step, std::optional<router::Event> event,
                  std::function<void(bool, const router::StepResult&)> done, store::Change change) {
     const auto at = now();
-    if (event) change.events.push_back(event_row(*event, at, step.inquiry));
+    // The rows' protobuf messages live only until serialized: one arena, freed at once.
+    alignas(std::max_align_t) char scratch[8192];
+    google::protobuf::ArenaOptions arena_options;
+    arena_options.initial_block = scratch;
+    arena_options.initial_block_size = sizeof scratch;
+    google::protobuf::Arena arena(arena_options);
+    if (event) change.events.push_back(event_row(*event, at, step.inquiry, arena));
     for (auto id : step.changed) {
         const auto* r = engine_->find(id);
         for (const auto& retired : step.retired)
@@ -170,10 +184,12 @@ void App::commit(router::StepResult step, std::optional<router::Event> event,
         row.account = r->account;
         row.state = std::string(router::to_string(r->state));
         row.updated_at = r->updated_at;
-        row.payload = to_stored(*r, engine_->clock(id), engine_->routing_of(id)).SerializeAsString();
+        auto* stored = google::protobuf::Arena::CreateMessage<inquiry::v1::StoredInquiry>(&arena);
+        to_stored(*r, engine_->clock(id), engine_->routing_of(id), stored);
+        row.payload = stored->SerializeAsString();
         change.inquiries.push_back(std::move(row));
     }
-    for (const auto& d : step.details) change.details.push_back(detail_row(d));
+    for (const auto& d : step.details) change.details.push_back(detail_row(d, &arena));
     for (auto id : step.customers)
         if (auto c = engine_->customers().get(id))
             change.customers.push_back({static_cast<std::int64_t>(c->id), to_proto(*c).SerializeAsString()});

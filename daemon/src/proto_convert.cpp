@@ -2,6 +2,8 @@
 
 #include <google/protobuf/util/time_util.h>
 
+#include <memory>
+
 namespace ir::daemon {
 namespace pb = inquiry::v1;
 using google::protobuf::Timestamp;
@@ -154,6 +156,12 @@ void public_clocks(const sla::ClockState& c, sla::TimePoint now, pb::Inquiry* ou
 
 pb::InquiryEvent to_proto(const router::Event& e) {
     pb::InquiryEvent out;
+    to_proto(e, &out);
+    return out;
+}
+
+void to_proto(const router::Event& e, pb::InquiryEvent* message) {
+    pb::InquiryEvent& out = *message;
     out.set_channel(channel_to_proto(e.channel));
     out.set_account(e.account);
     out.set_message_id(e.message_id);
@@ -164,7 +172,6 @@ pb::InquiryEvent to_proto(const router::Event& e) {
     out.set_subject(e.subject);
     out.set_body(e.body);
     out.set_attachments(e.attachments);
-    return out;
 }
 
 namespace {
@@ -235,6 +242,13 @@ routing::CustomerRecord from_proto(const pb::StoredCustomer& c) {
 pb::StoredInquiry to_stored(const router::InquiryRecord& r, const std::optional<sla::ClockState>& clock,
                             const std::optional<routing::ItemRecord>& routing) {
     pb::StoredInquiry out;
+    to_stored(r, clock, routing, &out);
+    return out;
+}
+
+void to_stored(const router::InquiryRecord& r, const std::optional<sla::ClockState>& clock,
+               const std::optional<routing::ItemRecord>& routing, pb::StoredInquiry* message) {
+    pb::StoredInquiry& out = *message;
     pb::Inquiry* q = out.mutable_inquiry();
     q->set_id(static_cast<std::uint64_t>(r.id));
     q->set_account(r.account);
@@ -268,7 +282,6 @@ pb::StoredInquiry to_stored(const router::InquiryRecord& r, const std::optional<
     if (routing) routing_to_proto(*routing, out.mutable_routing());
     out.set_has_last_reply(r.last_reply_at.has_value());
     if (r.last_reply_at) out.set_last_reply_at_ms(sla::to_unix_ms(*r.last_reply_at));
-    return out;
 }
 
 namespace {
@@ -321,12 +334,13 @@ std::optional<InquiryView> view_of(const store::InquiryRow& row) {
     return view;
 }
 
-store::DetailRow detail_row(const router::InquiryDetail& d) {
-    pb::Assessment a;
-    assessment_to_proto(d.assessment, &a);
+store::DetailRow detail_row(const router::InquiryDetail& d, google::protobuf::Arena* arena) {
+    pb::Assessment* a = google::protobuf::Arena::CreateMessage<pb::Assessment>(arena);
+    const std::unique_ptr<pb::Assessment> owned(arena ? nullptr : a);
+    assessment_to_proto(d.assessment, a);
     const router::Sender& s = d.sender;
     return {static_cast<std::int64_t>(d.id),
-            a.SerializeAsString(),
+            a->SerializeAsString(),
             s.name,
             s.email,
             s.company,

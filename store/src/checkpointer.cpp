@@ -6,6 +6,8 @@
 
 #include <atomic>
 
+#include "batched_wal_vfs.hpp"
+
 namespace ir::store {
 
 namespace {
@@ -56,7 +58,7 @@ Expected<std::unique_ptr<Checkpointer>> Checkpointer::start(CheckpointerOptions 
     auto impl = std::make_unique<Impl>();
     impl->options = std::move(options);
     const std::string where = impl->options.path.string();
-    if (sqlite3_open_v2(where.c_str(), &impl->db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK)
+    if (sqlite3_open_v2(where.c_str(), &impl->db, SQLITE_OPEN_READWRITE, batched_wal_vfs()) != SQLITE_OK)
         return Error{where + ": cannot open for checkpoints: " + sqlite3_errmsg(impl->db), where};
     sqlite3_busy_timeout(impl->db, 100);  // a RESTART waits briefly for readers, never long
     // A connection finds the WAL only when it first reads; until then SQLite 3.40's

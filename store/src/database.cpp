@@ -3,6 +3,7 @@
 #include <system_error>
 #include <utility>
 
+#include "batched_wal_vfs.hpp"
 #include "database_impl.hpp"
 #include "schema.hpp"
 
@@ -112,7 +113,7 @@ Expected<std::unique_ptr<Database>> Database::open(const Options& options) {
     const int flags =
         SQLITE_OPEN_NOMUTEX | (options.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     sqlite3* raw = nullptr;
-    const int rc = sqlite3_open_v2(where.c_str(), &raw, flags, nullptr);
+    const int rc = sqlite3_open_v2(where.c_str(), &raw, flags, batched_wal_vfs());
     Connection connection(raw);  // closed on every early return
     if (rc != SQLITE_OK) return sqlite_error(raw, rc, "cannot open database", where);
     if (auto e = configure(raw, options)) return *e;

@@ -281,6 +281,33 @@ TEST_CASE("open_inquiries leaves out the resolved ones") {
     CHECK(open[0].id == 3);
 }
 
+// The WAL's writes are gathered (batched_wal_vfs): a transaction far larger than the
+// buffer and than SQLite's page cache (which then spills frames to the WAL and reads them
+// back before the commit) must still land whole, and be there after a reopen.
+TEST_CASE("a transaction larger than the WAL write buffer and the page cache lands whole") {
+    TempDir dir;
+    const auto path = dir.file("store.db");
+    constexpr int kEvents = 3000;
+    const std::string filler(3000, 'x');
+    {
+        auto db = t::open_db(path);
+        std::vector<Change> batch(kEvents);
+        for (int i = 0; i < kEvents; ++i) {
+            batch[i].events.push_back(t::event("a", "m" + std::to_string(i)));
+            batch[i].events.back().payload = filler + std::to_string(i);
+            batch[i].inquiries.push_back(t::inquiry(i + 1, "a", "new"));
+        }
+        REQUIRE_FALSE(db->apply(batch));
+        CHECK(db->event_count().value() == kEvents);
+    }
+    auto db = t::open_db(path);
+    CHECK(db->event_count().value() == kEvents);
+    const auto last = db->events_since(kEvents - 1, 10).value();
+    REQUIRE(last.size() == 1);
+    CHECK(last[0].payload == filler + std::to_string(kEvents - 1));
+    CHECK(db->inquiry(kEvents).value().has_value());
+}
+
 TEST_CASE("an update that keeps state and account rewrites the row and stays in the state indexes") {
     TempDir dir;
     auto db = t::open_db(dir.file("store.db"));

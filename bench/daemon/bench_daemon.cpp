@@ -4,6 +4,7 @@
 // Each daemon run also prints the CPU per event of each thread and the commit sizes.
 // Usage: bench_daemon [SECONDS_PER_RUN]   (default 5; stops by itself; loopback only)
 //        bench_daemon ingest [SECONDS]    (the daemon's runs alone)
+//        bench_daemon paced [RATE] [SECONDS]  (one open-loop run on a fresh daemon)
 //        bench_daemon memory [N]          (memory per open inquiry, N of them)
 #include <signal.h>
 #include <spawn.h>
@@ -366,6 +367,7 @@ void paced_phase(const fs::path& dir, double rate, double seconds) {
 // bench_daemon [SECONDS]: throughput against the machine's two limits, then memory.
 // bench_daemon ingest [SECONDS]: the daemon's two runs alone, without the limits or memory.
 // bench_daemon memory [N]: memory only, with N open inquiries (default 100,000).
+// bench_daemon paced [RATE] [SECONDS]: one open-loop run (default 10,000/s for 5 s).
 int main(int argc, char** argv) {
     ::signal(SIGPIPE, SIG_IGN);
     char tmpl[] = "/tmp/ir-bench-daemon-XXXXXX";

@@ -210,23 +210,18 @@ std::optional<Error> Database::Impl::insert_event(const EventRow& row) {
 }
 
 std::optional<Error> Database::Impl::upsert_inquiry(const InquiryRow& row) {
-    {
-        Statement& st = update_inquiry_st;
+    // Both statements number their parameters alike.
+    const auto write = [this, &row](Statement& st) {
         st.bind_int(1, row.id);
         st.bind_text(2, row.account);
         st.bind_text(3, row.state);
         st.bind_int(4, sla::to_unix_ms(row.updated_at));
         st.bind_blob(5, row.payload);
-        if (auto e = run_with(st, [&row] { return "cannot write inquiry " + std::to_string(row.id); })) return e;
-        if (sqlite3_changes(db.get()) > 0) return std::nullopt;
-    }
-    Statement& st = upsert_inquiry_st;
-    st.bind_int(1, row.id);
-    st.bind_text(2, row.account);
-    st.bind_text(3, row.state);
-    st.bind_int(4, sla::to_unix_ms(row.updated_at));
-    st.bind_blob(5, row.payload);
-    return run_with(st, [&row] { return "cannot write inquiry " + std::to_string(row.id); });
+        return run_with(st, [&row] { return "cannot write inquiry " + std::to_string(row.id); });
+    };
+    if (auto e = write(update_inquiry_st)) return e;
+    if (sqlite3_changes(db.get()) > 0) return std::nullopt;
+    return write(upsert_inquiry_st);
 }
 
 std::optional<Error> Database::Impl::upsert_detail(const DetailRow& row) {

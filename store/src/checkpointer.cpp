@@ -60,7 +60,9 @@ Expected<std::unique_ptr<Checkpointer>> Checkpointer::start(CheckpointerOptions 
     const std::string where = impl->options.path.string();
     if (sqlite3_open_v2(where.c_str(), &impl->db, SQLITE_OPEN_READWRITE, batched_wal_vfs()) != SQLITE_OK)
         return Error{where + ": cannot open for checkpoints: " + sqlite3_errmsg(impl->db), where};
-    sqlite3_busy_timeout(impl->db, 100);  // a RESTART waits briefly for readers, never long
+    // Its PASSIVE passes never wait on locks; this only bounds the first read below. It
+    // writes no WAL frames, so the batched-WAL VFS's need for synchronous=FULL does not apply.
+    sqlite3_busy_timeout(impl->db, 100);
     // A connection finds the WAL only when it first reads; until then SQLite 3.40's
     // checkpoint calls do nothing at all (and the WAL would grow without end).
     if (sqlite3_exec(impl->db, "PRAGMA journal_mode", nullptr, nullptr, nullptr) != SQLITE_OK)

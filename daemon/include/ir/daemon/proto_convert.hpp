@@ -1,14 +1,14 @@
 #pragma once
 // The edge between the core's plain structs and the protobuf contract: events for the
 // journal, inquiries for the snapshot table, alerts for storage and ZeroMQ.
+#include <google/protobuf/arena.h>
+
 #include <optional>
 #include <string>
 
 #include "inquiry/v1/alert.pb.h"
 #include "inquiry/v1/event.pb.h"
 #include "inquiry/v1/stored.pb.h"
-#include <google/protobuf/arena.h>
-
 #include "ir/router/alert.hpp"
 #include "ir/router/engine.hpp"
 #include "ir/router/event.hpp"

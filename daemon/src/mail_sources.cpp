@@ -16,6 +16,7 @@ void App::start_mail_sources() {
         c.worker = e.worker;
         c.parse_timeout = e.parse_timeout;
         c.poll_interval = e.poll_interval;
+        c.sent_lookback = e.sent_lookback;
         c.max_bytes = e.max_bytes;
         auto submit = [this](router::Event event, std::function<void(SubmitOutcome)> done) {
             ingest(std::move(event), [done = std::move(done)](IngestOutcome o) {

@@ -49,15 +49,19 @@ std::string utc_now() {
 }  // namespace
 
 std::vector<std::string> list_new(const fs::path& maildir) {
+    return list_since(maildir, "new", fs::file_time_type::min());
+}
+
+std::vector<std::string> list_since(const fs::path& maildir, const char* sub, fs::file_time_type since) {
     std::vector<std::pair<fs::file_time_type, std::string>> files;
     std::error_code ec;
-    for (fs::directory_iterator it(maildir / "new", ec), end; !ec && it != end; it.increment(ec)) {
+    for (fs::directory_iterator it(maildir / sub, ec), end; !ec && it != end; it.increment(ec)) {
         const std::string name = it->path().filename().string();
         std::error_code fec;
         if (name.empty() || name[0] == '.' || !it->is_regular_file(fec)) continue;
         const auto mtime = it->last_write_time(fec);
         if (fec) continue;  // vanished meanwhile
-        files.emplace_back(mtime, name);
+        if (mtime >= since) files.emplace_back(mtime, name);
     }
     std::sort(files.begin(), files.end());
     std::vector<std::string> names;
@@ -66,17 +70,22 @@ std::vector<std::string> list_new(const fs::path& maildir) {
     return names;
 }
 
+std::string cur_name(const std::string& name) {
+    return name.find(":2,") == std::string::npos ? name + ":2,S" : name;
+}
+
 std::string move_to_cur(const fs::path& maildir, const std::string& name) {
     std::error_code ec;
     fs::create_directories(maildir / "cur", ec);
-    const std::string target = name.find(":2,") == std::string::npos ? name + ":2,S" : name;
-    return move_file(maildir / "new" / name, maildir / "cur" / target);
+    return move_file(maildir / "new" / name, maildir / "cur" / cur_name(name));
 }
 
-std::string quarantine(const fs::path& file, const fs::path& folder, const std::string& reason) {
+std::string quarantine(const fs::path& file, const fs::path& folder, const std::string& reason, Keep keep) {
     std::error_code ec;
     fs::create_directories(folder, ec);
     if (ec) return folder.string() + ": cannot create the quarantine folder: " + ec.message();
+    // A copy kept from an earlier run (cur/ is scanned again after a restart): once is enough.
+    if (keep == Keep::original && fs::exists(folder / (file.filename().string() + ".reason"))) return {};
     const fs::path target = free_name(folder, file.filename().string());
     const fs::path why = target.string() + ".reason";
     {
@@ -87,7 +96,9 @@ std::string quarantine(const fs::path& file, const fs::path& folder, const std::
     }
     fs::rename(why.string() + ".tmp", why, ec);
     if (ec) return why.string() + ": " + ec.message();
-    return move_file(file, target);
+    if (keep == Keep::move) return move_file(file, target);
+    fs::copy_file(file, target, fs::copy_options::none, ec);
+    return ec ? file.string() + " -> " + target.string() + ": " + ec.message() : std::string{};
 }
 
 std::optional<std::string> read_mail(const fs::path& file, std::size_t max_bytes, std::string& error) {

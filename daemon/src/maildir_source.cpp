@@ -80,27 +80,64 @@ void MaildirSource::run() {
                config_.sent_maildir ? " and " + config_.sent_maildir->string() : "");
     do {
         scan(config_.maildir, false);
-        if (config_.sent_maildir) scan(*config_.sent_maildir, true);
+        if (config_.sent_maildir && scan(*config_.sent_maildir, true) == Step::next)
+            scan_sent_cur(*config_.sent_maildir);
         ++stats_.scans;
     } while (wait_for(config_.poll_interval));
 }
 
-void MaildirSource::scan(const fs::path& maildir, bool outbound) {
+MaildirSource::Step MaildirSource::scan(const fs::path& maildir, bool outbound) {
     for (const auto& name : maildir::list_new(maildir)) {
+        {
+            std::lock_guard lock(mu_);
+            if (stopping_) return Step::pause;
+        }
+        if (process(maildir, Folder::new_mail, name, outbound) == Step::pause) return Step::pause;
+    }
+    return Step::next;
+}
+
+void MaildirSource::scan_sent_cur(const fs::path& maildir) {
+    const auto since = fs::file_time_type::clock::now() - config_.sent_lookback;
+    const auto names = maildir::list_since(maildir, "cur", since);
+    // Forget what left the folder (or aged out), so the set stays the size of the folder.
+    std::set<std::string> still;
+    for (const auto& name : names)
+        if (sent_cur_read_.contains(name)) still.insert(name);
+    sent_cur_read_.swap(still);
+    for (const auto& name : names) {
+        if (sent_cur_read_.contains(name)) continue;
         {
             std::lock_guard lock(mu_);
             if (stopping_) return;
         }
-        if (process(maildir, name, outbound) == Step::pause) return;
+        if (process(maildir, Folder::cur, name, true) == Step::pause) return;
+        sent_cur_read_.insert(name);
     }
 }
 
-MaildirSource::Step MaildirSource::process(const fs::path& maildir, const std::string& name, bool outbound) {
-    const fs::path file = maildir / "new" / name;
+fs::path MaildirSource::path_of(const fs::path& maildir, Folder folder, const std::string& name) {
+    return maildir / (folder == Folder::cur ? "cur" : "new") / name;
+}
+
+// Where a mail goes once taken (committed, a duplicate, or no inquiry at all): new/ mail
+// moves to cur/; a cur/ mail stays where its client keeps it.
+void MaildirSource::file_away(const fs::path& maildir, Folder folder, const std::string& name) {
+    if (folder == Folder::cur) return;
+    if (auto err = maildir::move_to_cur(maildir, name); !err.empty())
+        log_->error("account {}: {}", config_.account, err);
+    else if (config_.sent_maildir && maildir == *config_.sent_maildir)
+        sent_cur_read_.insert(maildir::cur_name(name));  // taken already: not again from cur/
+}
+
+MaildirSource::Step MaildirSource::process(const fs::path& maildir, Folder folder, const std::string& name,
+                                           bool outbound) {
+    const fs::path file = path_of(maildir, folder, name);
+    const auto keep = folder == Folder::cur ? maildir::Keep::original : maildir::Keep::move;
     auto to_quarantine = [&](const std::string& reason) {
         ++stats_.quarantined;
         log_->warn("account {}: {} quarantined: {}", config_.account, file.string(), reason);
-        if (auto err = maildir::quarantine(file, config_.quarantine, reason); !err.empty())
+        if (auto err = maildir::quarantine(file, config_.quarantine, reason, keep); !err.empty())
             log_->error("account {}: {}", config_.account, err);
         return Step::next;
     };
@@ -127,7 +164,7 @@ MaildirSource::Step MaildirSource::process(const fs::path& maildir, const std::s
         using Kind = WorkerFailure::Kind;
         if (failure->kind == Kind::interrupted) return Step::pause;
         if (failure->kind == Kind::unavailable) {
-            log_->error("account {}: {}; mail left in new/", config_.account, failure->reason);
+            log_->error("account {}: {}; mail left where it is", config_.account, failure->reason);
             return Step::pause;
         }
         if (failure->kind == Kind::timed_out)
@@ -140,34 +177,35 @@ MaildirSource::Step MaildirSource::process(const fs::path& maildir, const std::s
         ++stats_.not_inquiries;
         log_->info("account {}: {} is not an inquiry: {} (from {}, {})", config_.account, file.string(), ni->reason,
                    ni->from, ni->message_id);
-        if (auto err = maildir::move_to_cur(maildir, name); !err.empty())
-            log_->error("account {}: {}", config_.account, err);
+        file_away(maildir, folder, name);
         return Step::next;
     }
-    return handle_event(file, std::move(std::get<router::Event>(mail)));
+    return handle_event(maildir, folder, name, std::move(std::get<router::Event>(mail)));
 }
 
-MaildirSource::Step MaildirSource::handle_event(const fs::path& file, router::Event event) {
+MaildirSource::Step MaildirSource::handle_event(const fs::path& maildir, Folder folder, const std::string& name,
+                                                router::Event event) {
     const std::string message_id = event.message_id;
     auto outcome = submit_and_wait(std::move(event));
     if (!outcome) return Step::pause;  // stopping: the next run resubmits it
     using Kind = SubmitOutcome::Kind;
-    const fs::path maildir = file.parent_path().parent_path();
+    const fs::path file = path_of(maildir, folder, name);
     switch (outcome->kind) {
         case Kind::committed:
         case Kind::duplicate: {
             ++(outcome->kind == Kind::committed ? stats_.events : stats_.duplicates);
             log_->info("account {}: {} {} ({})", config_.account, file.filename().string(),
                        outcome->kind == Kind::committed ? "committed" : "already committed", message_id);
-            if (auto err = maildir::move_to_cur(maildir, file.filename().string()); !err.empty())
-                log_->error("account {}: {}", config_.account, err);
+            file_away(maildir, folder, name);
             return Step::next;
         }
         case Kind::rejected:
             if (outcome->permanent) {
                 ++stats_.quarantined;
                 log_->warn("account {}: {} rejected: {}", config_.account, file.string(), outcome->reason);
-                if (auto err = maildir::quarantine(file, config_.quarantine, "rejected: " + outcome->reason);
+                if (auto err =
+                        maildir::quarantine(file, config_.quarantine, "rejected: " + outcome->reason,
+                                            folder == Folder::cur ? maildir::Keep::original : maildir::Keep::move);
                     !err.empty())
                     log_->error("account {}: {}", config_.account, err);
                 return Step::next;

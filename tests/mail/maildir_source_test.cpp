@@ -121,7 +121,7 @@ TEST_CASE("unreadable and oversize mail is quarantined - bounces go to cur/ with
     CHECK(source.stats().quarantined == 3);
 }
 
-TEST_CASE("mail in the Sent maildir becomes outbound events") {
+TEST_CASE("mail in the Sent maildir becomes outbound events, read once") {
     TempDir tmp;
     IoThread io;
     FakeIngest ingest;
@@ -133,10 +133,64 @@ TEST_CASE("mail in the Sent maildir becomes outbound events") {
     daemon::MaildirSource source(io.ioc, cfg, ingest.fn());
     source.start();
     REQUIRE(wait_until([&] { return fs::exists(*cfg.sent_maildir / "cur" / "s1:2,S"); }, kWait));
+    // Now in cur/, which is read too: not a second time.
+    const auto scans = source.stats().scans.load();
+    REQUIRE(wait_until([&] { return source.stats().scans >= scans + 3; }, kWait));
     source.stop();
     REQUIRE(ingest.count() == 1);
+    CHECK(source.stats().duplicates == 0);
     CHECK(ingest.events[0].direction == router::Direction::outbound);
     CHECK(ingest.events[0].thread_id == "<one@x>");
+}
+
+TEST_CASE("sent mail filed straight into cur/ (mutt, mbsync) is read once and left where its client keeps it") {
+    TempDir tmp;
+    IoThread io;
+    FakeIngest ingest;
+    auto cfg = config_for(tmp.path);
+    cfg.sent_maildir = tmp.path / "Sent";
+    const fs::path cur = *cfg.sent_maildir / "cur";
+    // As mbsync files a synced, already-seen message: straight into cur/ with its flags.
+    auto file_seen = [&](const std::string& name, const std::string& content) {
+        deliver(*cfg.sent_maildir, name, content);
+        fs::rename(*cfg.sent_maildir / "new" / name, cur / name);
+    };
+    file_seen("1700000000.7.host,U=7:2,S",
+              "From: Anna <anna@seller.example>\r\nTo: j@weber-handel.de\r\nMessage-ID: <reply@seller>\r\n"
+              "In-Reply-To: <one@x>\r\n\r\nHere is our quote.\r\n");
+    file_seen("1700000000.8.host,U=8:2,S", "no headers at all, only words\n");
+    file_seen("1600000000.1.host,U=1:2,S",
+              "From: sales@seller.example\r\nMessage-ID: <old@seller>\r\nIn-Reply-To: <gone@x>\r\n\r\nOld.\r\n");
+    fs::last_write_time(cur / "1600000000.1.host,U=1:2,S",
+                        fs::file_time_type::clock::now() - cfg.sent_lookback - std::chrono::hours(1));
+    {
+        daemon::MaildirSource source(io.ioc, cfg, ingest.fn());
+        source.start();
+        REQUIRE(wait_until([&] { return ingest.count() == 1 && source.stats().quarantined == 1; }, kWait));
+        const auto scans = source.stats().scans.load();
+        REQUIRE(wait_until([&] { return source.stats().scans >= scans + 3; }, kWait));
+        source.stop();
+        CHECK(ingest.count() == 1);  // not again on later scans, and the old one not at all
+        CHECK(source.stats().quarantined == 1);
+    }
+    REQUIRE(ingest.count() == 1);
+    CHECK(ingest.events[0].direction == router::Direction::outbound);
+    CHECK(ingest.events[0].message_id == "<reply@seller>");
+    CHECK(ingest.events[0].thread_id == "<one@x>");
+    // Nothing moved: the mail client (and its sync state) keeps its files.
+    CHECK(count_files(cur) == 3);
+    CHECK(read(cfg.quarantine / "1700000000.8.host,U=8:2,S.reason").find("reason: not a mail") == 0);
+    CHECK(fs::exists(cur / "1700000000.8.host,U=8:2,S"));
+
+    SECTION("after a restart it comes back as a duplicate, and the broken one is not copied twice") {
+        ingest.decide = [](const router::Event&) { return daemon::SubmitOutcome{Kind::duplicate, "", true}; };
+        daemon::MaildirSource again(io.ioc, cfg, ingest.fn());
+        again.start();
+        REQUIRE(wait_until([&] { return again.stats().duplicates == 1 && again.stats().scans >= 2; }, kWait));
+        again.stop();
+        CHECK(count_files(cfg.quarantine) == 2);  // the copy and its reason, once
+        CHECK(count_files(cur) == 3);
+    }
 }
 
 TEST_CASE("a parse that hangs is killed at its deadline - the mail is quarantined and the next one parsed") {

@@ -1,5 +1,5 @@
 #pragma once
-// File moves of the Maildir source: listing new/ in a stable order, delivering to cur/,
+// File moves of the Maildir source: listing new/ (or recent cur/) in a stable order, delivering to cur/,
 // quarantining with a reason file. Rename where possible; never delete a mail.
 #include <filesystem>
 #include <optional>
@@ -11,12 +11,22 @@ namespace ir::daemon::maildir {
 // Regular files of DIR/new, by (mtime, name); tmp/ is never read; dot files are skipped.
 std::vector<std::string> list_new(const std::filesystem::path& maildir);
 
+// The same for DIR/SUB, only files modified at or after `since`.
+std::vector<std::string> list_since(const std::filesystem::path& maildir, const char* sub,
+                                    std::filesystem::file_time_type since);
+
+// What move_to_cur names NAME in cur/: NAME:2,S unless it has its flags already.
+std::string cur_name(const std::string& name);
+
 // new/NAME to cur/NAME:2,S (seen). Empty on success, else the error.
 std::string move_to_cur(const std::filesystem::path& maildir, const std::string& name);
 
-// Writes QUARANTINE/NAME.reason (reason, time, source) then moves the mail beside it.
+// Writes QUARANTINE/NAME.reason (reason, time, source) then moves the mail beside it, or
+// copies it when the original belongs to a mail client's cur/ (a copy that is already
+// there with its reason is not made twice).
+enum class Keep { move, original };
 std::string quarantine(const std::filesystem::path& file, const std::filesystem::path& folder,
-                       const std::string& reason);
+                       const std::string& reason, Keep keep = Keep::move);
 
 // Reads at most max_bytes + 1 bytes; nullopt when the file vanished.
 std::optional<std::string> read_mail(const std::filesystem::path& file, std::size_t max_bytes, std::string& error);

@@ -7,6 +7,11 @@
 // mail and permanent rejections go to the quarantine folder with NAME.reason beside it.
 // `retry_later` leaves the mail in new/ for the next scan. Nothing is ever deleted.
 // A crash between commit and rename resubmits the same Message-ID: `duplicate`, moved.
+// The Sent maildir's recent cur/ is read too, because mail clients and IMAP syncers
+// (mutt, mbsync, offlineimap) file sent mail there directly, already seen. Those files
+// belong to the client: they are never moved (a broken one is copied to quarantine), and
+// a file read once is not read again while it stays; after a restart they come back as
+// duplicates.
 #include <boost/asio/io_context.hpp>
 
 #include <atomic>
@@ -17,6 +22,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -41,6 +47,7 @@ struct MaildirConfig {
     std::chrono::milliseconds parse_timeout{5000};
     std::chrono::milliseconds poll_interval{1000};
     std::size_t max_bytes = std::size_t{10} << 20;
+    std::chrono::milliseconds sent_lookback = std::chrono::hours(24 * 14);  // how old a sent cur/ mail may be
 };
 
 struct SubmitOutcome {
@@ -59,7 +66,7 @@ struct MaildirStats {
     std::atomic<std::uint64_t> not_inquiries{0};
     std::atomic<std::uint64_t> quarantined{0};
     std::atomic<std::uint64_t> retries{0};
-    std::atomic<std::uint64_t> scans{0};  // completed passes over new/
+    std::atomic<std::uint64_t> scans{0};  // completed passes over new/ (and the Sent maildir's cur/)
 };
 
 class MaildirSource {
@@ -79,12 +86,17 @@ public:
 
 private:
     struct Pending;
-    enum class Step { next, pause };  // pause: stop this pass (daemon busy)
+    enum class Step { next, pause };      // pause: stop this pass (daemon busy)
+    enum class Folder { new_mail, cur };  // new/ is ours to move; cur/ is the mail client's
 
     void run();
-    void scan(const std::filesystem::path& maildir, bool outbound);
-    Step process(const std::filesystem::path& maildir, const std::string& name, bool outbound);
-    Step handle_event(const std::filesystem::path& file, router::Event event);
+    Step scan(const std::filesystem::path& maildir, bool outbound);
+    void scan_sent_cur(const std::filesystem::path& maildir);
+    Step process(const std::filesystem::path& maildir, Folder folder, const std::string& name, bool outbound);
+    Step handle_event(const std::filesystem::path& maildir, Folder folder, const std::string& name,
+                      router::Event event);
+    static std::filesystem::path path_of(const std::filesystem::path& maildir, Folder folder, const std::string& name);
+    void file_away(const std::filesystem::path& maildir, Folder folder, const std::string& name);
     std::optional<SubmitOutcome> submit_and_wait(router::Event event);
     bool wait_for(std::chrono::milliseconds d);
 
@@ -97,6 +109,7 @@ private:
     std::condition_variable cv_;
     bool stopping_ = false;
     std::unique_ptr<MailParseWorker> worker_;
+    std::set<std::string> sent_cur_read_;  // the source thread's own: cur/ names already taken
     std::thread thread_;
 };
 

@@ -16,7 +16,8 @@ void App::start_mail_sources() {
         c.worker = e.worker;
         c.parse_timeout = e.parse_timeout;
         c.poll_interval = e.poll_interval;
-        c.sent_lookback = e.sent_lookback;
+        c.cur_lookback = e.cur_lookback;
+        c.state_dir = config_.state_dir;
         c.max_bytes = e.max_bytes;
         auto submit = [this](router::Event event, std::function<void(SubmitOutcome)> done) {
             ingest(std::move(event), [done = std::move(done)](IngestOutcome o) {

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cerrno>
+#include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <fstream>
@@ -99,6 +101,41 @@ std::string quarantine(const fs::path& file, const fs::path& folder, const std::
     if (keep == Keep::move) return move_file(file, target);
     fs::copy_file(file, target, fs::copy_options::none, ec);
     return ec ? file.string() + " -> " + target.string() + ": " + ec.message() : std::string{};
+}
+
+fs::path watch_record(const fs::path& state_dir, const fs::path& maildir) {
+    std::uint64_t h = 14695981039346656037ULL;  // FNV-1a: stable across builds, unlike std::hash
+    for (const unsigned char c : fs::absolute(maildir).lexically_normal().string()) h = (h ^ c) * 1099511628211ULL;
+    char name[40];
+    std::snprintf(name, sizeof name, "maildir-%016llx.since", static_cast<unsigned long long>(h));
+    return state_dir / name;
+}
+
+std::optional<fs::file_time_type> watched_since(const fs::path& record, std::string& error) {
+    using Sys = std::chrono::system_clock;
+    long long seconds = 0;
+    if (std::ifstream in(record); in >> seconds)
+        return std::chrono::file_clock::from_sys(Sys::time_point(std::chrono::seconds(seconds)));
+    const auto now = std::chrono::time_point_cast<std::chrono::seconds>(Sys::now());
+    std::error_code ec;
+    fs::create_directories(record.parent_path(), ec);
+    const fs::path tmp = record.string() + ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::trunc);
+        out << now.time_since_epoch().count() << "\n";
+        out.flush();
+        if (!out) {
+            error = tmp.string() + ": cannot write";
+            return std::nullopt;
+        }
+    }
+    if (int fd = ::open(tmp.c_str(), O_RDONLY | O_CLOEXEC); fd >= 0) ::fsync(fd), ::close(fd);
+    fs::rename(tmp, record, ec);
+    if (ec) {
+        error = record.string() + ": " + ec.message();
+        return std::nullopt;
+    }
+    return std::chrono::file_clock::from_sys(now);
 }
 
 std::optional<std::string> read_mail(const fs::path& file, std::size_t max_bytes, std::string& error) {

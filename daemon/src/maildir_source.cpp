@@ -7,6 +7,8 @@
 
 #include <boost/asio/post.hpp>
 
+#include <algorithm>
+
 #include "ir/daemon/maildir_files.hpp"
 #include "ir/daemon/maildir_worker.hpp"
 
@@ -51,6 +53,13 @@ void MaildirSource::start() {
     for (const auto* dir : {&config_.maildir, config_.sent_maildir ? &*config_.sent_maildir : nullptr})
         if (dir)
             for (const char* sub : {"new", "cur", "tmp"}) fs::create_directories(*dir / sub, ec);
+    if (!config_.state_dir.empty()) {
+        std::string error;
+        inbox_since_ = maildir::watched_since(maildir::watch_record(config_.state_dir, config_.maildir), error);
+        if (!inbox_since_)
+            log_->error("account {}: {}; mail filed straight into {}/cur is not read", config_.account, error,
+                        config_.maildir.string());
+    }
     thread_ = std::thread([this] { run(); });
 }
 
@@ -79,9 +88,9 @@ void MaildirSource::run() {
     log_->info("account {}: watching {}{}", config_.account, config_.maildir.string(),
                config_.sent_maildir ? " and " + config_.sent_maildir->string() : "");
     do {
-        scan(config_.maildir, false);
+        if (scan(config_.maildir, false) == Step::next && inbox_since_) scan_cur(config_.maildir, false);
         if (config_.sent_maildir && scan(*config_.sent_maildir, true) == Step::next)
-            scan_sent_cur(*config_.sent_maildir);
+            scan_cur(*config_.sent_maildir, true);
         ++stats_.scans;
     } while (wait_for(config_.poll_interval));
 }
@@ -97,22 +106,24 @@ MaildirSource::Step MaildirSource::scan(const fs::path& maildir, bool outbound) 
     return Step::next;
 }
 
-void MaildirSource::scan_sent_cur(const fs::path& maildir) {
-    const auto since = fs::file_time_type::clock::now() - config_.sent_lookback;
+void MaildirSource::scan_cur(const fs::path& maildir, bool outbound) {
+    auto since = fs::file_time_type::clock::now() - config_.cur_lookback;
+    if (!outbound) since = std::max(since, *inbox_since_);
     const auto names = maildir::list_since(maildir, "cur", since);
     // Forget what left the folder (or aged out), so the set stays the size of the folder.
+    auto& read = cur_read_[outbound ? 1 : 0];
     std::set<std::string> still;
     for (const auto& name : names)
-        if (sent_cur_read_.contains(name)) still.insert(name);
-    sent_cur_read_.swap(still);
+        if (read.contains(name)) still.insert(name);
+    read.swap(still);
     for (const auto& name : names) {
-        if (sent_cur_read_.contains(name)) continue;
+        if (read.contains(name)) continue;
         {
             std::lock_guard lock(mu_);
             if (stopping_) return;
         }
-        if (process(maildir, Folder::cur, name, true) == Step::pause) return;
-        sent_cur_read_.insert(name);
+        if (process(maildir, Folder::cur, name, outbound) == Step::pause) return;
+        read.insert(name);
     }
 }
 
@@ -124,10 +135,12 @@ fs::path MaildirSource::path_of(const fs::path& maildir, Folder folder, const st
 // moves to cur/; a cur/ mail stays where its client keeps it.
 void MaildirSource::file_away(const fs::path& maildir, Folder folder, const std::string& name) {
     if (folder == Folder::cur) return;
-    if (auto err = maildir::move_to_cur(maildir, name); !err.empty())
+    if (auto err = maildir::move_to_cur(maildir, name); !err.empty()) {
         log_->error("account {}: {}", config_.account, err);
-    else if (config_.sent_maildir && maildir == *config_.sent_maildir)
-        sent_cur_read_.insert(maildir::cur_name(name));  // taken already: not again from cur/
+        return;
+    }
+    const bool sent = config_.sent_maildir && maildir == *config_.sent_maildir;
+    cur_read_[sent ? 1 : 0].insert(maildir::cur_name(name));  // taken already: not again from cur/
 }
 
 MaildirSource::Step MaildirSource::process(const fs::path& maildir, Folder folder, const std::string& name,

@@ -73,14 +73,14 @@ TEST_CASE("listen addresses") {
     CHECK_FALSE(parse_listen(":80").has_value());
 }
 
-TEST_CASE("an email adapter's sent_lookback defaults to 14 days and is a duration") {
+TEST_CASE("an email adapter's cur_lookback defaults to 14 days and is a duration") {
     const std::string base = "[[adapters.email]]\naccount = \"a\"\nmaildir = \"/var/mail/a\"\n";
     auto r = parse_config(base, "c.toml");
     REQUIRE(r.errors.empty());
     REQUIRE(r.config.adapters.email.size() == 1);
-    CHECK(r.config.adapters.email[0].sent_lookback == 24h * 14);
-    CHECK(parse_config(base + "sent_lookback = \"2d\"\n", "c.toml").config.adapters.email[0].sent_lookback == 48h);
-    auto bad = parse_config(base + "sent_lookback = \"two weeks\"\n", "c.toml");
+    CHECK(r.config.adapters.email[0].cur_lookback == 24h * 14);
+    CHECK(parse_config(base + "cur_lookback = \"2d\"\n", "c.toml").config.adapters.email[0].cur_lookback == 48h);
+    auto bad = parse_config(base + "cur_lookback = \"two weeks\"\n", "c.toml");
     REQUIRE(bad.errors.size() == 1);
-    CHECK(bad.errors[0].rfind("c.toml:4: adapters.email[0].sent_lookback: must be a duration", 0) == 0);
+    CHECK(bad.errors[0].rfind("c.toml:4: adapters.email[0].cur_lookback: must be a duration", 0) == 0);
 }

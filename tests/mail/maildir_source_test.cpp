@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "ir/daemon/maildir_files.hpp"
 #include "ir/daemon/maildir_source.hpp"
 #include "ir/daemon/maildir_worker.hpp"
 #include "maildir_fixture.hpp"
@@ -162,7 +163,7 @@ TEST_CASE("sent mail filed straight into cur/ (mutt, mbsync) is read once and le
     file_seen("1600000000.1.host,U=1:2,S",
               "From: sales@seller.example\r\nMessage-ID: <old@seller>\r\nIn-Reply-To: <gone@x>\r\n\r\nOld.\r\n");
     fs::last_write_time(cur / "1600000000.1.host,U=1:2,S",
-                        fs::file_time_type::clock::now() - cfg.sent_lookback - std::chrono::hours(1));
+                        fs::file_time_type::clock::now() - cfg.cur_lookback - std::chrono::hours(1));
     {
         daemon::MaildirSource source(io.ioc, cfg, ingest.fn());
         source.start();
@@ -190,6 +191,52 @@ TEST_CASE("sent mail filed straight into cur/ (mutt, mbsync) is read once and le
         again.stop();
         CHECK(count_files(cfg.quarantine) == 2);  // the copy and its reason, once
         CHECK(count_files(cur) == 3);
+    }
+}
+
+TEST_CASE(
+    "a buyer's mail synced into the inbox's cur/ already read is taken - read mail from before the first start "
+    "is not") {
+    TempDir tmp;
+    IoThread io;
+    FakeIngest ingest;
+    auto cfg = config_for(tmp.path);
+    cfg.state_dir = tmp.path / "state";
+    const fs::path cur = cfg.maildir / "cur";
+    // As mbsync files a message someone already read on the phone: straight into cur/.
+    auto file_seen = [&](const std::string& name, const std::string& content) {
+        deliver(cfg.maildir, name, content);
+        fs::rename(cfg.maildir / "new" / name, cur / name);
+    };
+    file_seen("1700000000.1.host,U=1:2,S", mail("before@x"));
+    fs::last_write_time(cur / "1700000000.1.host,U=1:2,S", fs::file_time_type::clock::now() - std::chrono::hours(1));
+    const fs::path record = daemon::maildir::watch_record(cfg.state_dir, cfg.maildir);
+    {
+        daemon::MaildirSource source(io.ioc, cfg, ingest.fn());
+        source.start();
+        REQUIRE(wait_until([&] { return source.stats().scans >= 2; }, kWait));
+        CHECK(ingest.count() == 0);  // older than the first start: the mailbox's past
+        REQUIRE(fs::exists(record));
+        file_seen("1700000000.2.host,U=2:2,S", mail("read-on-phone@x"));
+        REQUIRE(wait_until([&] { return ingest.count() == 1; }, kWait));
+        const auto scans = source.stats().scans.load();
+        REQUIRE(wait_until([&] { return source.stats().scans >= scans + 3; }, kWait));
+        source.stop();
+    }
+    REQUIRE(ingest.count() == 1);
+    CHECK(ingest.events[0].message_id == "<read-on-phone@x>");
+    CHECK(ingest.events[0].direction == router::Direction::inbound);
+    CHECK(count_files(cur) == 2);  // left where the client keeps them
+
+    SECTION("the first start is remembered across restarts") {
+        const std::string first = read(record);
+        daemon::MaildirSource again(io.ioc, cfg, ingest.fn());
+        again.start();
+        REQUIRE(wait_until([&] { return ingest.count() == 2 && again.stats().scans >= 2; }, kWait));
+        again.stop();
+        CHECK(ingest.count() == 2);
+        CHECK(ingest.events[1].message_id == "<read-on-phone@x>");  // a duplicate for the store
+        CHECK(read(record) == first);
     }
 }
 

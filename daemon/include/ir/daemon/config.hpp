@@ -57,7 +57,7 @@ struct EmailAdapterConfig {
     std::vector<std::string> own_addresses;
     sla::Duration poll_interval{1000};
     sla::Duration parse_timeout{5000};
-    sla::Duration sent_lookback = std::chrono::hours(24 * 14);  // sent mail filed straight into cur/: how far back
+    sla::Duration cur_lookback = std::chrono::hours(24 * 14);  // mail filed straight into cur/: how far back
     std::size_t max_bytes = 10u << 20;
     std::filesystem::path worker;  // the mail parser process; empty: inquiryd-mailparse beside inquiryd
 };

@@ -28,6 +28,13 @@ enum class Keep { move, original };
 std::string quarantine(const std::filesystem::path& file, const std::filesystem::path& folder,
                        const std::string& reason, Keep keep = Keep::move);
 
+// Where the daemon records since when it watches MAILDIR: STATE_DIR/maildir-HASH.since.
+std::filesystem::path watch_record(const std::filesystem::path& state_dir, const std::filesystem::path& maildir);
+
+// The time in `record`; on the first call (no record yet) now, written down durably.
+// nullopt (and `error`) when the record cannot be written.
+std::optional<std::filesystem::file_time_type> watched_since(const std::filesystem::path& record, std::string& error);
+
 // Reads at most max_bytes + 1 bytes; nullopt when the file vanished.
 std::optional<std::string> read_mail(const std::filesystem::path& file, std::size_t max_bytes, std::string& error);
 

@@ -7,11 +7,14 @@
 // mail and permanent rejections go to the quarantine folder with NAME.reason beside it.
 // `retry_later` leaves the mail in new/ for the next scan. Nothing is ever deleted.
 // A crash between commit and rename resubmits the same Message-ID: `duplicate`, moved.
-// The Sent maildir's recent cur/ is read too, because mail clients and IMAP syncers
-// (mutt, mbsync, offlineimap) file sent mail there directly, already seen. Those files
-// belong to the client: they are never moved (a broken one is copied to quarantine), and
-// a file read once is not read again while it stays; after a restart they come back as
-// duplicates.
+// Recent mail in cur/ is read too, because mail clients and IMAP syncers (mutt, mbsync,
+// offlineimap) file mail that is already seen there directly: our sent replies always,
+// and a buyer's mail that someone read on the phone before the sync. Those files belong
+// to the client: they are never moved (a broken one is copied to quarantine), and a file
+// read once is not read again while it stays; after a restart they come back as
+// duplicates. In the inbox only mail from after the first start counts (recorded in the
+// state folder), so pointing inquiryd at an old mailbox does not make its read mail
+// inquiries.
 #include <boost/asio/io_context.hpp>
 
 #include <atomic>
@@ -47,7 +50,8 @@ struct MaildirConfig {
     std::chrono::milliseconds parse_timeout{5000};
     std::chrono::milliseconds poll_interval{1000};
     std::size_t max_bytes = std::size_t{10} << 20;
-    std::chrono::milliseconds sent_lookback = std::chrono::hours(24 * 14);  // how old a sent cur/ mail may be
+    std::chrono::milliseconds cur_lookback = std::chrono::hours(24 * 14);  // how old a cur/ mail may be
+    std::filesystem::path state_dir;  // keeps the inbox's first-watched time; empty: its cur/ is not read
 };
 
 struct SubmitOutcome {
@@ -66,7 +70,7 @@ struct MaildirStats {
     std::atomic<std::uint64_t> not_inquiries{0};
     std::atomic<std::uint64_t> quarantined{0};
     std::atomic<std::uint64_t> retries{0};
-    std::atomic<std::uint64_t> scans{0};  // completed passes over new/ (and the Sent maildir's cur/)
+    std::atomic<std::uint64_t> scans{0};  // completed passes over new/ (and recent cur/)
 };
 
 class MaildirSource {
@@ -91,7 +95,7 @@ private:
 
     void run();
     Step scan(const std::filesystem::path& maildir, bool outbound);
-    void scan_sent_cur(const std::filesystem::path& maildir);
+    void scan_cur(const std::filesystem::path& maildir, bool outbound);
     Step process(const std::filesystem::path& maildir, Folder folder, const std::string& name, bool outbound);
     Step handle_event(const std::filesystem::path& maildir, Folder folder, const std::string& name,
                       router::Event event);
@@ -109,7 +113,8 @@ private:
     std::condition_variable cv_;
     bool stopping_ = false;
     std::unique_ptr<MailParseWorker> worker_;
-    std::set<std::string> sent_cur_read_;  // the source thread's own: cur/ names already taken
+    std::optional<std::filesystem::file_time_type> inbox_since_;  // set: the inbox's cur/ is read
+    std::set<std::string> cur_read_[2];  // the source thread's own: cur/ names taken (inbox, sent)
     std::thread thread_;
 };
 

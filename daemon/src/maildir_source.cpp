@@ -107,24 +107,32 @@ MaildirSource::Step MaildirSource::scan(const fs::path& maildir, bool outbound) 
 }
 
 void MaildirSource::scan_cur(const fs::path& maildir, bool outbound) {
-    auto since = fs::file_time_type::clock::now() - config_.cur_lookback;
+    CurFolder& folder = cur_[outbound ? 1 : 0];
+    // Mail clients keep years of mail in cur/: list it only when files came, went or were
+    // renamed. A change within the last second may share the folder's mtime: list again.
+    const auto now = fs::file_time_type::clock::now();
+    std::error_code ec;
+    const auto mtime = fs::last_write_time(maildir / "cur", ec);
+    if (!ec && folder.unchanged_since == mtime) return;
+    folder.unchanged_since.reset();
+    auto since = now - config_.cur_lookback;
     if (!outbound) since = std::max(since, *inbox_since_);
     const auto names = maildir::list_since(maildir, "cur", since);
     // Forget what left the folder (or aged out), so the set stays the size of the folder.
-    auto& read = cur_read_[outbound ? 1 : 0];
     std::set<std::string> still;
     for (const auto& name : names)
-        if (read.contains(name)) still.insert(name);
-    read.swap(still);
+        if (folder.read.contains(name)) still.insert(name);
+    folder.read.swap(still);
     for (const auto& name : names) {
-        if (read.contains(name)) continue;
+        if (folder.read.contains(name)) continue;
         {
             std::lock_guard lock(mu_);
             if (stopping_) return;
         }
         if (process(maildir, Folder::cur, name, outbound) == Step::pause) return;
-        read.insert(name);
+        folder.read.insert(name);
     }
+    if (!ec && mtime < now - std::chrono::seconds(1)) folder.unchanged_since = mtime;
 }
 
 fs::path MaildirSource::path_of(const fs::path& maildir, Folder folder, const std::string& name) {
@@ -140,7 +148,7 @@ void MaildirSource::file_away(const fs::path& maildir, Folder folder, const std:
         return;
     }
     const bool sent = config_.sent_maildir && maildir == *config_.sent_maildir;
-    cur_read_[sent ? 1 : 0].insert(maildir::cur_name(name));  // taken already: not again from cur/
+    cur_[sent ? 1 : 0].read.insert(maildir::cur_name(name));  // taken already: not again from cur/
 }
 
 MaildirSource::Step MaildirSource::process(const fs::path& maildir, Folder folder, const std::string& name,

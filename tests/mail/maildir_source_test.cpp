@@ -2,6 +2,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "ir/daemon/maildir_files.hpp"
 #include "ir/daemon/maildir_source.hpp"
@@ -217,6 +218,10 @@ TEST_CASE(
         REQUIRE(wait_until([&] { return source.stats().scans >= 2; }, kWait));
         CHECK(ingest.count() == 0);  // older than the first start: the mailbox's past
         REQUIRE(fs::exists(record));
+        // Let the folder go quiet, so that passes stop listing it: a new file is still seen.
+        std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+        const auto quiet = source.stats().scans.load();
+        REQUIRE(wait_until([&] { return source.stats().scans >= quiet + 2; }, kWait));
         file_seen("1700000000.2.host,U=2:2,S", mail("read-on-phone@x"));
         REQUIRE(wait_until([&] { return ingest.count() == 1; }, kWait));
         const auto scans = source.stats().scans.load();

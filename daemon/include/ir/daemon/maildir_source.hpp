@@ -114,7 +114,13 @@ private:
     bool stopping_ = false;
     std::unique_ptr<MailParseWorker> worker_;
     std::optional<std::filesystem::file_time_type> inbox_since_;  // set: the inbox's cur/ is read
-    std::set<std::string> cur_read_[2];  // the source thread's own: cur/ names taken (inbox, sent)
+    // The source thread's own, for the inbox [0] and Sent [1]: cur/ names taken, and the
+    // folder's mtime when a pass last took everything (unchanged since: nothing to list).
+    struct CurFolder {
+        std::set<std::string> read;
+        std::optional<std::filesystem::file_time_type> unchanged_since;
+    };
+    CurFolder cur_[2];
     std::thread thread_;
 };
 

@@ -55,6 +55,7 @@ void App::add_routes() {
         std::error_code ec;  // no WAL file (yet): 0
         const auto wal = std::filesystem::file_size(database_path().string() + "-wal", ec);
         metrics_.wal_bytes->set(ec ? 0.0 : static_cast<double>(wal));
+        mirror_mail_counts();
         return text_response(http::status::ok, registry_.render(), metrics::Registry::content_type);
     });
 }

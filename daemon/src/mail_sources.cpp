@@ -1,6 +1,9 @@
 // Email: each [[adapters.email]] Maildir feeds the same ingest path as POST /v1/events.
 #include <spdlog/spdlog.h>
 
+#include <map>
+#include <utility>
+
 #include "ir/daemon/app.hpp"
 
 namespace ir::daemon {
@@ -43,6 +46,26 @@ void App::start_mail_sources() {
 
 void App::stop_mail_sources() {
     for (auto& s : mail_sources_) s->stop();
+}
+
+// The sources count on their own threads; /metrics copies the counts into the registry,
+// which only the io thread touches. Counts only grow, so each counter takes the difference.
+void App::mirror_mail_counts() {
+    std::map<std::pair<std::string, const char*>, std::uint64_t> totals;  // two Maildirs may share an account
+    for (const auto& source : mail_sources_) {
+        const MaildirStats& s = source->stats();
+        const std::string& account = source->config().account;
+        totals[{account, "committed"}] += s.events;
+        totals[{account, "duplicate"}] += s.duplicates;
+        totals[{account, "not_inquiry"}] += s.not_inquiries;
+        totals[{account, "quarantined"}] += s.quarantined;
+        totals[{account, "retried"}] += s.retries;
+    }
+    for (const auto& [key, total] : totals) {
+        auto& c = registry_.counter("inquiryd_mail_messages_total", "Mail read from the Maildirs, by what became of it",
+                                    {{"account", key.first}, {"outcome", key.second}});
+        c.inc(total - c.value());
+    }
 }
 
 }  // namespace ir::daemon

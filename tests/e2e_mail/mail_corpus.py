@@ -12,6 +12,7 @@ Skipped (77) when the corpus is not installed.
 
 import glob
 import os
+import re
 import shutil
 import sys
 import sysconfig
@@ -27,6 +28,15 @@ def find_corpus():
         if c and glob.glob(os.path.join(c, "msg_*.txt")):
             return c
     return None
+
+
+def mail_counts(metrics_text):
+    """{outcome: n} from inquiryd_mail_messages_total in the /metrics text."""
+    counts = {}
+    for m in re.finditer(r'^inquiryd_mail_messages_total\{account="[^"]*",outcome="([a-z_]+)"\} (\d+)$', metrics_text,
+                         re.M):
+        counts[m.group(1)] = counts.get(m.group(1), 0) + int(m.group(2))
+    return counts
 
 
 def main():
@@ -62,12 +72,16 @@ def main():
         for r in reasons:
             with open(run.path("quarantine", r)) as f:
                 run.check(f.read().strip(), f"{r} says why")
+        counts = mail_counts(c.get("/metrics").body.decode())
+        run.check(counts.get("quarantined") == len(kept), f"/metrics mail counts {counts}: {len(kept)} quarantined")
+        taken = sum(counts.get(k, 0) for k in ("committed", "duplicate", "not_inquiry"))
+        run.check(taken == len(cur), f"/metrics mail counts {counts}: {len(cur)} read into cur/")
         inquiries = c.get("/v1/inquiries?limit=1000").json["inquiries"]
         run.check(0 < len(inquiries) <= len(cur), f"{len(inquiries)} inquiries from {len(cur)} mails read")
         rc, _ = d.terminate(timeout=10)
         run.check(rc == 0, f"SIGTERM: exit status {rc}")
         h.log(f"corpus {corpus}: {len(mails)} mails, {len(cur)} read ({len(inquiries)} inquiries), "
-              f"{len(kept)} quarantined")
+              f"{len(kept)} quarantined; /metrics: {counts}")
 
 
 if __name__ == "__main__":

@@ -189,6 +189,8 @@ def main():
         h.wait_until(lambda: not files(run, "new") and files(run, "cur"), 10, "the mail moved to Maildir/cur/")
         cur = files(run, "cur")
         run.check(len(cur) == 1 and cur[0].endswith(":2,S"), f"Maildir/cur: {cur!r}")
+        want = f'inquiryd_mail_messages_total{{account="{ACCOUNT}",outcome="committed"}} 1'
+        run.check(want in client.get("/metrics").body.decode().splitlines(), f"/metrics has {want}")
         run.check(not os.path.exists(run.path("quarantine")) or not os.listdir(run.path("quarantine")),
                   "something was quarantined")
 

@@ -110,6 +110,7 @@ private:
     std::optional<HttpResponse> refuse_without_routing();
     // Email (mail_sources.cpp): one MaildirSource per [[adapters.email]].
     void start_mail_sources();
+    void mirror_mail_counts();  // the Maildir sources' counts into /metrics
     void stop_mail_sources();
     // Webhooks (webhook_routes.cpp).
     std::optional<std::string> load_webhooks();

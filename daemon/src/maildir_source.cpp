@@ -87,12 +87,14 @@ void MaildirSource::run() {
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
     log_->info("account {}: watching {}{}", config_.account, config_.maildir.string(),
                config_.sent_maildir ? " and " + config_.sent_maildir->string() : "");
+    bool more = false;  // a cur/ pass ran out of its time: go on at once
     do {
-        if (scan(config_.maildir, false) == Step::next && inbox_since_) scan_cur(config_.maildir, false);
+        more = false;
+        if (scan(config_.maildir, false) == Step::next && inbox_since_) more |= scan_cur(config_.maildir, false);
         if (config_.sent_maildir && scan(*config_.sent_maildir, true) == Step::next)
-            scan_cur(*config_.sent_maildir, true);
+            more |= scan_cur(*config_.sent_maildir, true);
         ++stats_.scans;
-    } while (wait_for(config_.poll_interval));
+    } while (wait_for(more ? std::chrono::milliseconds(0) : config_.poll_interval));
 }
 
 MaildirSource::Step MaildirSource::scan(const fs::path& maildir, bool outbound) {
@@ -106,14 +108,16 @@ MaildirSource::Step MaildirSource::scan(const fs::path& maildir, bool outbound) 
     return Step::next;
 }
 
-void MaildirSource::scan_cur(const fs::path& maildir, bool outbound) {
+// A pass takes at most cur_pass_budget, then new/ comes first again: after a restart a
+// big cur/ is read once more, and new inquiries must not wait behind it.
+bool MaildirSource::scan_cur(const fs::path& maildir, bool outbound) {
     CurFolder& folder = cur_[outbound ? 1 : 0];
     // Mail clients keep years of mail in cur/: list it only when files came, went or were
     // renamed. A change within the last second may share the folder's mtime: list again.
     const auto now = fs::file_time_type::clock::now();
     std::error_code ec;
     const auto mtime = fs::last_write_time(maildir / "cur", ec);
-    if (!ec && folder.unchanged_since == mtime) return;
+    if (!ec && folder.unchanged_since == mtime) return false;
     folder.unchanged_since.reset();
     auto since = now - config_.cur_lookback;
     if (!outbound) since = std::max(since, *inbox_since_);
@@ -123,16 +127,19 @@ void MaildirSource::scan_cur(const fs::path& maildir, bool outbound) {
     for (const auto& name : names)
         if (folder.read.contains(name)) still.insert(name);
     folder.read.swap(still);
+    const auto until = std::chrono::steady_clock::now() + config_.cur_pass_budget;
     for (const auto& name : names) {
         if (folder.read.contains(name)) continue;
+        if (std::chrono::steady_clock::now() >= until) return true;
         {
             std::lock_guard lock(mu_);
-            if (stopping_) return;
+            if (stopping_) return false;
         }
-        if (process(maildir, Folder::cur, name, outbound) == Step::pause) return;
+        if (process(maildir, Folder::cur, name, outbound) == Step::pause) return false;
         folder.read.insert(name);
     }
     if (!ec && mtime < now - std::chrono::seconds(1)) folder.unchanged_since = mtime;
+    return false;
 }
 
 fs::path MaildirSource::path_of(const fs::path& maildir, Folder folder, const std::string& name) {

@@ -245,6 +245,36 @@ TEST_CASE(
     }
 }
 
+TEST_CASE("a new inquiry does not wait behind a long cur/ backlog (a restart reads cur/ once more)") {
+    TempDir tmp;
+    IoThread io;
+    FakeIngest ingest;
+    auto cfg = config_for(tmp.path);
+    cfg.sent_maildir = tmp.path / "Sent";
+    cfg.cur_pass_budget = std::chrono::milliseconds(1);
+    ingest.decide = [](const router::Event&) {  // a loaded daemon: each commit takes a while
+        std::this_thread::sleep_for(std::chrono::milliseconds(3));
+        return daemon::SubmitOutcome{};
+    };
+    constexpr int kBacklog = 100;
+    for (int i = 0; i < kBacklog; ++i) {
+        const std::string name = "1700000000." + std::to_string(i) + ".host:2,S";
+        deliver(*cfg.sent_maildir, name,
+                "From: sales@seller.example\r\nMessage-ID: <r" + std::to_string(i) +
+                    "@seller>\r\nIn-Reply-To: <q@x>\r\n\r\nQuote.\r\n");
+        fs::rename(*cfg.sent_maildir / "new" / name, *cfg.sent_maildir / "cur" / name);
+    }
+    daemon::MaildirSource source(io.ioc, cfg, ingest.fn());
+    source.start();
+    REQUIRE(wait_until([&] { return ingest.count() >= 3; }, kWait));
+    deliver(cfg.maildir, "1700000001.1.host", mail("buyer@x"));
+    REQUIRE(wait_until([&] { return ingest.count() == kBacklog + 1; }, kWait));
+    source.stop();
+    std::size_t at = 0;
+    while (at < ingest.events.size() && ingest.events[at].message_id != "<buyer@x>") ++at;
+    CHECK(at < kBacklog / 2);  // taken on the next pass, not after the backlog
+}
+
 TEST_CASE("a parse that hangs is killed at its deadline - the mail is quarantined and the next one parsed") {
     TempDir tmp;
     IoThread io;

@@ -52,6 +52,7 @@ struct MaildirConfig {
     std::size_t max_bytes = std::size_t{10} << 20;
     std::chrono::milliseconds cur_lookback = std::chrono::hours(24 * 14);  // how old a cur/ mail may be
     std::filesystem::path state_dir;  // keeps the inbox's first-watched time; empty: its cur/ is not read
+    std::chrono::milliseconds cur_pass_budget{200};  // cur/ reading per pass, before new/ is looked at again
 };
 
 struct SubmitOutcome {
@@ -95,7 +96,7 @@ private:
 
     void run();
     Step scan(const std::filesystem::path& maildir, bool outbound);
-    void scan_cur(const std::filesystem::path& maildir, bool outbound);
+    bool scan_cur(const std::filesystem::path& maildir, bool outbound);  // true: more to read
     Step process(const std::filesystem::path& maildir, Folder folder, const std::string& name, bool outbound);
     Step handle_event(const std::filesystem::path& maildir, Folder folder, const std::string& name,
                       router::Event event);

@@ -142,6 +142,10 @@ bool MaildirSource::scan_cur(const fs::path& maildir, bool outbound) {
     return false;
 }
 
+maildir::Keep MaildirSource::keep_of(Folder folder) {
+    return folder == Folder::cur ? maildir::Keep::original : maildir::Keep::move;
+}
+
 fs::path MaildirSource::path_of(const fs::path& maildir, Folder folder, const std::string& name) {
     return maildir / (folder == Folder::cur ? "cur" : "new") / name;
 }
@@ -161,11 +165,10 @@ void MaildirSource::file_away(const fs::path& maildir, Folder folder, const std:
 MaildirSource::Step MaildirSource::process(const fs::path& maildir, Folder folder, const std::string& name,
                                            bool outbound) {
     const fs::path file = path_of(maildir, folder, name);
-    const auto keep = folder == Folder::cur ? maildir::Keep::original : maildir::Keep::move;
     auto to_quarantine = [&](const std::string& reason) {
         ++stats_.quarantined;
         log_->warn("account {}: {} quarantined: {}", config_.account, file.string(), reason);
-        if (auto err = maildir::quarantine(file, config_.quarantine, reason, keep); !err.empty())
+        if (auto err = maildir::quarantine(file, config_.quarantine, reason, keep_of(folder)); !err.empty())
             log_->error("account {}: {}", config_.account, err);
         return Step::next;
     };
@@ -232,8 +235,7 @@ MaildirSource::Step MaildirSource::handle_event(const fs::path& maildir, Folder 
                 ++stats_.quarantined;
                 log_->warn("account {}: {} rejected: {}", config_.account, file.string(), outcome->reason);
                 if (auto err =
-                        maildir::quarantine(file, config_.quarantine, "rejected: " + outcome->reason,
-                                            folder == Folder::cur ? maildir::Keep::original : maildir::Keep::move);
+                        maildir::quarantine(file, config_.quarantine, "rejected: " + outcome->reason, keep_of(folder));
                     !err.empty())
                     log_->error("account {}: {}", config_.account, err);
                 return Step::next;

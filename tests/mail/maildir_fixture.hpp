@@ -74,6 +74,12 @@ inline void deliver(const fs::path& maildir, const std::string& name, const std:
     fs::rename(maildir / "tmp" / name, maildir / "new" / name);
 }
 
+// As mbsync or mutt file a message that is already seen: straight into cur/, flags and all.
+inline void file_seen(const fs::path& maildir, const std::string& name, const std::string& content) {
+    deliver(maildir, name, content);
+    fs::rename(maildir / "new" / name, maildir / "cur" / name);
+}
+
 inline std::size_t count_files(const fs::path& dir) {
     std::size_t n = 0;
     std::error_code ec;

@@ -152,16 +152,11 @@ TEST_CASE("sent mail filed straight into cur/ (mutt, mbsync) is read once and le
     auto cfg = config_for(tmp.path);
     cfg.sent_maildir = tmp.path / "Sent";
     const fs::path cur = *cfg.sent_maildir / "cur";
-    // As mbsync files a synced, already-seen message: straight into cur/ with its flags.
-    auto file_seen = [&](const std::string& name, const std::string& content) {
-        deliver(*cfg.sent_maildir, name, content);
-        fs::rename(*cfg.sent_maildir / "new" / name, cur / name);
-    };
-    file_seen("1700000000.7.host,U=7:2,S",
+    file_seen(*cfg.sent_maildir, "1700000000.7.host,U=7:2,S",
               "From: Anna <anna@seller.example>\r\nTo: j@weber-handel.de\r\nMessage-ID: <reply@seller>\r\n"
               "In-Reply-To: <one@x>\r\n\r\nHere is our quote.\r\n");
-    file_seen("1700000000.8.host,U=8:2,S", "no headers at all, only words\n");
-    file_seen("1600000000.1.host,U=1:2,S",
+    file_seen(*cfg.sent_maildir, "1700000000.8.host,U=8:2,S", "no headers at all, only words\n");
+    file_seen(*cfg.sent_maildir, "1600000000.1.host,U=1:2,S",
               "From: sales@seller.example\r\nMessage-ID: <old@seller>\r\nIn-Reply-To: <gone@x>\r\n\r\nOld.\r\n");
     fs::last_write_time(cur / "1600000000.1.host,U=1:2,S",
                         fs::file_time_type::clock::now() - cfg.cur_lookback - std::chrono::hours(1));
@@ -204,12 +199,7 @@ TEST_CASE(
     auto cfg = config_for(tmp.path);
     cfg.state_dir = tmp.path / "state";
     const fs::path cur = cfg.maildir / "cur";
-    // As mbsync files a message someone already read on the phone: straight into cur/.
-    auto file_seen = [&](const std::string& name, const std::string& content) {
-        deliver(cfg.maildir, name, content);
-        fs::rename(cfg.maildir / "new" / name, cur / name);
-    };
-    file_seen("1700000000.1.host,U=1:2,S", mail("before@x"));
+    file_seen(cfg.maildir, "1700000000.1.host,U=1:2,S", mail("before@x"));
     fs::last_write_time(cur / "1700000000.1.host,U=1:2,S", fs::file_time_type::clock::now() - std::chrono::hours(1));
     const fs::path record = daemon::maildir::watch_record(cfg.state_dir, cfg.maildir);
     {
@@ -222,7 +212,7 @@ TEST_CASE(
         std::this_thread::sleep_for(std::chrono::milliseconds(1200));
         const auto quiet = source.stats().scans.load();
         REQUIRE(wait_until([&] { return source.stats().scans >= quiet + 2; }, kWait));
-        file_seen("1700000000.2.host,U=2:2,S", mail("read-on-phone@x"));
+        file_seen(cfg.maildir, "1700000000.2.host,U=2:2,S", mail("read-on-phone@x"));
         REQUIRE(wait_until([&] { return ingest.count() == 1; }, kWait));
         const auto scans = source.stats().scans.load();
         REQUIRE(wait_until([&] { return source.stats().scans >= scans + 3; }, kWait));
@@ -259,10 +249,9 @@ TEST_CASE("a new inquiry does not wait behind a long cur/ backlog (a restart rea
     constexpr int kBacklog = 100;
     for (int i = 0; i < kBacklog; ++i) {
         const std::string name = "1700000000." + std::to_string(i) + ".host:2,S";
-        deliver(*cfg.sent_maildir, name,
-                "From: sales@seller.example\r\nMessage-ID: <r" + std::to_string(i) +
-                    "@seller>\r\nIn-Reply-To: <q@x>\r\n\r\nQuote.\r\n");
-        fs::rename(*cfg.sent_maildir / "new" / name, *cfg.sent_maildir / "cur" / name);
+        file_seen(*cfg.sent_maildir, name,
+                  "From: sales@seller.example\r\nMessage-ID: <r" + std::to_string(i) +
+                      "@seller>\r\nIn-Reply-To: <q@x>\r\n\r\nQuote.\r\n");
     }
     daemon::MaildirSource source(io.ioc, cfg, ingest.fn());
     source.start();

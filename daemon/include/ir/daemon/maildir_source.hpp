@@ -30,6 +30,7 @@
 #include <thread>
 #include <vector>
 
+#include "ir/daemon/maildir_files.hpp"
 #include "ir/router/event.hpp"
 
 namespace spdlog {
@@ -100,6 +101,7 @@ private:
     Step process(const std::filesystem::path& maildir, Folder folder, const std::string& name, bool outbound);
     Step handle_event(const std::filesystem::path& maildir, Folder folder, const std::string& name,
                       router::Event event);
+    static maildir::Keep keep_of(Folder folder);  // a client's cur/ file is copied, ours moved
     static std::filesystem::path path_of(const std::filesystem::path& maildir, Folder folder, const std::string& name);
     void file_away(const std::filesystem::path& maildir, Folder folder, const std::string& name);
     std::optional<SubmitOutcome> submit_and_wait(router::Event event);

@@ -13,6 +13,8 @@ constexpr const char* kName = "ir-batched-wal";
 // 0x1ffff bytes per call (it masks the length: a longer write comes back short, as
 // "disk full"), so stay under 128 KiB: 31 frames of a 4 KiB page.
 constexpr int kBufferBytes = 127 * 1024;
+// Our own file-control opcode; SQLite's own are small numbers.
+constexpr int kPaceWritesOp = 0x49520001;
 
 // What SQLite allocates per open file (szOsFile bytes, no constructor): ours first, the
 // default VFS's own file object right behind it.
@@ -23,6 +25,8 @@ struct File {
     unsigned char* buffer;  // WAL files only, from their first write: frames not yet written
     sqlite3_int64 start;    // the file offset of buffer[0]
     int used;
+    int pace_pages;      // database files: sync after this many page writes (0: never)
+    int unsynced_pages;  // written since the last sync
 };
 static_assert(sizeof(File) % 8 == 0, "the default VFS's file object follows, aligned");
 
@@ -47,8 +51,17 @@ int flush(File* f) {
     return real_of(f).xWrite(f->real, f->buffer, n, f->start);
 }
 
+// A checkpoint's pages go out a few at a time: see pace_database_writes.
+int paced_write(File* f, const void* data, int n, sqlite3_int64 offset) {
+    if (const int rc = real_of(f).xWrite(f->real, data, n, offset); rc != SQLITE_OK) return rc;
+    if (++f->unsynced_pages < f->pace_pages) return SQLITE_OK;
+    f->unsynced_pages = 0;
+    return real_of(f).xSync(f->real, SQLITE_SYNC_NORMAL);
+}
+
 int x_write(sqlite3_file* file, const void* data, int n, sqlite3_int64 offset) {
     File* f = file_of(file);
+    if (f->pace_pages > 0) return paced_write(f, data, n, offset);
     // Readers never write the WAL: only a writer's connection pays for the buffer.
     if (f->wal && f->buffer == nullptr) f->buffer = static_cast<unsigned char*>(sqlite3_malloc(kBufferBytes));
     if (f->buffer == nullptr) return real_of(f).xWrite(f->real, data, n, offset);
@@ -86,6 +99,7 @@ int x_truncate(sqlite3_file* file, sqlite3_int64 size) {
 int x_sync(sqlite3_file* file, int flags) {
     File* f = file_of(file);
     if (const int rc = flush(f); rc != SQLITE_OK) return rc;
+    f->unsynced_pages = 0;
     return real_of(f).xSync(f->real, flags);
 }
 int x_file_size(sqlite3_file* file, sqlite3_int64* size) {
@@ -95,6 +109,11 @@ int x_file_size(sqlite3_file* file, sqlite3_int64* size) {
 }
 int x_file_control(sqlite3_file* file, int op, void* arg) {
     File* f = file_of(file);
+    if (op == kPaceWritesOp) {
+        if (f->wal) return SQLITE_NOTFOUND;
+        f->pace_pages = *static_cast<int*>(arg);
+        return SQLITE_OK;
+    }
     if (const int rc = flush(f); rc != SQLITE_OK) return rc;
     return real_of(f).xFileControl(f->real, op, arg);
 }
@@ -142,6 +161,8 @@ int x_open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* file, int flags, i
     f->buffer = nullptr;
     f->start = 0;
     f->used = 0;
+    f->pace_pages = 0;
+    f->unsynced_pages = 0;
     int rc = real_vfs->xOpen(real_vfs, name, f->real, flags, out_flags);
     if (rc == SQLITE_OK && f->real->pMethods->iVersion < 3) rc = SQLITE_CANTOPEN;  // needs shm and mmap calls
     if (rc != SQLITE_OK) {
@@ -201,6 +222,10 @@ const char* batched_wal_vfs() {
     static std::once_flag once;
     std::call_once(once, install);
     return kName;
+}
+
+bool pace_database_writes(sqlite3* db, int pages) {
+    return sqlite3_file_control(db, "main", kPaceWritesOp, &pages) == SQLITE_OK;
 }
 
 }  // namespace ir::store

@@ -12,7 +12,8 @@ namespace ir::store {
 
 namespace {
 constexpr int kWriterTailPages = 64;  // what the writer may be asked to copy: about 256 KiB
-}
+constexpr int kPacePages = 32;        // see pace_database_writes
+}  // namespace
 
 struct Checkpointer::Impl {
     CheckpointerOptions options;
@@ -67,6 +68,7 @@ Expected<std::unique_ptr<Checkpointer>> Checkpointer::start(CheckpointerOptions 
     // checkpoint calls do nothing at all (and the WAL would grow without end).
     if (sqlite3_exec(impl->db, "PRAGMA journal_mode", nullptr, nullptr, nullptr) != SQLITE_OK)
         return Error{where + ": cannot read for checkpoints: " + sqlite3_errmsg(impl->db), where};
+    pace_database_writes(impl->db, kPacePages);
     return std::unique_ptr<Checkpointer>(new Checkpointer(std::move(impl)));
 }
 

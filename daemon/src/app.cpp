@@ -62,6 +62,8 @@ App::App(Config config)
     metrics_.alert_lateness = &registry_.histogram(
         "inquiryd_alert_lateness_seconds", "Publish time minus the alarm's moment", metrics::latency_buckets_seconds());
     metrics_.wal_bytes = &registry_.gauge("inquiryd_wal_bytes", "Size of the store's write-ahead log file");
+    metrics_.dedupe_bytes = &registry_.gauge("inquiryd_dedupe_index_bytes",
+                                             "Memory of the dedupe index: 16 bytes a slot, a slot per event");
     auto stage = [this](const char* name) {
         return &registry_.histogram("inquiryd_event_stage_seconds",
                                     "Time a state change spends in each stage of the ingest path",
@@ -159,13 +161,15 @@ std::optional<std::string> App::recover() {
     }
     const std::size_t count = state.inquiries.size();
     if (auto e = load_routing_state(state)) return e;
-    seen_ = SeenFilter();
-    if (auto e = reader_->scan_event_keys([this](std::string_view c, std::string_view a, std::string_view m) {
-            std::string key(c);
-            key.append("\x1f").append(a).append("\x1f").append(m);
-            seen_.add(key);
-        }))
+    dedupe_.clear();
+    next_event_seq_ = 1;
+    if (auto e = reader_->scan_event_keys(
+            [this](std::int64_t seq, std::string_view c, std::string_view a, std::string_view m) {
+                dedupe_.add(DedupeIndex::key(c, a, m), seq);
+                next_event_seq_ = seq + 1;  // the scan goes by seq
+            }))
         return "cannot read the journal: " + e->message;
+    metrics_.dedupe_bytes->set(static_cast<double>(dedupe_.memory_bytes()));
     state.next_inquiry_id = static_cast<std::uint64_t>(*max_id) + 1;
     state.next_alert_seq = static_cast<std::uint64_t>(*max_seq) + 1;
     auto step = engine_->restore(std::move(state), now());
@@ -173,7 +177,8 @@ std::optional<std::string> App::recover() {
     if (!step.changed.empty() || !step.alerts.empty())
         commit(std::move(step), std::nullopt, [](bool, const router::StepResult&) {});
     metrics_.open_inquiries->set(static_cast<double>(engine_->open_count()));
-    log_->info("recovered {} open inquiries; next alert seq {}", count, engine_->next_alert_seq());
+    log_->info("recovered {} open inquiries; next alert seq {}; {} journaled events (dedupe index {} MiB)", count,
+               engine_->next_alert_seq(), dedupe_.size(), dedupe_.memory_bytes() >> 20);
     return std::nullopt;
 }
 

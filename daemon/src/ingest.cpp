@@ -21,9 +21,7 @@ double seconds_between(Steady::time_point from, Steady::time_point to) {
 }
 
 std::string dedupe_key(const router::Event& e) {
-    std::string key(router::to_string(e.channel));
-    key.append("\x1f").append(e.account).append("\x1f").append(e.message_id);
-    return key;
+    return DedupeIndex::key(router::to_string(e.channel), e.account, e.message_id);
 }
 
 store::EventRow event_row(const router::Event& e, sla::TimePoint accepted_at, std::optional<router::InquiryId> inquiry,
@@ -96,9 +94,7 @@ void App::ingest(router::Event event, std::function<void(IngestOutcome)> done) {
         return refuse(IngestOutcome::retry_later,
                       error_response(http::status::service_unavailable, "the same event is being committed; retry",
                                      "message_id", {{"Retry-After", "1"}}));
-    auto seen = seen_.maybe_contains(key)
-                    ? reader_->find_event(router::to_string(event.channel), event.account, event.message_id)
-                    : Expected<std::optional<store::EventRef>>(std::nullopt);
+    auto seen = find_journaled(event, key);
     if (!seen)
         return refuse(IngestOutcome::retry_later,
                       error_response(http::status::service_unavailable, seen.error().message));
@@ -112,9 +108,8 @@ void App::ingest(router::Event event, std::function<void(IngestOutcome)> done) {
                                                       {"event_seq", ref.seq}}),
                      inquiry});
     }
-    in_flight_.insert(key);
-    seen_.add(key);  // a failed commit leaves a false "maybe": SQLite then says no
-    ++pending_;      // counted from here: shutdown and recovery wait for it
+    in_flight_.insert(key);  // until its commit is answered (then dedupe_ knows it)
+    ++pending_;              // counted from here: shutdown and recovery wait for it
     auto shared = std::make_shared<std::function<void(IngestOutcome)>>(std::move(done));
     boost::asio::post(analysis_pool_, [this, event = std::move(event), key, shared, queued = Steady::now()]() mutable {
         auto analysis = assessor_->analyze(event);
@@ -125,6 +120,18 @@ void App::ingest(router::Event event, std::function<void(IngestOutcome)> done) {
             apply_event(std::move(event), std::move(key), std::move(analysis), std::move(shared));
         });
     });
+}
+
+Expected<std::optional<store::EventKey>> App::find_journaled(const router::Event& event, std::string_view key) {
+    for (const std::int64_t seq : dedupe_.candidates(key)) {
+        auto found = reader_->event_key(seq);
+        if (!found) return found.error();
+        const auto& e = *found;
+        if (e && e->channel == router::to_string(event.channel) && e->account == event.account &&
+            e->message_id == event.message_id)
+            return found;  // else two keys with the same hash: look on
+    }
+    return std::optional<store::EventKey>();
 }
 
 // Back on the event loop with the analysis: the core step, then the commit.
@@ -173,7 +180,13 @@ void App::commit(router::StepResult step, std::optional<router::Event> event,
     arena_options.initial_block = scratch;
     arena_options.initial_block_size = sizeof scratch;
     google::protobuf::Arena arena(arena_options);
-    if (event) change.events.push_back(event_row(*event, at, step.inquiry, arena));
+    // The event's journal seq, numbered here so dedupe_ can learn where it went.
+    std::optional<std::pair<std::string, std::int64_t>> journaled;
+    if (event) {
+        change.events.push_back(event_row(*event, at, step.inquiry, arena));
+        change.events.back().seq = next_event_seq_;
+        journaled.emplace(dedupe_key(*event), next_event_seq_++);
+    }
     for (auto id : step.changed) {
         const auto* r = engine_->find(id);
         for (const auto& retired : step.retired)
@@ -206,18 +219,24 @@ void App::commit(router::StepResult step, std::optional<router::Event> event,
     ++pending_;
     auto shared = std::make_shared<std::pair<router::StepResult, decltype(done)>>(std::move(step), std::move(done));
     const auto submitted = Steady::now();
-    const bool queued = committer_->submit(std::move(change), [this, shared, submitted](std::optional<Error> error) {
+    auto on_durable = [this, shared, submitted, journaled = std::move(journaled)](std::optional<Error> error) mutable {
         if (error) log_->error("commit failed: {}", error->message);
-        boost::asio::post(ioc_, [this, shared, ok = !error, submitted, durable = Steady::now()] {
-            metrics_.wait_commit->observe(seconds_between(submitted, durable));
-            metrics_.wait_answer->observe(seconds_between(durable, Steady::now()));
-            after_commit(ok, shared->first);
-            shared->second(ok, shared->first);
-            --pending_;
-            if (!ok) reload_after_failure();
-            maybe_finish();
-        });
-    });
+        boost::asio::post(
+            ioc_, [this, shared, ok = !error, submitted, durable = Steady::now(), journaled = std::move(journaled)] {
+                metrics_.wait_commit->observe(seconds_between(submitted, durable));
+                metrics_.wait_answer->observe(seconds_between(durable, Steady::now()));
+                if (ok && journaled) {  // before in_flight_ lets the key go
+                    dedupe_.add(journaled->first, journaled->second);
+                    metrics_.dedupe_bytes->set(static_cast<double>(dedupe_.memory_bytes()));
+                }
+                after_commit(ok, shared->first);
+                shared->second(ok, shared->first);
+                --pending_;
+                if (!ok) reload_after_failure();
+                maybe_finish();
+            });
+    };
+    const bool queued = committer_->submit(std::move(change), std::move(on_durable));
     if (!queued) {  // the committer is stopping: nothing of this step may stay applied
         log_->error("commit queue refused a change");
         boost::asio::post(ioc_, [this, shared] {

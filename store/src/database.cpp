@@ -22,8 +22,8 @@ std::optional<Error> create_parent(const std::filesystem::path& path) {
 // Every statement the store runs, prepared once per connection.
 namespace sql {
 constexpr const char* insert_event =
-    "INSERT INTO events(channel, account, message_id, thread_id, received_at_ms, direction,"
-    " accepted_at_ms, inquiry_id, payload) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)";
+    "INSERT INTO events(seq, channel, account, message_id, thread_id, received_at_ms, direction,"
+    " accepted_at_ms, inquiry_id, payload) VALUES(?10,?1,?2,?3,?4,?5,?6,?7,?8,?9)";
 constexpr const char* upsert_inquiry =
     "INSERT INTO inquiries(id, account, state, updated_at_ms, payload) VALUES(?1,?2,?3,?4,?5)"
     " ON CONFLICT(id) DO UPDATE SET account=excluded.account, state=excluded.state,"
@@ -51,8 +51,7 @@ constexpr const char* insert_alert = "INSERT INTO alerts(seq, topic, created_at_
 constexpr const char* upsert_meta =
     "INSERT INTO meta(key, value) VALUES(?1,?2) ON CONFLICT(key) DO UPDATE SET "
     "value=excluded.value";
-constexpr const char* find_event =
-    "SELECT seq, inquiry_id FROM events WHERE channel=?1 AND account=?2 AND message_id=?3";
+constexpr const char* event_key = "SELECT seq, channel, account, message_id, inquiry_id FROM events WHERE seq=?1";
 constexpr const char* events_since =
     "SELECT seq, channel, account, message_id, thread_id, received_at_ms, direction,"
     " accepted_at_ms, inquiry_id, payload FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2";
@@ -89,7 +88,8 @@ std::optional<Error> Database::Impl::prepare_all() {
         {&max_alert_st, "SELECT coalesce(max(seq), 0) FROM alerts"},
         {&max_inquiry_st, "SELECT coalesce(max(id), 0) FROM inquiries"},
         {&event_count_st, "SELECT count(*) FROM events"},
-        {&find_event_st, sql::find_event},
+        {&max_event_st, "SELECT coalesce(max(seq), 0) FROM events"},
+        {&event_key_st, sql::event_key},
         {&events_since_st, sql::events_since},
         {&inquiry_st, sql::inquiry},
         {&open_inquiries_st, sql::open_inquiries},
@@ -205,8 +205,11 @@ std::optional<Error> Database::Impl::insert_event(const EventRow& row) {
     st.bind_int(7, sla::to_unix_ms(row.accepted_at));
     st.bind_optional(8, row.inquiry_id);
     st.bind_blob(9, row.payload);
-    return run_with(st,
-                    [&row] { return "cannot insert event " + row.channel + "/" + row.account + "/" + row.message_id; });
+    st.bind_optional(10, row.seq == 0 ? std::nullopt : std::optional<std::int64_t>(row.seq));
+    return run_with(st, [&row] {
+        return "cannot insert event " + (row.seq == 0 ? std::string() : std::to_string(row.seq) + " ") + row.channel +
+               "/" + row.account + "/" + row.message_id;
+    });
 }
 
 std::optional<Error> Database::Impl::upsert_inquiry(const InquiryRow& row) {

@@ -59,8 +59,8 @@ struct Database::Impl {
     Statement begin, commit, rollback;
     Statement insert_event_st, upsert_inquiry_st, update_inquiry_st, upsert_detail_st, insert_alert_st, upsert_meta_st;
     Statement upsert_customer_st, upsert_alias_st, insert_reply_st;
-    Statement max_alert_st, max_inquiry_st, event_count_st;
-    Statement find_event_st, events_since_st, inquiry_st, open_inquiries_st, alerts_since_st;
+    Statement max_alert_st, max_inquiry_st, max_event_st, event_count_st;
+    Statement event_key_st, events_since_st, inquiry_st, open_inquiries_st, alerts_since_st;
     Statement meta_st;
     // One per filter shape (state?, account?), so each gets the plan that fits it.
     std::array<Statement, 4> inquiries_st;

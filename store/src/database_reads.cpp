@@ -75,25 +75,23 @@ Statement* Database::Impl::inquiries_statement(const InquiryFilter& filter, std:
     return &st;
 }
 
-Expected<std::optional<EventRef>> Database::find_event(std::string_view channel, std::string_view account,
-                                                       std::string_view message_id) {
-    Statement& st = impl_->find_event_st;
+Expected<std::optional<EventKey>> Database::event_key(std::int64_t seq) {
+    Statement& st = impl_->event_key_st;
     const auto scope = st.scope();
-    st.bind_text(1, channel);
-    st.bind_text(2, account);
-    st.bind_text(3, message_id);
+    st.bind_int(1, seq);
     const int rc = st.step();
-    if (rc == SQLITE_DONE) return std::optional<EventRef>();
-    if (rc != SQLITE_ROW) return impl_->fail(rc, "cannot look up event");
-    return std::optional<EventRef>(EventRef{st.int64(0), optional_int(st, 1)});
+    if (rc == SQLITE_DONE) return std::optional<EventKey>();
+    if (rc != SQLITE_ROW) return impl_->fail(rc, "cannot read event " + std::to_string(seq));
+    return std::optional<EventKey>(EventKey{st.int64(0), st.text(1), st.text(2), st.text(3), optional_int(st, 4)});
 }
 
 std::optional<Error> Database::scan_event_keys(
-    const std::function<void(std::string_view, std::string_view, std::string_view)>& visit) {
-    auto st = Statement::prepare(impl_->db.get(), "SELECT channel, account, message_id FROM events", impl_->where);
+    const std::function<void(std::int64_t, std::string_view, std::string_view, std::string_view)>& visit) {
+    auto st = Statement::prepare(impl_->db.get(), "SELECT seq, channel, account, message_id FROM events ORDER BY seq",
+                                 impl_->where);
     if (!st) return st.error();
     int rc = SQLITE_OK;
-    while ((rc = st->step()) == SQLITE_ROW) visit(st->text(0), st->text(1), st->text(2));
+    while ((rc = st->step()) == SQLITE_ROW) visit(st->int64(0), st->text(1), st->text(2), st->text(3));
     if (rc != SQLITE_DONE) return impl_->fail(rc, "cannot scan events");
     return std::nullopt;
 }
@@ -150,6 +148,10 @@ Expected<std::int64_t> Database::max_alert_seq() {
 
 Expected<std::int64_t> Database::max_inquiry_id() {
     return impl_->scalar(impl_->max_inquiry_st, "cannot read the last inquiry id");
+}
+
+Expected<std::int64_t> Database::max_event_seq() {
+    return impl_->scalar(impl_->max_event_st, "cannot read the last event seq");
 }
 
 Expected<std::int64_t> Database::event_count() {

@@ -73,8 +73,33 @@ CREATE TABLE replies(
 CREATE INDEX replies_by_time ON replies(replied_at_ms);
 )sql";
 
+// v3: events lose UNIQUE(channel, account, message_id). Message ids are random, so that
+// index cost every event a random page, written twice (WAL, then checkpoint); the
+// daemon's in-memory dedupe index, filled from the journal at start, answers instead.
+// SQLite cannot drop a table's constraint: the table is rebuilt (its documented recipe).
+constexpr const char* kSchemaV3 = R"sql(
+CREATE TABLE events_v3(
+    seq INTEGER PRIMARY KEY,
+    channel TEXT NOT NULL,
+    account TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    thread_id TEXT NOT NULL,
+    received_at_ms INTEGER NOT NULL,
+    direction TEXT NOT NULL,
+    accepted_at_ms INTEGER NOT NULL,
+    inquiry_id INTEGER,
+    payload BLOB NOT NULL
+) STRICT;
+INSERT INTO events_v3(seq, channel, account, message_id, thread_id, received_at_ms, direction, accepted_at_ms,
+                      inquiry_id, payload)
+    SELECT seq, channel, account, message_id, thread_id, received_at_ms, direction, accepted_at_ms, inquiry_id, payload
+    FROM events ORDER BY seq;
+DROP TABLE events;
+ALTER TABLE events_v3 RENAME TO events;
+)sql";
+
 // migrations[i] takes the schema from version i to i + 1.
-constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2};
+constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3};
 static_assert(std::size(kMigrations) == kSchemaVersion);
 
 Expected<std::int64_t> query_int(sqlite3* db, std::string_view sql, const std::string& where) {

@@ -57,5 +57,5 @@ TEST_CASE("every acknowledged commit survives a killed process") {
     CHECK(db->event_count().value() == kChanges);
     CHECK(db->max_alert_seq().value() == kChanges);
     CHECK(db->max_inquiry_id().value() == kChanges);
-    CHECK(db->find_event("chat", "acc", "m299").value() == EventRef{300, 300});
+    CHECK(t::journaled(*db, "chat", "acc", "m299") == EventKey{300, "chat", "acc", "m299", 300});
 }

@@ -155,6 +155,8 @@ TEST_CASE("a version 1 store is migrated in place and keeps its rows") {
             " payload BLOB NOT NULL) STRICT;"
             "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT, WITHOUT ROWID;"
             "INSERT INTO inquiries VALUES(7, 'acc', 'open', 1700000000000, x'0102');"
+            "INSERT INTO events VALUES(3, 'chat', 'acc', 'm1', 't1', 1700000000000, 'inbound', 1700000000001, 7,"
+            " x'0304');"
             "PRAGMA user_version=1; PRAGMA application_id=1230132306;";
         REQUIRE(sqlite3_exec(raw, v1, nullptr, nullptr, nullptr) == SQLITE_OK);
         sqlite3_close(raw);
@@ -168,26 +170,36 @@ TEST_CASE("a version 1 store is migrated in place and keeps its rows") {
     Change c;
     c.details = {DetailRow{7, "a", "n", "", "", "", "", "", ""}};
     CHECK_FALSE(db->apply(c));
+    // v3: the events table was rebuilt without its index on the key, and kept its rows.
+    const auto events = db->events_since(0, 10).value();
+    REQUIRE(events.size() == 1);
+    CHECK(events[0].seq == 3);
+    CHECK(events[0].payload == std::string("\x03\x04"));
+    CHECK(db->event_key(3).value() == EventKey{3, "chat", "acc", "m1", 7});
+    CHECK(pragma(path, "index_list(events)").empty());
+    CHECK(db->max_event_seq().value() == 3);
 }
 
-TEST_CASE("a duplicate event makes the whole batch fail and leaves nothing") {
+TEST_CASE("an event seq already journaled makes the whole batch fail and leaves nothing") {
     TempDir dir;
     auto db = t::open_db(dir.file("store.db"));
-    REQUIRE_FALSE(db->apply(t::ingest("acc", "old", 1)));
+    REQUIRE_FALSE(db->apply(t::ingest("acc", "old", 1)));  // seq 1, taken by the store
 
     Change first = t::ingest("acc", "m1", 2);
+    first.events[0].seq = 5;
     first.alerts = {t::alert(1, "inquiry/2/")};
     first.meta = {{"k", "v"}};
+    Change repeat = t::ingest("acc", "m2", 3);
     SECTION("twice in one batch") {
-        const std::vector<Change> batch = {first, t::ingest("acc", "m1", 3)};
-        const auto error = db->apply(batch);
+        repeat.events[0].seq = 5;
+        const auto error = db->apply(std::vector<Change>{first, repeat});
         REQUIRE(error);
-        CHECK_THAT(error->message, Catch::Contains("UNIQUE") && Catch::Contains("chat/acc/m1"));
+        CHECK_THAT(error->message, Catch::Contains("cannot insert event 5 chat/acc/m2"));
         CHECK(error->field == dir.file("store.db").string());
     }
     SECTION("already journaled by an earlier batch") {
-        const std::vector<Change> batch = {first, t::ingest("acc", "old", 3)};
-        REQUIRE(db->apply(batch));
+        repeat.events[0].seq = 1;
+        REQUIRE(db->apply(std::vector<Change>{first, repeat}));
     }
     CHECK(count(*db) == 1);
     CHECK(db->inquiry(2).value() == std::nullopt);
@@ -196,6 +208,24 @@ TEST_CASE("a duplicate event makes the whole batch fail and leaves nothing") {
     // The connection is usable again straight away.
     REQUIRE_FALSE(db->apply(first));
     CHECK(count(*db) == 2);
+    CHECK(db->max_event_seq().value() == 5);
+}
+
+TEST_CASE("the store takes the next seq when an event brings none, and keeps the one it brings") {
+    TempDir dir;
+    auto db = t::open_db(dir.file("store.db"));
+    CHECK(db->max_event_seq().value() == 0);
+    Change c;
+    c.events = {t::event("acc", "a"), t::event("acc", "b")};
+    c.events[1].seq = 10;
+    c.events.push_back(t::event("acc", "c"));
+    REQUIRE_FALSE(db->apply(c));
+    CHECK(db->max_event_seq().value() == 11);
+    std::vector<std::pair<std::int64_t, std::string>> seen;
+    REQUIRE_FALSE(db->scan_event_keys([&](std::int64_t seq, std::string_view, std::string_view, std::string_view m) {
+        seen.emplace_back(seq, std::string(m));
+    }));
+    CHECK(seen == std::vector<std::pair<std::int64_t, std::string>>{{1, "a"}, {10, "b"}, {11, "c"}});
 }
 
 TEST_CASE("alert seqs must follow the last one without a gap") {
@@ -225,16 +255,15 @@ TEST_CASE("alert seqs must follow the last one without a gap") {
     CHECK(db->max_alert_seq().value() == 4);
 }
 
-TEST_CASE("find_event answers webhook retries") {
+TEST_CASE("event_key reads a journaled event's key and inquiry by its seq") {
     TempDir dir;
     auto db = t::open_db(dir.file("store.db"));
     Change c = t::ingest("acc", "m1", 42);
     c.events.push_back(t::event("acc", "m2"));
     REQUIRE_FALSE(db->apply(c));
-    CHECK(db->find_event("chat", "acc", "m1").value() == EventRef{1, 42});
-    CHECK(db->find_event("chat", "acc", "m2").value() == EventRef{2, std::nullopt});
-    CHECK(db->find_event("chat", "other", "m1").value() == std::nullopt);
-    CHECK(db->find_event("email", "acc", "m1").value() == std::nullopt);
+    CHECK(db->event_key(1).value() == EventKey{1, "chat", "acc", "m1", 42});
+    CHECK(db->event_key(2).value() == EventKey{2, "chat", "acc", "m2", std::nullopt});
+    CHECK(db->event_key(3).value() == std::nullopt);
 }
 
 TEST_CASE("inquiries are filtered by state and account, ordered by id, paged") {
@@ -367,7 +396,7 @@ TEST_CASE("a read-only connection sees each commit while the writer goes on") {
     CHECK(r.event_count().value() == 0);
     REQUIRE_FALSE(writer->apply(t::ingest("acc", "m1", 1)));
     CHECK(r.event_count().value() == 1);
-    CHECK(r.find_event("chat", "acc", "m1").value() == EventRef{1, 1});
+    CHECK(r.event_key(1).value() == EventKey{1, "chat", "acc", "m1", 1});
     // A reader cannot write.
     CHECK(r.apply(t::ingest("acc", "m2", 2)));
     CHECK(writer->event_count().value() == 1);

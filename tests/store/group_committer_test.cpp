@@ -81,8 +81,9 @@ TEST_CASE("16 threads' changes all land once, acked in order per thread, in few 
     auto db = t::open_db(dir.file("store.db"));
     CHECK(db->event_count().value() == kThreads * kPerThread);
     for (int th = 0; th < kThreads; ++th) {
-        const auto ref = db->find_event("chat", "t" + std::to_string(th), "124");
-        CHECK(ref.value()->inquiry_id == th * 1000 + 125);
+        const auto ref = t::journaled(*db, "chat", "t" + std::to_string(th), "124");
+        REQUIRE(ref);
+        CHECK(ref->inquiry_id == th * 1000 + 125);
     }
     CHECK(db->inquiries({.limit = 10'000}).value().size() == kThreads * kPerThread);
 }
@@ -109,7 +110,7 @@ TEST_CASE("a full queue refuses at once, and stop commits what was queued") {
 
     auto db = t::open_db(dir.file("store.db"));
     CHECK(db->event_count().value() == 4);
-    CHECK(db->find_event("chat", "acc", "extra").value() == std::nullopt);
+    CHECK(t::journaled(*db, "chat", "acc", "extra") == std::nullopt);
 }
 
 TEST_CASE("a full disk fails the whole batch, every caller hears it, later batches succeed") {
@@ -158,10 +159,10 @@ TEST_CASE("a full disk fails the whole batch, every caller hears it, later batch
 
     auto db = t::open_db(path);
     CHECK(db->event_count().value() == 2);
-    CHECK(db->find_event("chat", "acc", "before").value());
-    CHECK(db->find_event("chat", "acc", "after").value() == EventRef{2, 20});
+    CHECK(t::journaled(*db, "chat", "acc", "before"));
+    CHECK(t::journaled(*db, "chat", "acc", "after") == EventKey{2, "chat", "acc", "after", 20});
     for (int i = 0; i < 3; ++i) {
-        CHECK(db->find_event("chat", "acc", "full" + std::to_string(i)).value() == std::nullopt);
+        CHECK(t::journaled(*db, "chat", "acc", "full" + std::to_string(i)) == std::nullopt);
         CHECK(db->inquiry(10 + i).value() == std::nullopt);
     }
     CHECK(db->max_alert_seq().value() == 1);

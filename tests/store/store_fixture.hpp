@@ -8,6 +8,7 @@
 #include <mutex>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include "ir/store/database.hpp"
 #include "ir/store/rows.hpp"
@@ -64,6 +65,19 @@ inline Change ingest(const std::string& account, const std::string& message_id, 
     c.events.push_back(event(account, message_id, inquiry_id));
     c.inquiries.push_back(inquiry(inquiry_id, account, "new"));
     return c;
+}
+
+// The journaled event with this key, found the slow way: the store keeps no index on it
+// (the daemon's in-memory dedupe index does that job).
+inline std::optional<EventKey> journaled(Database& db, std::string_view channel, std::string_view account,
+                                         std::string_view message_id) {
+    std::optional<std::int64_t> seq;
+    auto error = db.scan_event_keys([&](std::int64_t s, std::string_view c, std::string_view a, std::string_view m) {
+        if (c == channel && a == account && m == message_id) seq = s;
+    });
+    if (error) throw std::runtime_error(error->message);
+    if (!seq) return std::nullopt;
+    return db.event_key(*seq).value();
 }
 
 inline std::unique_ptr<Database> open_db(const std::filesystem::path& path) {

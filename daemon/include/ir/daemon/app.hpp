@@ -17,11 +17,11 @@
 
 #include "ir/daemon/alert_publisher.hpp"
 #include "ir/daemon/config.hpp"
+#include "ir/daemon/dedupe_index.hpp"
 #include "ir/daemon/http_router.hpp"
 #include "ir/daemon/http_server.hpp"
 #include "ir/daemon/maildir_source.hpp"
 #include "ir/daemon/metrics.hpp"
-#include "ir/daemon/seen_filter.hpp"
 #include "ir/router/assessor.hpp"
 #include "ir/router/catalog.hpp"
 #include "ir/adapters/webhook.hpp"
@@ -48,7 +48,8 @@ struct DaemonMetrics {
     metrics::Gauge* open_inquiries = nullptr;
     metrics::Counter* alerts_published = nullptr;
     metrics::Histogram* alert_lateness = nullptr;
-    metrics::Gauge* wal_bytes = nullptr;  // a WAL that only grows means checkpoints are stuck
+    metrics::Gauge* wal_bytes = nullptr;     // a WAL that only grows means checkpoints are stuck
+    metrics::Gauge* dedupe_bytes = nullptr;  // grows with the journal: 16 bytes a slot
     // Where an accepted event's time goes, stage by stage (see docs/operations.md).
     metrics::Histogram* wait_analysis = nullptr;  // queued for analysis .. back on the loop
     metrics::Histogram* wait_commit = nullptr;    // handed to the writer .. durable
@@ -122,6 +123,8 @@ private:
     HttpResponse list_inquiries(const RouteRequest& req);
     HttpResponse list_alerts(const RouteRequest& req);
     std::optional<HttpResponse> refuse_if_busy();
+    // The journaled event with this event's key, if any (dedupe_ gives candidates).
+    Expected<std::optional<store::EventKey>> find_journaled(const router::Event& event, std::string_view key);
     // Stores a step (and the event that caused it); `done` runs on the io thread after commit.
     // `extra` rows (meta, say) go into the same transaction.
     void commit(router::StepResult step, std::optional<router::Event> event,
@@ -145,10 +148,9 @@ private:
     router::Catalog catalog_;
     std::unordered_set<std::string> accounts_;  // known accounts; empty: any
     std::optional<router::Assessor> assessor_;
-    std::unique_ptr<routing::LocalClock> local_clock_;
-    std::unique_ptr<Webhooks> webhooks_;  // secrets loaded at start
-    std::vector<std::unique_ptr<MaildirSource>>
-        mail_sources_;  // their threads post to ioc_  // the tz database, when agents have working hours
+    std::unique_ptr<routing::LocalClock> local_clock_;          // the tz database, when agents have working hours
+    std::unique_ptr<Webhooks> webhooks_;                        // secrets loaded at start
+    std::vector<std::unique_ptr<MaildirSource>> mail_sources_;  // their threads post to ioc_
     std::unique_ptr<router::Engine> engine_;
     std::unique_ptr<store::Database> reader_;
     std::unique_ptr<store::GroupCommitter> committer_;
@@ -160,7 +162,8 @@ private:
     zmq::context_t zmq_;
     std::unique_ptr<AlertPublisher> publisher_;
     std::unordered_set<std::string> in_flight_;  // dedupe keys being committed
-    SeenFilter seen_;                            // dedupe keys journaled (or being)
+    DedupeIndex dedupe_;                         // dedupe keys journaled, and where
+    std::int64_t next_event_seq_ = 1;            // the journal seq the next event gets
     std::size_t pending_ = 0;                    // commits not yet answered
     bool degraded_ = false;                      // a commit failed: reload before going on
     bool last_commit_failed_ = false;            // for /healthz: the disk is refusing commits

@@ -19,7 +19,7 @@
 
 namespace ir::store {
 
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 struct Options {
     std::filesystem::path path{};  // parent folders are created when missing (read-write)
@@ -56,13 +56,13 @@ public:
     // transaction starts the WAL over from its head.
     [[nodiscard]] std::optional<Error> checkpoint();
 
-    Expected<std::optional<EventRef>> find_event(std::string_view channel, std::string_view account,
-                                                 std::string_view message_id);
+    // The journaled event `seq`, by its primary key: how the daemon checks a dedupe hit.
+    Expected<std::optional<EventKey>> event_key(std::int64_t seq);
     Expected<std::vector<EventRow>> events_since(std::int64_t seq, std::size_t limit);
-    // Calls `visit(channel, account, message_id)` for every journaled event (start-up
-    // only: the daemon fills its in-memory dedupe filter from it).
+    // Calls `visit(seq, channel, account, message_id)` for every journaled event, in seq
+    // order (start-up only: the daemon fills its in-memory dedupe index from it).
     std::optional<Error> scan_event_keys(
-        const std::function<void(std::string_view, std::string_view, std::string_view)>& visit);
+        const std::function<void(std::int64_t, std::string_view, std::string_view, std::string_view)>& visit);
     Expected<std::optional<InquiryRow>> inquiry(std::int64_t id);
     Expected<std::vector<InquiryRow>> inquiries(const InquiryFilter& filter);
     Expected<std::vector<InquiryRow>> open_inquiries();  // state != "resolved", by id
@@ -70,6 +70,7 @@ public:
     Expected<std::int64_t> max_alert_seq();  // 0 when there is none
     Expected<std::int64_t> max_inquiry_id();
     Expected<std::int64_t> event_count();
+    Expected<std::int64_t> max_event_seq();  // 0 when there is none
     Expected<std::optional<std::string>> meta(std::string_view key);
     // Every meta row whose key starts with `prefix`, by key.
     Expected<std::vector<std::pair<std::string, std::string>>> meta_with_prefix(std::string_view prefix);

@@ -14,10 +14,14 @@ namespace ir::store {
 
 // One accepted event: the journal, append-only.
 struct EventRow {
-    std::int64_t seq = 0;  // assigned by the store on insert; ignored by apply()
+    // 0: the store takes the next one. Else this one, and a seq already journaled fails
+    // the batch: the daemon numbers its events, so its dedupe index knows where each is.
+    std::int64_t seq = 0;
     std::string channel{};
     std::string account{};
-    std::string message_id{};  // (channel, account, message_id) is unique: webhook retries
+    // (channel, account, message_id) names one message (webhooks retry): the daemon
+    // keeps the journal free of repeats (its dedupe index); SQLite holds no index on it.
+    std::string message_id{};
     std::string thread_id{};
     sla::TimePoint received_at{};
     std::string direction{};
@@ -99,11 +103,14 @@ struct Change {
     bool operator==(const Change&) const = default;
 };
 
-// What dedupe needs to know about an event already journaled.
-struct EventRef {
+// What dedupe needs to know about an event already journaled: its key, and what it led to.
+struct EventKey {
     std::int64_t seq = 0;
+    std::string channel{};
+    std::string account{};
+    std::string message_id{};
     std::optional<std::int64_t> inquiry_id{};
-    bool operator==(const EventRef&) const = default;
+    bool operator==(const EventKey&) const = default;
 };
 
 // Replies for the report: replied at or after `since`, of one account or all.

@@ -6,14 +6,12 @@
 //        bench_daemon ingest [SECONDS]    (the daemon's runs alone)
 //        bench_daemon paced [RATE] [SECONDS]  (one open-loop run on a fresh daemon)
 //        bench_daemon memory [N]          (memory per open inquiry, N of them)
+//        bench_daemon soak [RATE] [MINUTES]   (hours of steady load: leaks, WAL, fds)
 #include <signal.h>
-#include <spawn.h>
 #include <time.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
-#include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
 #include <algorithm>
@@ -22,102 +20,24 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <sstream>
 #include <thread>
 
-#include "ir/adapters/event_json.hpp"
 #include "ir/bench/load_generator.hpp"
 #include "ir/daemon/http_json.hpp"
 #include "ir/daemon/http_server.hpp"
 #include "ir/store/database.hpp"
 
-extern char** environ;
+#include "daemon_harness.hpp"
+#include "soak.hpp"
 
 namespace {
 namespace fs = std::filesystem;
+using ir::bench::Daemon;
+using ir::bench::make_bodies;
+using ir::bench::quantile_bound;
+using ir::bench::scrape;
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
-
-// Realistic bodies: the dev set's events, received now, spread over many conversations.
-// unique_buyers: every conversation from a different buyer (their own customer record).
-std::vector<std::string> make_bodies(std::size_t copies, bool unique_buyers = false) {
-    const auto events = ir::bench::load_jsonl_bodies(std::string(IR_FIXTURES_DIR) + "/inquiries.dev.jsonl");
-    const std::string now =
-        ir::adapters::format_rfc3339(std::chrono::time_point_cast<ir::sla::Duration>(std::chrono::system_clock::now()));
-    std::vector<std::string> out;
-    for (std::size_t c = 0; c < copies; ++c)
-        for (const auto& text : events) {
-            auto e = boost::json::parse(text).as_object();
-            e["received_at"] = now;
-            e["thread_id"] = std::string(e["thread_id"].as_string()) + "-" + std::to_string(c);
-            if (unique_buyers) {
-                auto& sender = e["sender"].as_object();
-                sender["email"] = "buyer" + std::to_string(out.size()) + "@shop" + std::to_string(c) + ".example";
-                if (sender.contains("phone")) sender.erase("phone");
-                if (sender.contains("im")) sender.erase("im");
-            }
-            out.push_back(boost::json::serialize(e));
-        }
-    return out;
-}
-
-class Daemon {
-public:
-    explicit Daemon(const fs::path& dir, const std::string& extra_config = "") : dir_(dir) {
-        std::ofstream(dir / "bench.toml") << "catalog = \"" << IR_FIXTURES_DIR << "/catalog.json\"\n"
-                                          << "state_dir = \"" << (dir / "state").string() << "\"\n"
-                                          << "[http]\nlisten = \"127.0.0.1:0\"\n[log]\nlevel = \"warn\"\n"
-                                          << "[zmq]\npub_endpoint = \"ipc://" << (dir / "pub.sock").string() << "\"\n"
-                                          << extra_config;
-        const std::string config = (dir / "bench.toml").string();
-        const char* argv[] = {IR_INQUIRYD, "--config", config.c_str(), nullptr};
-        if (posix_spawn(&pid_, IR_INQUIRYD, nullptr, nullptr, const_cast<char**>(argv), environ) != 0)
-            throw std::runtime_error("cannot start inquiryd");
-        const auto port_file = dir / "state" / "http.port";
-        for (auto end = Clock::now() + 10s; Clock::now() < end && !fs::exists(port_file);)
-            std::this_thread::sleep_for(20ms);
-        std::ifstream(port_file) >> port_;
-        if (port_ == 0) throw std::runtime_error("inquiryd did not start");
-    }
-    ~Daemon() {
-        ::kill(pid_, SIGTERM);
-        int status = 0;
-        ::waitpid(pid_, &status, 0);
-    }
-    Daemon(const Daemon&) = delete;
-    Daemon& operator=(const Daemon&) = delete;
-    std::uint16_t port() const { return port_; }
-    // Resident memory of the daemon process, from /proc.
-    std::size_t rss_bytes() const {
-        std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
-        for (std::string line; std::getline(status, line);)
-            if (line.rfind("VmRSS:", 0) == 0) return std::stoull(line.substr(6)) * 1024;
-        return 0;
-    }
-    // CPU seconds used so far by each of the daemon's threads, by thread name (/proc).
-    std::map<std::string, double> thread_cpu() const {
-        std::map<std::string, double> out;
-        const double tick = static_cast<double>(::sysconf(_SC_CLK_TCK));
-        for (const auto& task : fs::directory_iterator("/proc/" + std::to_string(pid_) + "/task")) {
-            std::string stat;
-            std::getline(std::ifstream(task.path() / "stat"), stat);
-            const auto open = stat.find('('), close = stat.rfind(')');
-            if (open == std::string::npos || close == std::string::npos) continue;
-            std::istringstream rest(stat.substr(close + 2));
-            std::string skip;
-            for (int field = 3; field < 14; ++field) rest >> skip;  // state .. cmajflt
-            double utime = 0, stime = 0;
-            rest >> utime >> stime;
-            out[stat.substr(open + 1, close - open - 1)] += (utime + stime) / tick;
-        }
-        return out;
-    }
-
-private:
-    fs::path dir_;
-    pid_t pid_ = 0;
-    std::uint16_t port_ = 0;
-};
 
 // Seconds of CPU the calling thread (the load generator) has used.
 double own_cpu_seconds() {
@@ -208,28 +128,6 @@ void report(const char* label, const ir::bench::LoadResult& r, std::size_t conns
     std::printf(" errors=%llu\n", static_cast<unsigned long long>(r.errors));
 }
 
-// The daemon's GET /metrics, as sample name (labels included) -> value.
-std::map<std::string, double> scrape(std::uint16_t port) {
-    namespace beast = boost::beast;
-    boost::asio::io_context ioc;
-    beast::tcp_stream stream(ioc);
-    stream.connect({boost::asio::ip::address_v4::loopback(), port});
-    beast::http::request<beast::http::empty_body> req{beast::http::verb::get, "/metrics", 11};
-    req.set(beast::http::field::host, "127.0.0.1");
-    beast::http::write(stream, req);
-    beast::flat_buffer buffer;
-    beast::http::response<beast::http::string_body> res;
-    beast::http::read(stream, buffer, res);
-    std::map<std::string, double> samples;
-    std::istringstream lines(res.body());
-    for (std::string line; std::getline(lines, line);) {
-        const auto space = line.rfind(' ');
-        if (line.empty() || line[0] == '#' || space == std::string::npos) continue;
-        samples[line.substr(0, space)] = std::stod(line.substr(space + 1));
-    }
-    return samples;
-}
-
 // A load run with the CPU each part of the system spent on it.
 struct Measured {
     ir::bench::LoadResult load;
@@ -242,22 +140,6 @@ struct Measured {
     double wal_bytes = 0;                   // at the end of the run
     std::map<std::string, double> metrics;  // the daemon's /metrics: what the run added
 };
-
-// The upper bound of the histogram bucket holding quantile `q` of the run's samples
-// (`series` names the histogram and its labels, e.g. `x_seconds_bucket{stage="commit",`).
-double quantile_bound(const std::map<std::string, double>& metrics, const std::string& series, double q) {
-    std::vector<std::pair<double, double>> buckets;  // (le, cumulative count)
-    for (const auto& [name, value] : metrics) {
-        if (name.rfind(series, 0) != 0 || name.find("le=\"+Inf\"") != std::string::npos) continue;
-        const auto le = name.find("le=\"");
-        if (le != std::string::npos) buckets.emplace_back(std::stod(name.substr(le + 4)), value);
-    }
-    std::sort(buckets.begin(), buckets.end());
-    if (buckets.empty()) return 0;
-    for (const auto& [le, count] : buckets)
-        if (count >= q * buckets.back().second) return le;
-    return buckets.back().first;
-}
 
 template <typename Run>
 Measured measured(const Daemon& daemon, Run run) {
@@ -368,6 +250,7 @@ void paced_phase(const fs::path& dir, double rate, double seconds) {
 // bench_daemon ingest [SECONDS]: the daemon's two runs alone, without the limits or memory.
 // bench_daemon memory [N]: memory only, with N open inquiries (default 100,000).
 // bench_daemon paced [RATE] [SECONDS]: one open-loop run (default 10,000/s for 5 s).
+// bench_daemon soak [RATE] [MINUTES]: steady load (default 2,000/s for 20 minutes), see soak.hpp.
 int main(int argc, char** argv) {
     ::signal(SIGPIPE, SIG_IGN);
     char tmpl[] = "/tmp/ir-bench-daemon-XXXXXX";
@@ -376,6 +259,12 @@ int main(int argc, char** argv) {
         memory_phase(dir, argc > 2 ? std::stoul(argv[2]) : 100'000);
         fs::remove_all(dir);
         return 0;
+    }
+    if (argc > 1 && std::string_view(argv[1]) == "soak") {
+        const int status =
+            ir::bench::soak(dir, argc > 2 ? std::stod(argv[2]) : 2'000, argc > 3 ? std::stod(argv[3]) : 20);
+        fs::remove_all(dir);
+        return status;
     }
     if (argc > 1 && std::string_view(argv[1]) == "paced") {
         paced_phase(dir, argc > 2 ? std::stod(argv[2]) : 10'000, argc > 3 ? std::stod(argv[3]) : 5.0);

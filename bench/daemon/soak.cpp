@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <exception>
+#include <map>
 #include <string>
 #include <thread>
 
@@ -68,8 +70,13 @@ int soak(const fs::path& dir, double rate, double minutes) {
     bool up = true;
     for (int sample = 1; start + sample * kSampleEvery <= end; ++sample) {
         std::this_thread::sleep_until(start + sample * kSampleEvery);
-        if (!(up = daemon.running())) break;
-        const auto now = scrape(daemon.port());
+        std::map<std::string, double> now;
+        try {
+            now = scrape(daemon.port());
+        } catch (const std::exception&) {  // refused or reset: it is gone
+            up = false;
+        }
+        if (!(up = up && daemon.running())) break;
         const auto interval = minus(now, previous);
         previous = now;
         const double rss = static_cast<double>(daemon.rss_bytes());

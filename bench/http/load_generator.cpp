@@ -104,7 +104,9 @@ struct Tally {
 class Worker;
 
 // One keep-alive connection: take a due request, write it, read the response, repeat;
-// reconnect after an error or a "Connection: close".
+// reconnect after an error or a "Connection: close". Like any HTTP client, it sends a
+// request again, once, on a new connection when the server had closed an idle one (its
+// idle timeout) and no byte of the answer came back; nothing was read, so nothing is lost.
 class Conn : public std::enable_shared_from_this<Conn> {
 public:
     Conn(Worker& worker, net::io_context& ioc) : worker_(worker), stream_(ioc), retry_(ioc) {}
@@ -119,6 +121,7 @@ private:
     void on_write(beast::error_code ec, std::size_t);
     void on_read(beast::error_code ec, std::size_t);
     void fail();
+    bool resend_after_stale_close();
 
     Worker& worker_;
     beast::tcp_stream stream_;
@@ -128,6 +131,9 @@ private:
     std::string body_;
     std::string out_;
     Clock::time_point due_;
+    bool parked_ = false;  // waited for the pacer: the server may have closed it meanwhile
+    bool may_resend_ = false;
+    bool resending_ = false;
 };
 
 class Worker {
@@ -266,6 +272,13 @@ void Conn::do_connect() {
 }
 
 void Conn::on_connect(beast::error_code ec) {
+    if (!ec && resending_) {
+        resending_ = false;
+        stream_.socket().set_option(tcp::no_delay(true), ec);
+        stream_.expires_after(worker_.plan().options.timeout);
+        return net::async_write(stream_, net::buffer(out_),
+                                beast::bind_front_handler(&Conn::on_write, shared_from_this()));
+    }
     if (!ec) {
         stream_.socket().set_option(tcp::no_delay(true), ec);
         if (Clock::now() >= worker_.plan().start) return next();
@@ -282,11 +295,15 @@ void Conn::on_connect(beast::error_code ec) {
 void Conn::next() {
     Clock::time_point due;
     if (worker_.take(due)) return send(due);
-    if (!worker_.park(shared_from_this())) stop();  // no more work for this connection
+    parked_ = worker_.park(shared_from_this());
+    if (!parked_) stop();  // no more work for this connection
 }
 
 void Conn::send(Clock::time_point due) {
     due_ = due;
+    may_resend_ = parked_;
+    parked_ = false;
+    parser_.reset();  // until the write is done: no byte of this answer yet
     worker_.plan().bodies.build(body_, worker_.next_body_number());
     out_.assign(worker_.plan().request_head);
     out_ += std::to_string(body_.size());
@@ -312,7 +329,19 @@ void Conn::on_read(beast::error_code ec, std::size_t) {
     if (!worker_.finished()) do_connect();
 }
 
+bool Conn::resend_after_stale_close() {
+    const bool answered = parser_ && parser_->got_some();
+    if (!may_resend_ || answered) return false;
+    may_resend_ = false;
+    resending_ = true;
+    stream_.close();
+    buffer_.clear();
+    do_connect();
+    return true;
+}
+
 void Conn::fail() {
+    if (resend_after_stale_close()) return;
     worker_.record_error();
     stream_.close();
     buffer_.clear();

@@ -176,8 +176,11 @@ std::string Engine::agent_of_reply(const Sender& sender) const {
     return sender.name;
 }
 
-routing::CustomerId Engine::identify(const Sender& sender, sla::TimePoint now, StepResult& out) {
-    const auto who = customers_.identify(identity_of(sender), now);
+routing::CustomerId Engine::identify(const Sender& sender, const InquiryRecord& inquiry, sla::TimePoint now,
+                                     StepResult& out) {
+    // A sender known only by name (marketplace buyers often are) stays the customer the
+    // conversation already has, instead of becoming a new one with each message.
+    const auto who = customers_.identify(identity_of(sender), now, routing::CustomerId{inquiry.customer});
     for (auto gone : who.merged_away) {
         out.merged.emplace_back(gone, who.id);
         // Inquiries of the merged-away customer now belong to the survivor.
@@ -223,7 +226,7 @@ StepResult Engine::on_event(const Event& event, sla::TimePoint now, const Assess
         return out;
     }
     InquiryRecord& r = open_inquiry(event, now, out);
-    const auto customer = identify(event.sender, now, out);
+    const auto customer = identify(event.sender, r, now, out);
     if ((out.created || r.customer == 0) && customers_.note_conversation(customer)) note_customer(customer, out);
     r.customer = static_cast<std::uint64_t>(customer);
     if (out.created) share_clock(r);

@@ -197,8 +197,9 @@ void CustomerBook::reserve_keys(std::size_t more) {
     }
 }
 
-Identified CustomerBook::identify(const Identity& ids, sla::TimePoint now) {
+Identified CustomerBook::identify(const Identity& ids, sla::TimePoint now, CustomerId conversation) {
     const std::vector<std::string> keys = identity_keys(ids);
+    if (keys.empty() && find(conversation)) return Identified{resolve(conversation), false, {}};
     reserve_keys(keys.size());
     std::vector<std::uint32_t> known;  // slots; slot order is id order
     std::vector<const std::string*> fresh;

@@ -68,6 +68,28 @@ TEST_CASE("messages of one thread belong to one inquiry and count as buyer messa
     CHECK(engine.clock(InquiryId{1})->started_at == T0);
 }
 
+TEST_CASE("a buyer known only by name stays one customer through the conversation, and keeps tier 1") {
+    Engine engine(test::assessor(), short_policy());
+    auto message = [](std::string id, std::string thread, sla::TimePoint at) {
+        auto e = inbound(std::move(id), std::move(thread), at);
+        e.channel = router::Channel::marketplace;
+        e.sender = {};
+        e.sender.name = "Camila Rocha";  // marketplace message centres often give no more
+        return e;
+    };
+    const auto first = engine.on_event(message("m1", "t1", T0), T0);
+    const auto customer = routing::CustomerId{engine.find(InquiryId{1})->customer};
+    CHECK(first.customers == std::vector<routing::CustomerId>{customer});
+    engine.on_order(customer, false, T0 + 1s);
+    const auto second = engine.on_event(message("m2", "t1", T0 + 2s), T0 + 2s);
+    CHECK(second.customers.empty());  // nothing new to store
+    CHECK(routing::CustomerId{engine.find(InquiryId{1})->customer} == customer);
+    CHECK(engine.customers().size() == 1);
+    CHECK(engine.find(InquiryId{1})->assessment.tier == 1);  // the order is still known
+    engine.on_event(message("m3", "t2", T0 + 3s), T0 + 3s);  // another conversation: nothing links them
+    CHECK(engine.customers().size() == 2);
+}
+
 TEST_CASE("each buyer message's full assessment and sender go to the store, not into memory") {
     Engine engine(test::assessor(), short_policy());
     auto first = inbound("m1", "t1", T0);

@@ -48,6 +48,24 @@ TEST_CASE("the same customer across email, phone and WhatsApp; linking two merge
     CHECK(!book.note_order(CustomerId{99}, false));
 }
 
+TEST_CASE("a sender with no usable key is the customer of their conversation, else a new one") {
+    CustomerBook book;
+    const Identified first = book.identify({"", "", "", ""}, T0);  // a marketplace buyer: a name only
+    CHECK(first == Identified{CustomerId{1}, true, {}});
+    CHECK(book.identify({"", "", "", ""}, T0 + 1h, CustomerId{1}) == Identified{CustomerId{1}, false, {}});
+    CHECK(book.identify({"", "12345", "", ""}, T0 + 2h, CustomerId{1}).id == CustomerId{1});  // no usable key
+    CHECK(book.size() == 1);
+    CHECK(book.identify({"", "", "", ""}, T0 + 3h).id == CustomerId{2});                  // another conversation
+    CHECK(book.identify({"", "", "", ""}, T0 + 3h, CustomerId{99}).id == CustomerId{3});  // unknown: new
+    // A merged-away conversation customer resolves to the survivor.
+    book.identify({"a@x.com", "", "", ""}, T0 + 4h);    // 4
+    book.identify({"", "+1 555 000 111", "", ""}, T0);  // 5
+    book.identify({"a@x.com", "+1 555 000 111", "", ""}, T0 + 5h);
+    CHECK(book.identify({"", "", "", ""}, T0 + 6h, CustomerId{5}) == Identified{CustomerId{4}, false, {}});
+    // A key still wins over the conversation: it names who wrote.
+    CHECK(book.identify({"a@x.com", "", "", ""}, T0 + 7h, CustomerId{1}).id == CustomerId{4});
+}
+
 TEST_CASE("the customer book survives export and restore") {
     CustomerBook book;
     book.identify({"a@x.com", "", "", ""}, T0);

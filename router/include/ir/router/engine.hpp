@@ -133,7 +133,8 @@ public:
 
 private:
     InquiryRecord& open_inquiry(const Event& event, sla::TimePoint now, StepResult& out);
-    routing::CustomerId identify(const Sender& sender, sla::TimePoint now, StepResult& out);
+    routing::CustomerId identify(const Sender& sender, const InquiryRecord& inquiry, sla::TimePoint now,
+                                 StepResult& out);
     void route_buyer_message(InquiryRecord& r, bool created, bool was_replied, const AssessmentSummary& before,
                              const std::string& category, sla::TimePoint now, StepResult& out);
     void record_reply(InquiryRecord& r, const std::string& agent, sla::TimePoint at, sla::TimePoint now,

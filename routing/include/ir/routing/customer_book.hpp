@@ -70,9 +70,10 @@ public:
     CustomerBook() = default;
     explicit CustomerBook(const CustomerBookState& state);
 
-    // The existing customer (merging any it links), or a new one. No usable key: a new
-    // customer every time (nothing to recognise them by).
-    Identified identify(const Identity& ids, sla::TimePoint now);
+    // The existing customer (merging any it links), or a new one. No usable key: the
+    // customer of the sender's conversation so far (`conversation`, when it has one, since
+    // it is the same buyer), else a new customer (nothing to recognise them by).
+    Identified identify(const Identity& ids, sla::TimePoint now, CustomerId conversation = {});
 
     // Every call below takes any id ever returned (merged-away ids resolve to the survivor);
     // unknown ids are ignored (false / nullopt).

@@ -21,15 +21,6 @@ namespace asio = boost::asio;
 
 namespace {
 
-std::optional<std::string> read_text(const std::string& path, std::string& out) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return path + ": cannot read";
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    out = ss.str();
-    return std::nullopt;
-}
-
 // Written after binding, so scripts and tests started with port 0 find the port.
 void write_port_file(const std::filesystem::path& dir, std::uint16_t port) {
     const auto tmp = dir / "http.port.tmp";
@@ -85,62 +76,14 @@ App::TimePoint App::now() const {
 }
 
 std::optional<std::string> App::load_core() {
-    if (!config_.catalog_path.empty()) {
-        std::string text;
-        if (auto e = read_text(config_.catalog_path, text)) return e;
-        auto c = router::parse_catalog_json(text);
-        if (!c) return config_.catalog_path + ": " + c.error().message + " " + c.error().field;
-        catalog_ = std::move(*c);
-        for (const auto& a : catalog_.accounts) accounts_.insert(a.id);
-    } else {
+    if (config_.catalog_path.empty())
         log_->warn("no catalogue configured: every account is accepted and no product can be recognised");
-    }
-    std::string rules_text(router::default_rules_toml());
-    if (!config_.rules_path.empty())
-        if (auto e = read_text(config_.rules_path, rules_text)) return e;
-    auto rules =
-        router::parse_rules_toml(rules_text, config_.rules_path.empty() ? "built-in rules" : config_.rules_path);
-    if (!rules) return rules.error().message;
-    auto assessor = router::Assessor::create(catalog_, *rules);
-    if (!assessor) return assessor.error().message + " (" + assessor.error().field + ")";
-    assessor_.emplace(std::move(*assessor));
-    sla::SlaPolicy policy;
-    policy.defaults.fast = config_.sla.fast;
-    policy.defaults.timely = config_.sla.timely;
-    policy.defaults.fast_warning = config_.sla.fast_warning;
-    policy.defaults.timely_warning = config_.sla.timely_warning;
-    policy.late_tolerance = config_.sla.late_tolerance;
-    for (const auto& [tier, d] : config_.sla.tiers) {
-        auto& o = policy.tiers[static_cast<sla::Tier>(tier)];
-        o.fast = d.fast, o.timely = d.timely, o.fast_warning = d.fast_warning, o.timely_warning = d.timely_warning;
-    }
-    std::map<std::string, sla::SlaOverride> per_account;
-    for (const auto& [account, d] : config_.sla.accounts) {
-        auto& o = per_account[account];
-        o.fast = d.fast, o.timely = d.timely, o.fast_warning = d.fast_warning, o.timely_warning = d.timely_warning;
-    }
-    if (auto problems = sla::validate(policy); !problems.empty()) return "sla: " + problems.front();
-    router::RoutingSetup routing;
-    routing.roster = config_.routing.agents;
-    routing.policy = config_.routing.policy;
-    routing.catalog = &catalog_;
-    routing.agent_addresses = config_.routing.agent_addresses;
-    if (!routing.roster.empty()) {
-        try {
-            local_clock_ = std::make_unique<routing::TzdbLocalClock>();
-        } catch (const std::exception& e) {
-            return std::string("cannot read the tz database for the agents' working hours: ") + e.what();
-        }
-        routing.clock = local_clock_.get();
-        log_->info("routing to {} agents", routing.roster.size());
-    } else {
+    if (auto e = build_core(config_, now(), core_)) return e;
+    if (config_.routing.agents.empty())
         log_->warn("no [[agents]] configured: inquiries wait in their account's queue, nobody is assigned");
-    }
-    engine_ = std::make_unique<router::Engine>(*assessor_, std::move(policy), per_account, std::move(routing), now());
-    std::set<std::string> buyer_scope;
-    for (const auto& [account, scope] : config_.sla.clock_scope)
-        if (scope == "buyer") buyer_scope.insert(account);
-    engine_->set_buyer_scope(std::move(buyer_scope));
+    else
+        log_->info("routing to {} agents", config_.routing.agents.size());
+    engine_ = core_.engine.get();
     return std::nullopt;
 }
 

@@ -84,7 +84,7 @@ void App::handle_event(RouteRequest&& req, Responder respond) {
 void App::ingest(router::Event event, std::function<void(IngestOutcome)> done) {
     auto refuse = [&done](IngestOutcome::Kind kind, HttpResponse r) { done({kind, std::move(r), std::nullopt}); };
     if (auto busy = refuse_if_busy()) return refuse(IngestOutcome::retry_later, std::move(*busy));
-    if (!accounts_.empty() && !accounts_.contains(event.account)) {
+    if (!core_.accounts.empty() && !core_.accounts.contains(event.account)) {
         metrics_.rejected("unknown_account").inc();
         return refuse(IngestOutcome::rejected,
                       error_response(http::status::unprocessable_entity, "unknown account", "account"));
@@ -112,7 +112,7 @@ void App::ingest(router::Event event, std::function<void(IngestOutcome)> done) {
     ++pending_;              // counted from here: shutdown and recovery wait for it
     auto shared = std::make_shared<std::function<void(IngestOutcome)>>(std::move(done));
     boost::asio::post(analysis_pool_, [this, event = std::move(event), key, shared, queued = Steady::now()]() mutable {
-        auto analysis = assessor_->analyze(event);
+        auto analysis = core_.assessor->analyze(event);
         boost::asio::post(ioc_, [this, event = std::move(event), key = std::move(key), analysis = std::move(analysis),
                                  shared = std::move(shared), queued]() mutable {
             metrics_.wait_analysis->observe(seconds_between(queued, Steady::now()));

@@ -17,6 +17,7 @@
 
 #include "ir/daemon/alert_publisher.hpp"
 #include "ir/daemon/config.hpp"
+#include "ir/daemon/core_setup.hpp"
 #include "ir/daemon/dedupe_index.hpp"
 #include "ir/daemon/http_router.hpp"
 #include "ir/daemon/http_server.hpp"
@@ -145,13 +146,10 @@ private:
     boost::asio::signal_set signals_;
     boost::asio::steady_timer timer_;
     boost::asio::steady_timer watchdog_;
-    router::Catalog catalog_;
-    std::unordered_set<std::string> accounts_;  // known accounts; empty: any
-    std::optional<router::Assessor> assessor_;
-    std::unique_ptr<routing::LocalClock> local_clock_;          // the tz database, when agents have working hours
+    Core core_;                                                 // catalogue, rules, engine
     std::unique_ptr<Webhooks> webhooks_;                        // secrets loaded at start
     std::vector<std::unique_ptr<MaildirSource>> mail_sources_;  // their threads post to ioc_
-    std::unique_ptr<router::Engine> engine_;
+    router::Engine* engine_ = nullptr;  // core_.engine
     std::unique_ptr<store::Database> reader_;
     std::unique_ptr<store::GroupCommitter> committer_;
     std::unique_ptr<store::Checkpointer> checkpointer_;

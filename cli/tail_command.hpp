@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "ir/router/expected.hpp"
+#include "ir/base/expected.hpp"
 
 namespace CLI {
 class App;

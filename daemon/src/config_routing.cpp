@@ -1,4 +1,5 @@
 // [routing] and [[agents]]: the roster routing assigns to.
+#include "ir/base/text.hpp"
 #include "config_routing.hpp"
 
 #include <algorithm>
@@ -41,11 +42,6 @@ const routing::TzdbLocalClock* tz_clock() {
     return clock;
 }
 
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-    return s;
-}
-
 void read_agent(Reader& r, const toml::table& t, const std::string& prefix, RoutingConfig& c, routing::AgentSpec& a) {
     r.only_keys(t, prefix,
                 {"id", "name", "role", "accounts", "categories", "languages", "capacity", "time_zone", "hours",
@@ -85,7 +81,7 @@ void read_agent(Reader& r, const toml::table& t, const std::string& prefix, Rout
         if (auto e = add_shift(h, a.hours)) r.problem(t.get("hours"), prefix + ".hours", *e);
     std::vector<std::string> addresses;
     r.string_list(t, prefix, "addresses", addresses);
-    for (const auto& address : addresses) c.agent_addresses[lower(address)] = a.id;
+    for (const auto& address : addresses) c.agent_addresses[ascii_lower(address)] = a.id;
     std::string presence = "available";
     r.string(t, prefix, "presence", presence);
     if (presence == "available")

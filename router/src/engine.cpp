@@ -1,3 +1,4 @@
+#include "ir/base/text.hpp"
 #include "ir/router/engine.hpp"
 
 #include <algorithm>
@@ -21,11 +22,6 @@ sla::SlaPolicy with_accounts(sla::SlaPolicy policy, sla::AccountNames& names,
 const routing::FixedOffsetClock& utc_clock() {
     static const routing::FixedOffsetClock clock;
     return clock;
-}
-
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
 }
 
 routing::Identity identity_of(const Sender& s) {
@@ -112,7 +108,7 @@ std::optional<sla::TimePoint> Engine::next_deadline() const {
 sla::Subject Engine::subject_of(const InquiryRecord& r) const {
     sla::Subject s;
     s.clock = clock_of(r);
-    s.inquiry = sla::InquiryId{static_cast<std::uint64_t>(r.id)};
+    s.inquiry = r.id;
     s.account = accounts_.find(r.account).value_or(sla::AccountId{});
     s.tier = tier_of(r);
     // DOMAIN.md: a large buyer who shows little interest yet (tier 3 or 4) is followed up
@@ -145,7 +141,7 @@ void Engine::share_clock(InquiryRecord& r) {
 // The inquiry a clock's alerts are about: the one that started it, or - once that one is
 // resolved - another open inquiry of the same buyer sharing the clock.
 const InquiryRecord* Engine::clock_holder(const sla::Subject& s) const {
-    if (const InquiryRecord* r = find(InquiryId{sla::raw(s.inquiry)})) return r;
+    if (const InquiryRecord* r = find(s.inquiry)) return r;
     auto it = shared_clocks_.find(sla::raw(s.clock));
     if (it == shared_clocks_.end() || it->second.empty()) return nullptr;
     return find(it->second.front());
@@ -169,7 +165,7 @@ std::string Engine::category_of(const Event& event, const Assessment& a) const {
 
 std::string Engine::agent_of_reply(const Sender& sender) const {
     if (!sender.email.empty()) {
-        auto it = routing_.agent_addresses.find(lower(sender.email));
+        auto it = routing_.agent_addresses.find(ascii_lower(sender.email));
         if (it != routing_.agent_addresses.end()) return it->second;
         return sender.email;
     }
@@ -284,7 +280,7 @@ void Engine::record_reply(InquiryRecord& r, const std::string& agent, sla::TimeP
     r.state = InquiryState::replied;
     r.updated_at = now;
     note_changed(r.id, out);
-    auto effects = sla_.on_reply({clock_of(r), sla::AgentId{}, at}, now);
+    auto effects = sla_.on_reply({clock_of(r), agent_ids_.intern(agent), at}, now);
     for (const auto& e : effects)
         if (const auto* rec = std::get_if<sla::ReplyRecorded>(&e))
             out.replies.push_back({r.id, r.account, agent, rec->started_at, rec->replied_at});

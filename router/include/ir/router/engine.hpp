@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "ir/base/name_table.hpp"
 #include "ir/router/alert.hpp"
 #include "ir/router/assessor.hpp"
 #include "ir/router/catalog.hpp"
@@ -170,7 +171,8 @@ private:
     // (account, channel, thread) -> inquiry, keyed by a 64-bit hash to keep it small; a hit
     // is checked against the record, so a collision costs a comparison, never a mix-up.
     std::unordered_multimap<std::uint64_t, InquiryId> by_thread_;
-    NamePool names_;  // accounts, queues, agents: one copy each
+    NamePool names_;                // accounts, queues, agents: one copy each
+    NameTable<AgentId> agent_ids_;  // who replied, as the clocks' reply records name them
     std::set<std::string> buyer_scope_;
     std::unordered_map<std::uint64_t, std::vector<InquiryId>> shared_clocks_;  // open inquiries per shared clock
     std::uint64_t next_inquiry_id_ = 1;

@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-#include "ir/router/expected.hpp"
+#include "ir/base/expected.hpp"
 #include "ir/store/rows.hpp"
 
 namespace ir::store {

@@ -14,7 +14,7 @@
 #include <thread>
 #include <vector>
 
-#include "ir/router/expected.hpp"
+#include "ir/base/expected.hpp"
 #include "ir/store/database.hpp"
 #include "ir/store/rows.hpp"
 

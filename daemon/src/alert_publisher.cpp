@@ -1,7 +1,5 @@
 #include "ir/daemon/alert_publisher.hpp"
 
-#include "ir/daemon/proto_convert.hpp"
-
 namespace ir::daemon {
 
 AlertPublisher::AlertPublisher(zmq::context_t& ctx, const std::string& endpoint) : socket_(ctx, zmq::socket_type::pub) {
@@ -12,10 +10,9 @@ AlertPublisher::AlertPublisher(zmq::context_t& ctx, const std::string& endpoint)
     socket_.bind(endpoint);
 }
 
-void AlertPublisher::publish(const router::Alert& alert) {
-    const std::string payload = to_proto(alert).SerializeAsString();
+void AlertPublisher::publish(const store::AlertRow& alert) {
     zmq::message_t topic(alert.topic.data(), alert.topic.size());
-    zmq::message_t body(payload.data(), payload.size());
+    zmq::message_t body(alert.payload.data(), alert.payload.size());
     const bool ok = socket_.send(topic, zmq::send_flags::sndmore | zmq::send_flags::dontwait) &&
                     socket_.send(body, zmq::send_flags::dontwait);
     ok ? ++published_ : ++dropped_;

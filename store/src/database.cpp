@@ -95,6 +95,8 @@ std::optional<Error> Database::Impl::prepare_all() {
         {&open_inquiries_st, sql::open_inquiries},
         {&alerts_since_st, sql::alerts_since},
         {&meta_st, "SELECT value FROM meta WHERE key=?1"},
+        {&detail_st,
+         "SELECT id, assessment, name, email, company, phone, address, country, im FROM inquiry_details WHERE id=?1"},
     };
     for (const auto& [st, text] : all) {
         auto prepared = Statement::prepare(db.get(), text, where);

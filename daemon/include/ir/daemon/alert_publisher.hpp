@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "ir/router/alert.hpp"
+#include "ir/store/rows.hpp"
 
 namespace ir::daemon {
 
@@ -14,7 +14,8 @@ public:
     // Binds at once; throws zmq::error_t when the endpoint cannot be bound.
     AlertPublisher(zmq::context_t& ctx, const std::string& endpoint);
 
-    void publish(const router::Alert& alert);
+    // The stored row as it is: the payload was serialized once, for the store.
+    void publish(const store::AlertRow& alert);
     std::string endpoint() const;  // the bound endpoint (resolves "tcp://127.0.0.1:*")
     std::uint64_t published() const { return published_; }
     std::uint64_t dropped() const { return dropped_; }

@@ -65,6 +65,8 @@ public:
         const std::function<void(std::int64_t, std::string_view, std::string_view, std::string_view)>& visit);
     Expected<std::optional<InquiryRow>> inquiry(std::int64_t id);
     Expected<std::vector<InquiryRow>> inquiries(const InquiryFilter& filter);
+    // What an inquiry's buyer messages told us (none before its first message).
+    Expected<std::optional<DetailRow>> detail(std::int64_t id);
     Expected<std::vector<InquiryRow>> open_inquiries();  // state != "resolved", by id
     Expected<std::vector<AlertRow>> alerts_since(std::int64_t seq, std::string_view topic_prefix, std::size_t limit);
     Expected<std::int64_t> max_alert_seq();  // 0 when there is none

@@ -29,11 +29,12 @@ SubmitOutcome submit_outcome(const IngestOutcome& o) {
     using Kind = SubmitOutcome::Kind;
     const std::string reason =
         o.refusal ? std::string(describe(*o.refusal)) + (o.detail.empty() ? "" : ": " + o.detail) : std::string();
+    const std::uint64_t inquiry = o.inquiry ? raw(*o.inquiry) : 0;
     switch (o.kind) {
         case IngestOutcome::Kind::accepted:
-            return {Kind::committed, "", true};
+            return {Kind::committed, "", true, inquiry};
         case IngestOutcome::Kind::duplicate:
-            return {Kind::duplicate, "", true};
+            return {Kind::duplicate, "", true, inquiry};
         case IngestOutcome::Kind::rejected:
             return {Kind::rejected, reason, true};
         case IngestOutcome::Kind::retry_later:

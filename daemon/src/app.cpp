@@ -10,6 +10,9 @@
 #include <boost/asio/ip/address.hpp>
 #include <fstream>
 
+#include "access_control.hpp"
+#include "exposure.hpp"
+#include "feed_keys.hpp"
 #include "mail_sources.hpp"
 #include "routes.hpp"
 #include "webhooks.hpp"
@@ -48,6 +51,10 @@ std::optional<std::string> App::check() {
         log_->warn("no [[agents]] configured: inquiries wait in their account's queue, nobody is assigned");
     else
         log_->info("routing to {} agents", config_.routing.agents.size());
+    if (auto e = check_exposure(config_)) return e;
+    access_ = std::make_unique<AccessControl>(config_, registry_);
+    if (config_.access.require || std::filesystem::exists(config_.tokens_file()))
+        if (auto e = access_->load()) return e;
     webhooks_ = std::make_unique<Webhooks>();
     return load_webhooks(config_.adapters, *webhooks_);
 }
@@ -72,28 +79,64 @@ std::optional<std::string> App::open_store_and_sockets() {
     auto reader = store::Database::open(ropts);
     if (!reader) return reader.error().message;
     reader_ = std::move(*reader);
+    if (auto e = open_feed()) return e;
+    const bool metrics_need_token = config_.access.metrics == "token" ||
+                                    (config_.access.metrics == "loopback" && !is_loopback_host(config_.http.host));
+    routes_ =
+        std::make_unique<RouteContext>(RouteContext{*pipeline_, *reader_, registry_, *webhooks_, *access_,
+                                                    BrowserRules{}, metrics_need_token, [this] { refresh_metrics(); }});
+    add_routes(router_, *routes_);
+    add_routes(webhook_router_, *routes_, Listener::webhooks_only);
     try {
-        publisher_ = std::make_unique<AlertPublisher>(zmq_, config_.pub_endpoint);
-        pipeline_->add_alert_listener([this](const std::vector<store::AlertRow>& alerts) {
-            for (const auto& a : alerts) publisher_->publish(a);
-        });
-        routes_ = std::make_unique<RouteContext>(
-            RouteContext{*pipeline_, *reader_, registry_, *webhooks_, [this] { refresh_metrics(); }});
-        add_routes(router_, *routes_);
-        HttpServerOptions hopts;
-        hopts.body_limit = config_.http.max_body_bytes;
-        hopts.request_timeout = config_.http.request_timeout;
-        hopts.idle_timeout = config_.http.idle_timeout;
-        hopts.max_connections = config_.http.max_connections;
-        const asio::ip::tcp::endpoint listen(asio::ip::make_address(config_.http.host), config_.http.port);
-        http_ = std::make_unique<HttpServer>(ioc_, listen, std::ref(router_), registry_, hopts);
+        http_ = listen_http(config_.http.host, config_.http.port, router_);
+        if (const auto& w = config_.http.webhook_listen)
+            webhook_http_ = listen_http(w->first, w->second, webhook_router_);
     } catch (const std::exception& e) {
         return std::string("cannot bind: ") + e.what();
     }
+    routes_->browser = browser_rules(config_.http, http_->port(), config_.http.tls());
     write_port_file(config_.state_dir, http_->port());
-    log_->info("inquiryd {} listening on http://{}:{}, alerts on {}, state in {}", IR_VERSION, config_.http.host,
-               http_->port(), publisher_->endpoint(), config_.state_dir.string());
+    log_->info("inquiryd {} listening on http://{}:{}{}, alerts on {}{}, state in {}", IR_VERSION, config_.http.host,
+               http_->port(), webhook_http_ ? " (webhooks also on " + std::to_string(webhook_http_->port()) + ")" : "",
+               publisher_->endpoint(), config_.access.require ? " (CURVE)" : "", config_.state_dir.string());
     return std::nullopt;
+}
+
+// The alert feed: open on loopback; CURVE with registered keys when access is required.
+std::optional<std::string> App::open_feed() {
+    std::optional<FeedSecurity> security;
+    if (config_.access.require) {
+        auto keys = load_or_create_feed_keys(config_.state_dir);
+        if (!keys) return keys.error().message;
+        security = FeedSecurity{*keys, [this](std::string_view key) { return access_->curve_identity(key); },
+                                [this](std::string_view who, std::string_view topic) {
+                                    const auto* id = access_->identity(who);
+                                    const access::Caller caller{id, {access::Scope::api}, false};
+                                    return id && access::may_read_topic(caller, topic, access_->identities());
+                                },
+                                [this](std::string_view who, std::string_view topic) {
+                                    access_->refused("subscription", std::string(who) + " on " + std::string(topic));
+                                }};
+    }
+    try {
+        publisher_ = std::make_unique<AlertPublisher>(zmq_, config_.pub_endpoint, ioc_, std::move(security));
+    } catch (const std::exception& e) {
+        return "cannot bind the alert feed " + config_.pub_endpoint + ": " + e.what();
+    }
+    pipeline_->add_alert_listener([this](const std::vector<store::AlertRow>& alerts) {
+        for (const auto& a : alerts) publisher_->publish(a);
+    });
+    return std::nullopt;
+}
+
+std::unique_ptr<HttpServer> App::listen_http(const std::string& host, std::uint16_t port, HttpRouter& router) {
+    HttpServerOptions hopts;
+    hopts.body_limit = config_.http.max_body_bytes;
+    hopts.request_timeout = config_.http.request_timeout;
+    hopts.idle_timeout = config_.http.idle_timeout;
+    hopts.max_connections = config_.http.max_connections;
+    const asio::ip::tcp::endpoint listen(asio::ip::make_address(host), port);
+    return std::make_unique<HttpServer>(ioc_, listen, std::ref(router), registry_, hopts);
 }
 
 // The shell's gauges, read when /metrics is asked for.
@@ -106,12 +149,17 @@ void App::refresh_metrics() {
     auto& dropped = registry_.counter("inquiryd_alerts_dropped_total",
                                       "Alerts the ZeroMQ feed dropped at its high-water mark (subscribers catch up)");
     dropped.inc(publisher_->dropped() - dropped.value());
+    auto& keys =
+        registry_.counter("inquiryd_auth_refused_total",
+                          "Requests and subscriptions refused by access control, by reason", {{"reason", "curve_key"}});
+    keys.inc(publisher_->keys_refused() - keys.value());
     mirror_mail_counts(mail_sources_, registry_);
 }
 
 int App::run() {
     wait_for_signal();
     http_->start();
+    if (webhook_http_) webhook_http_->start();
     mail_sources_ = start_mail_sources(config_, ioc_, *pipeline_);
     pipeline_->start();
     sd_notify(0, "READY=1");
@@ -157,8 +205,10 @@ void App::begin_shutdown() {
     signals_.cancel();
     for (auto& s : mail_sources_) s->stop();  // a mail waiting for its commit stays in new/: a duplicate next run
     http_->stop();
+    if (webhook_http_) webhook_http_->stop();
     pipeline_->stop([this] {
         http_.reset();
+        webhook_http_.reset();
         drain_guard_.reset();
     });
 }

@@ -42,7 +42,8 @@ const routing::TzdbLocalClock* tz_clock() {
     return clock;
 }
 
-void read_agent(Reader& r, const toml::table& t, const std::string& prefix, RoutingConfig& c, routing::AgentSpec& a) {
+void read_agent(Reader& r, const toml::table& t, const std::string& prefix, RoutingConfig& c, routing::AgentSpec& a,
+                access::Role& access_role) {
     r.only_keys(t, prefix,
                 {"id", "name", "role", "accounts", "categories", "languages", "capacity", "time_zone", "hours",
                  "addresses", "presence"});
@@ -52,14 +53,13 @@ void read_agent(Reader& r, const toml::table& t, const std::string& prefix, Rout
     if (a.name.empty()) a.name = a.id;
     std::string role = "agent";
     r.string(t, prefix, "role", role);
-    if (role == "agent")
-        a.role = routing::Role::agent;
-    else if (role == "senior")
-        a.role = routing::Role::senior;
-    else if (role == "supervisor")
-        a.role = routing::Role::supervisor;
+    if (auto parsed = access::parse_role(role))
+        access_role = *parsed;
     else
-        r.problem(t.get("role"), prefix + ".role", "must be agent, senior or supervisor");
+        r.problem(t.get("role"), prefix + ".role", "must be agent, senior, supervisor or admin");
+    a.role = access_role == access::Role::senior       ? routing::Role::senior
+             : access_role == access::Role::supervisor ? routing::Role::supervisor
+                                                       : routing::Role::agent;
     a.accounts = {"*"};
     r.string_list(t, prefix, "accounts", a.accounts);
     if (a.accounts.empty()) r.problem(t.get("accounts"), prefix + ".accounts", "must name an account or \"*\"");
@@ -147,10 +147,12 @@ void read_agents(Reader& r, const toml::node& n, RoutingConfig& c) {
             continue;
         }
         routing::AgentSpec a;
-        read_agent(r, *t, prefix, c, a);
+        access::Role role = access::Role::agent;
+        read_agent(r, *t, prefix, c, a, role);
         if (!a.id.empty() && !ids.insert(a.id).second)
             r.problem(t->get("id"), prefix + ".id", "\"" + a.id + "\" is used by another agent");
-        c.agents.push_back(std::move(a));
+        c.identities.push_back({a.id, role, a.accounts});
+        if (role != access::Role::admin) c.agents.push_back(std::move(a));  // admins are never routed to
     }
 }
 

@@ -1,6 +1,7 @@
 // Customers (records across channels, their orders) and the response-time report.
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <charconv>
 
 #include "ir/adapters/event_json.hpp"
@@ -117,7 +118,18 @@ HttpResponse reply_stats(RouteContext& c, const RouteRequest& req) {
     std::vector<routing::ReplyRow> replies;
     replies.reserve(rows->size());
     for (const auto& r : *rows) replies.push_back({r.agent, r.account, r.buyer_at, r.replied_at});
-    const auto report = routing::reply_report(replies);
+    auto report = routing::reply_report(replies);
+    // A plain agent sees their own line; who oversees accounts, those accounts and their agents.
+    if (const auto* who = req.caller.identity; who && !req.caller.may_everything()) {
+        std::erase_if(report.agents, [&](const routing::ReplyStats& s) {
+            if (s.key == who->id) return false;
+            const auto* other = c.access.identity(s.key);
+            return who->role == access::Role::agent || !other ||
+                   std::none_of(other->accounts.begin(), other->accounts.end(),
+                                [&](const auto& a) { return a == "*" || who->oversees(a); });
+        });
+        std::erase_if(report.accounts, [&](const routing::ReplyStats& s) { return !who->has_account(s.key); });
+    }
     return json_response(http::status::ok, {{"since", adapters::format_rfc3339(filter.since)},
                                             {"account", filter.account ? json::value(*filter.account) : nullptr},
                                             {"team", stats_json(report.team)},

@@ -28,36 +28,67 @@ std::variant<InquiryId, HttpResponse> open_inquiry_of(RouteContext& c, const Rou
     return inquiry;
 }
 
+// Who did it, in the transaction of what they did.
+store::Change audit(const RouteContext& c, const RouteRequest& req, std::string_view action, InquiryId inquiry,
+                    std::string detail = {}) {
+    store::Change change;
+    if (caller_id(req).empty()) return change;  // no identity to record (no access control)
+    change.audit.push_back(
+        {c.pipeline.now(), caller_id(req), std::string(action), static_cast<std::int64_t>(inquiry), std::move(detail)});
+    return change;
+}
+
 // Commits the step and answers with the inquiry as it then is.
-void apply_and_show(RouteContext& c, InquiryId inquiry, const Pipeline::Step& step, Responder respond) {
+void apply_and_show(RouteContext& c, InquiryId inquiry, const Pipeline::Step& step, store::Change audit,
+                    Responder respond) {
     auto shared = std::make_shared<Responder>(std::move(respond));
-    c.pipeline.apply(step, [&c, inquiry, shared](StepOutcome o) {
-        if (!o.ok()) return (*shared)(refusal_response(*o.refusal));
-        if (o.step.refused) return (*shared)(routing_refusal(*o.step.refused));
-        if (const auto* s = o.step.find(inquiry)) return (*shared)(inquiry_response(c, *s));
-        auto row = c.reader.inquiry(static_cast<std::int64_t>(inquiry));  // the step left it as it was
-        if (!row) return (*shared)(store_error(row.error()));
-        (*shared)(*row ? inquiry_response(c, **row) : error_response(http::status::not_found, "no such inquiry", "id"));
-    });
+    c.pipeline.apply(
+        step,
+        [&c, inquiry, shared](StepOutcome o) {
+            if (!o.ok()) return (*shared)(refusal_response(*o.refusal));
+            if (o.step.refused) return (*shared)(routing_refusal(*o.step.refused));
+            if (const auto* s = o.step.find(inquiry)) return (*shared)(inquiry_response(c, *s));
+            auto row = c.reader.inquiry(static_cast<std::int64_t>(inquiry));  // the step left it as it was
+            if (!row) return (*shared)(store_error(row.error()));
+            (*shared)(*row ? inquiry_response(c, **row)
+                           : error_response(http::status::not_found, "no such inquiry", "id"));
+        },
+        std::move(audit));
 }
 
 using AgentStep = router::StepResult (router::Engine::*)(InquiryId, const std::string&, sla::TimePoint);
 
-// {"agent_id": "..."} on an open inquiry.
-void agent_request(RouteContext& c, RouteRequest&& req, Responder respond, AgentStep step, bool needs_routing) {
-    if (needs_routing && !c.pipeline.engine().routing_enabled())
+// On an open inquiry, for an agent: the acting one (reply, accept, decline) or, for a
+// transfer, the one it goes to ({"agent_id": "..."}).
+void agent_request(RouteContext& c, RouteRequest&& req, Responder respond, AgentStep step, std::string_view action) {
+    const bool transfer = action == "transfer";
+    if ((transfer || action == "accept") && !c.pipeline.engine().routing_enabled())
         return respond(error_response(http::status::conflict, "routing is off: no [[agents]] in the config"));
     auto target = open_inquiry_of(c, req);
     if (auto* no = std::get_if<HttpResponse>(&target)) return respond(std::move(*no));
-    auto agent = body_string(req, "agent_id");
+    auto agent = transfer ? body_string(req, "agent_id") : acting_agent(req);
     if (auto* no = std::get_if<HttpResponse>(&agent)) return respond(std::move(*no));
     const auto inquiry = std::get<InquiryId>(target);
+    const std::string& who = std::get<std::string>(agent);
     apply_and_show(
         c, inquiry,
-        [inquiry, step, agent = std::get<std::string>(agent)](router::Engine& e, sla::TimePoint now) {
-            return (e.*step)(inquiry, agent, now);
-        },
-        std::move(respond));
+        [inquiry, step, who](router::Engine& e, sla::TimePoint now) { return (e.*step)(inquiry, who, now); },
+        audit(c, req, action, inquiry, transfer ? "to " + who : "as " + who), std::move(respond));
+}
+
+// What a caller limited to some accounts may list: one of theirs (named, or their only one).
+std::variant<std::optional<std::string>, HttpResponse> account_scope(const RouteRequest& req) {
+    auto named = req.query_value("account");
+    const auto* who = req.caller.identity;
+    if (req.caller.may_everything() || (who && who->all_accounts()))
+        return named ? std::optional<std::string>(*named) : std::nullopt;
+    if (!who) return error_response(http::status::unauthorized, "needs a token", "Authorization");
+    if (!named && who->accounts.size() == 1) return std::optional<std::string>(who->accounts.front());
+    if (!named) return error_response(http::status::bad_request, "name one of your accounts", "account");
+    if (!who->has_account(*named))
+        return error_response(http::status::forbidden, "account " + std::string(*named) + " is not one of yours",
+                              "access.caller");
+    return std::optional<std::string>(*named);
 }
 
 }  // namespace
@@ -78,7 +109,9 @@ HttpResponse list_inquiries(RouteContext& c, const RouteRequest& req) {
             return error_response(http::status::bad_request, "must be open, replied or resolved", "state");
         filter.state = std::string(*s);
     }
-    if (auto a = req.query_value("account")) filter.account = std::string(*a);
+    auto scope = account_scope(req);
+    if (auto* no = std::get_if<HttpResponse>(&scope)) return std::move(*no);
+    filter.account = std::get<std::optional<std::string>>(scope);
     filter.limit = 100;
     if (auto l = req.query_value("limit")) {
         auto v = parse_int(*l, 1, 1000);
@@ -115,6 +148,10 @@ HttpResponse list_alerts(RouteContext& c, const RouteRequest& req) {
         limit = static_cast<std::size_t>(*v);
     }
     const std::string topic(req.query_value("topic").value_or(""));
+    if (!access::may_read_topic(req.caller, topic, c.access.identities()))
+        return error_response(http::status::forbidden,
+                              topic.empty() ? "name a topic you may read" : "not a topic you may read: " + topic,
+                              "access.caller");
     // last_seq is read first: every alert up to it is either in this answer (when it is on
     // the topic and within the limit) or not on the topic.
     auto last = c.reader.max_alert_seq();
@@ -131,19 +168,19 @@ HttpResponse list_alerts(RouteContext& c, const RouteRequest& req) {
 }
 
 void reply(RouteContext& c, RouteRequest&& req, Responder respond) {
-    agent_request(c, std::move(req), std::move(respond), &router::Engine::on_reply, false);
+    agent_request(c, std::move(req), std::move(respond), &router::Engine::on_reply, "reply");
 }
 
 void accept(RouteContext& c, RouteRequest&& req, Responder respond) {
-    agent_request(c, std::move(req), std::move(respond), &router::Engine::on_accept, true);
+    agent_request(c, std::move(req), std::move(respond), &router::Engine::on_accept, "accept");
 }
 
 void transfer(RouteContext& c, RouteRequest&& req, Responder respond) {
-    agent_request(c, std::move(req), std::move(respond), &router::Engine::on_transfer, true);
+    agent_request(c, std::move(req), std::move(respond), &router::Engine::on_transfer, "transfer");
 }
 
 void decline(RouteContext& c, RouteRequest&& req, Responder respond) {
-    agent_request(c, std::move(req), std::move(respond), &router::Engine::on_decline, false);
+    agent_request(c, std::move(req), std::move(respond), &router::Engine::on_decline, "decline");
 }
 
 void resolve(RouteContext& c, RouteRequest&& req, Responder respond) {
@@ -152,7 +189,7 @@ void resolve(RouteContext& c, RouteRequest&& req, Responder respond) {
     const auto inquiry = std::get<InquiryId>(target);
     apply_and_show(
         c, inquiry, [inquiry](router::Engine& e, sla::TimePoint now) { return e.on_resolve(inquiry, now); },
-        std::move(respond));
+        audit(c, req, "resolve", inquiry), std::move(respond));
 }
 
 }  // namespace ir::daemon::routes

@@ -10,49 +10,59 @@ namespace json = boost::json;
 
 namespace {
 
+using access::Rule;
+
+// Each route, and who may call it (ir/access/rules.hpp says what each rule allows).
 struct Route {
     http::verb method;
     const char* pattern;
+    Rule rule;
     std::variant<routes::Async, routes::Sync> handler;
 };
 
 const Route kRoutes[] = {
-    {http::verb::post, "/v1/events", routes::post_event},
-    {http::verb::get, "/v1/inquiries", routes::list_inquiries},
-    {http::verb::get, "/v1/inquiries/{id}", routes::get_inquiry},
-    {http::verb::post, "/v1/inquiries/{id}/reply", routes::reply},
-    {http::verb::post, "/v1/inquiries/{id}/resolve", routes::resolve},
-    {http::verb::post, "/v1/inquiries/{id}/accept", routes::accept},
-    {http::verb::post, "/v1/inquiries/{id}/transfer", routes::transfer},
-    {http::verb::post, "/v1/inquiries/{id}/decline", routes::decline},
-    {http::verb::get, "/v1/alerts", routes::list_alerts},
-    {http::verb::get, "/v1/agents", routes::list_agents},
-    {http::verb::put, "/v1/agents/{id}/presence", routes::set_presence},
-    {http::verb::get, "/v1/queues", routes::list_queues},
-    {http::verb::get, "/v1/customers/{id}", routes::get_customer},
-    {http::verb::post, "/v1/customers/{id}/orders", routes::post_order},
-    {http::verb::get, "/v1/stats/replies", routes::reply_stats},
-    {http::verb::get, "/v1/webhooks/whatsapp", routes::whatsapp_handshake},
-    {http::verb::post, "/v1/webhooks/whatsapp", routes::whatsapp},
-    {http::verb::post, "/v1/webhooks/telegram", routes::telegram},
-    {http::verb::post, "/v1/webhooks/marketplace/{platform}", routes::marketplace},
-    {http::verb::get, "/healthz", routes::health},
-    {http::verb::get, "/metrics", routes::metrics},
+    {http::verb::post, "/v1/events", Rule::ingest, routes::post_event},
+    {http::verb::get, "/v1/inquiries", Rule::caller, routes::list_inquiries},  // of the caller's accounts
+    {http::verb::get, "/v1/inquiries/{id}", Rule::read_inquiry, routes::get_inquiry},
+    {http::verb::post, "/v1/inquiries/{id}/reply", Rule::act_on_inquiry, routes::reply},
+    {http::verb::post, "/v1/inquiries/{id}/resolve", Rule::act_on_inquiry, routes::resolve},
+    {http::verb::post, "/v1/inquiries/{id}/accept", Rule::accept_inquiry, routes::accept},
+    {http::verb::post, "/v1/inquiries/{id}/transfer", Rule::act_on_inquiry, routes::transfer},
+    {http::verb::post, "/v1/inquiries/{id}/decline", Rule::act_on_inquiry, routes::decline},
+    {http::verb::get, "/v1/alerts", Rule::caller, routes::list_alerts},  // topics the caller may read
+    {http::verb::get, "/v1/agents", Rule::caller, routes::list_agents},  // who shares an account
+    {http::verb::put, "/v1/agents/{id}/presence", Rule::presence, routes::set_presence},
+    {http::verb::get, "/v1/queues", Rule::caller, routes::list_queues},  // of the caller's accounts
+    {http::verb::get, "/v1/customers/{id}", Rule::admin, routes::get_customer},
+    {http::verb::post, "/v1/customers/{id}/orders", Rule::admin, routes::post_order},
+    {http::verb::get, "/v1/stats/replies", Rule::caller, routes::reply_stats},  // own line, or overseen
+    {http::verb::get, "/v1/webhooks/whatsapp", Rule::open, routes::whatsapp_handshake},
+    {http::verb::post, "/v1/webhooks/whatsapp", Rule::open, routes::whatsapp},
+    {http::verb::post, "/v1/webhooks/telegram", Rule::open, routes::telegram},
+    {http::verb::post, "/v1/webhooks/marketplace/{platform}", Rule::open, routes::marketplace},
+    {http::verb::get, "/healthz", Rule::open, routes::health},
+    {http::verb::get, "/metrics", Rule::caller, routes::metrics},  // open when [access] metrics says so
 };
+
+bool is_webhook(const Route& r) {
+    return std::string_view(r.pattern).starts_with("/v1/webhooks/");
+}
 
 }  // namespace
 
-void add_routes(HttpRouter& router, RouteContext& context) {
+void add_routes(HttpRouter& router, RouteContext& context, Listener listener) {
     for (const Route& r : kRoutes) {
-        if (const auto* async = std::get_if<routes::Async>(&r.handler))
-            router.add(r.method, r.pattern, RouteHandler([&context, h = *async](RouteRequest&& req, Responder respond) {
-                           h(context, std::move(req), std::move(respond));
-                       }));
-        else
-            router.add(r.method, r.pattern,
-                       SyncRouteHandler([&context, h = std::get<routes::Sync>(r.handler)](const RouteRequest& req) {
-                           return h(context, req);
-                       }));
+        if (listener == Listener::webhooks_only && !is_webhook(r)) continue;
+        const bool metrics = std::string_view(r.pattern) == "/metrics";
+        const Rule rule = metrics && !context.metrics_need_token ? Rule::open : r.rule;
+        const bool browser_checks = rule != Rule::open;  // webhooks carry signatures; /healthz says little
+        router.add(r.method, r.pattern,
+                   RouteHandler([&context, rule, browser_checks, h = r.handler](RouteRequest&& req, Responder respond) {
+                       if (!routes::admit(context, rule, browser_checks, req, respond)) return;
+                       if (const auto* async = std::get_if<routes::Async>(&h))
+                           return (*async)(context, std::move(req), std::move(respond));
+                       respond(std::get<routes::Sync>(h)(context, req));
+                   }));
     }
 }
 

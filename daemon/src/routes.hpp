@@ -9,6 +9,8 @@
 #include "ir/daemon/http_router.hpp"
 #include "ir/daemon/metrics.hpp"
 #include "ir/daemon/pipeline.hpp"
+#include "access_control.hpp"
+#include "http_guard.hpp"
 #include "ir/store/database.hpp"
 #include "webhooks.hpp"
 
@@ -19,10 +21,15 @@ struct RouteContext {
     store::Database& reader;  // the API's reads: what is durable
     metrics::Registry& registry;
     const Webhooks& webhooks;
+    AccessControl& access;
+    BrowserRules browser;
+    bool metrics_need_token = false;
     std::function<void()> refresh_metrics;  // the shell's gauges, before /metrics renders
 };
 
-void add_routes(HttpRouter& router, RouteContext& context);
+enum class Listener { api, webhooks_only };
+// Every route of the table (or only the webhooks), each behind its access rule.
+void add_routes(HttpRouter& router, RouteContext& context, Listener listener = Listener::api);
 
 namespace routes {
 
@@ -56,6 +63,15 @@ void marketplace(RouteContext& c, RouteRequest&& req, Responder respond);
 // The daemon itself (route_table.cpp).
 HttpResponse health(RouteContext& c, const RouteRequest& req);
 HttpResponse metrics(RouteContext& c, const RouteRequest& req);
+
+// Before a handler runs (route_access.cpp): the browser checks, the token, the rule.
+// Answers 401/403 itself and returns false when the request may not go on.
+bool admit(RouteContext& c, access::Rule rule, bool browser_checks, RouteRequest& req, Responder& respond);
+// Who acts: the caller's own id, or (without access control, or for an admin) the
+// body's agent_id; else the 400/403 that refuses it.
+std::variant<std::string, HttpResponse> acting_agent(const RouteRequest& req);
+// The identity a request acts as, for the audit rows ("" without access control).
+std::string caller_id(const RouteRequest& req);
 
 // Shared by the handlers (route_support.cpp).
 std::optional<std::int64_t> parse_int(std::string_view s, std::int64_t lo, std::int64_t hi);

@@ -2,6 +2,8 @@
 // are inquiry routes). Presence goes through the pipeline.
 #include <boost/json.hpp>
 
+#include <algorithm>
+
 #include "ir/adapters/event_json.hpp"
 #include "http_outcome.hpp"
 #include "ir/daemon/http_json.hpp"
@@ -30,17 +32,44 @@ json::object agent_json(const routing::AgentView& a) {
 
 }  // namespace
 
-HttpResponse list_agents(RouteContext& c, const RouteRequest&) {
+namespace {
+
+// Whom the caller works with: agents who share one of the caller's accounts.
+bool colleague(RouteContext& c, const RouteRequest& req, const std::string& agent) {
+    if (req.caller.may_everything()) return true;
+    const auto* who = req.caller.identity;
+    const auto* other = c.access.identity(agent);
+    if (!who || !other) return false;
+    if (who->all_accounts() || other->all_accounts()) return true;
+    return std::any_of(who->accounts.begin(), who->accounts.end(),
+                       [&](const auto& a) { return other->has_account(a); });
+}
+
+// A queue is named after its account: "<account>", "<account>/<category>", "verify/<account>".
+bool queue_visible(const RouteRequest& req, std::string_view queue) {
+    if (req.caller.may_everything()) return true;
+    const auto* who = req.caller.identity;
+    if (!who) return false;
+    const bool verify = queue.starts_with("verify/");
+    if (verify) queue.remove_prefix(7);
+    const std::string_view account = queue.substr(0, queue.find('/'));
+    return verify ? who->oversees(account) : who->has_account(account);
+}
+}  // namespace
+
+HttpResponse list_agents(RouteContext& c, const RouteRequest& req) {
     json::array out;
-    for (const auto& a : c.pipeline.engine().dispatcher().agents()) out.push_back(agent_json(a));
+    for (const auto& a : c.pipeline.engine().dispatcher().agents())
+        if (colleague(c, req, a.id)) out.push_back(agent_json(a));
     return json_response(http::status::ok, {{"agents", std::move(out)}});
 }
 
-HttpResponse list_queues(RouteContext& c, const RouteRequest&) {
+HttpResponse list_queues(RouteContext& c, const RouteRequest& req) {
     json::array out;
     for (const auto& q : c.pipeline.engine().dispatcher().queues())
-        out.push_back(
-            json::object{{"name", q.name}, {"depth", q.depth}, {"oldest_deadline", time_or_null(q.oldest_deadline)}});
+        if (queue_visible(req, q.name))
+            out.push_back(json::object{
+                {"name", q.name}, {"depth", q.depth}, {"oldest_deadline", time_or_null(q.oldest_deadline)}});
     return json_response(http::status::ok, {{"queues", std::move(out)}});
 }
 

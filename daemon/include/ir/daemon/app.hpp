@@ -31,6 +31,7 @@ namespace ir::daemon {
 
 struct Webhooks;
 struct RouteContext;
+class AccessControl;
 
 class App {
 public:
@@ -47,6 +48,8 @@ public:
 private:
     std::filesystem::path database_path() const { return config_.state_dir / "inquiryd.db"; }
     std::optional<std::string> open_store_and_sockets();
+    std::optional<std::string> open_feed();
+    std::unique_ptr<HttpServer> listen_http(const std::string& host, std::uint16_t port, HttpRouter& router);
     void refresh_metrics();
     void wait_for_signal();
     void on_signal(int signo);
@@ -63,13 +66,16 @@ private:
     Core core_;  // catalogue, rules, engine
     std::unique_ptr<Webhooks> webhooks_;
     metrics::Registry registry_;
+    std::unique_ptr<AccessControl> access_;
     std::unique_ptr<Pipeline> pipeline_;
     std::unique_ptr<store::Database> reader_;  // the API's reads
     zmq::context_t zmq_;
     std::unique_ptr<AlertPublisher> publisher_;
     std::unique_ptr<RouteContext> routes_;
     HttpRouter router_;
+    HttpRouter webhook_router_;  // the webhook listener's, if [http] webhook_listen
     std::unique_ptr<HttpServer> http_;
+    std::unique_ptr<HttpServer> webhook_http_;
     std::vector<std::unique_ptr<MaildirSource>> mail_sources_;  // their threads post to ioc_
     bool stopping_ = false;
     // Keeps run() going while commits are pending after the sockets have closed.

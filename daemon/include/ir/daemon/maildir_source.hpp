@@ -60,8 +60,8 @@ struct MaildirConfig {
 struct SubmitOutcome {
     enum class Kind { committed, duplicate, rejected, retry_later };
     Kind kind = Kind::committed;
-    std::string reason;     // for rejected
-    bool permanent = true;  // rejected and permanent: quarantine; otherwise retried
+    std::string reason;         // for rejected
+    bool permanent = true;      // rejected and permanent: quarantine; otherwise retried
     std::uint64_t inquiry = 0;  // committed or duplicate: the inquiry it belongs to (0: none)
 };
 

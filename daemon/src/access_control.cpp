@@ -72,9 +72,9 @@ std::optional<std::string> AccessControl::reload() {
     return std::nullopt;
 }
 
-void AccessControl::maybe_reload() {
+void AccessControl::maybe_reload(bool now_please) {
     const auto now = Steady::now();
-    if (now < next_check_) return;
+    if (now < next_check_ && !now_please) return;
     next_check_ = now + kRecheck;
     if (stamp_of(tokens_file_) == loaded_->stamp) return;
     if (auto e = reload()) log_->error("{}: keeping the tokens as they were", *e);
@@ -99,6 +99,10 @@ std::variant<access::Caller, Unauthenticated> AccessControl::authenticate(std::s
     const std::lock_guard lock(mutex_);
     maybe_reload();
     auto it = loaded_->tokens.find(presented->id);
+    if (it == loaded_->tokens.end()) {  // just created? look at the file now
+        maybe_reload(true);
+        it = loaded_->tokens.find(presented->id);
+    }
     if (it == loaded_->tokens.end() ||
         !access::same_digest(it->second.secret_hash, access::hash_secret(presented->secret)))
         return Unauthenticated{"unknown", "unknown or revoked token"};
@@ -112,6 +116,10 @@ std::optional<std::string> AccessControl::curve_identity(std::string_view public
     const std::lock_guard lock(mutex_);
     maybe_reload();
     auto it = loaded_->curve.find(std::string(public_key_z85));
+    if (it == loaded_->curve.end()) {  // just registered? look at the file now
+        maybe_reload(true);
+        it = loaded_->curve.find(std::string(public_key_z85));
+    }
     if (it == loaded_->curve.end() || !identity(it->second)) return std::nullopt;
     return it->second;
 }

@@ -51,7 +51,9 @@ public:
 
 private:
     struct Loaded;
-    void maybe_reload();  // with mutex_ held
+    // With mutex_ held: re-reads the file if it changed, looking at most every 250 ms
+    // unless `now_please` (an unknown token or key: it may have been added just now).
+    void maybe_reload(bool now_please = false);
     std::optional<std::string> reload();
 
     std::vector<access::Identity> identities_;

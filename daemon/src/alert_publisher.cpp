@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <thread>
 
 namespace ir::daemon {
@@ -65,11 +66,7 @@ private:
         std::optional<std::string> who;
         if (f.size() >= 7 && f[0].to_string_view() == "1.0" && f[5].to_string_view() == "CURVE" && f[6].size() == 32)
             who = identify_(z85(f[6].data()));
-        if (!who) {
-            ++refused_;
-            spdlog::get("inquiryd")
-                ->warn("alert feed: refused a CURVE key from {}", f.size() > 3 ? f[3].to_string() : std::string("?"));
-        }
+        if (!who) note_refused(f.size() > 3 ? f[3].to_string() : std::string("?"));
         const std::string status = who ? "200" : "400";
         for (const std::string& frame :
              {std::string("1.0"), request_id, status, std::string(who ? "OK" : "key not registered"), who.value_or("")})
@@ -77,8 +74,22 @@ private:
         socket_.send(zmq::message_t(), zmq::send_flags::none);  // metadata: none
     }
 
+    // A scan of unregistered keys must not flood the log: one line per 10 s at most.
+    void note_refused(const std::string& address) {
+        ++refused_;
+        const auto now = std::chrono::steady_clock::now();
+        if (now < quiet_until_) return ++unlogged_, void();
+        spdlog::get("inquiryd")
+            ->warn("alert feed: refused a CURVE key from {} ({} more refused since the last such line)", address,
+                   unlogged_);
+        unlogged_ = 0;
+        quiet_until_ = now + std::chrono::seconds(10);
+    }
+
     zmq::socket_t socket_;
     std::function<std::optional<std::string>(std::string_view)> identify_;
+    std::chrono::steady_clock::time_point quiet_until_{};
+    std::uint64_t unlogged_ = 0;
     std::atomic<bool> stop_{false};
     std::atomic<std::uint64_t> refused_{0};
     std::thread thread_;
@@ -93,6 +104,9 @@ public:
         wait();
     }
     ~Subscriptions() { fd_.release(); }  // the descriptor is ZeroMQ's
+
+    // Shutdown: the pending wait would keep the io_context from running out of work.
+    void stop() { fd_.cancel(); }
 
     // ZMQ_FD is edge-triggered and also consumed by sends: read whatever is waiting.
     void drain() {
@@ -148,6 +162,10 @@ AlertPublisher::AlertPublisher(zmq::context_t& ctx, const std::string& endpoint,
 }
 
 AlertPublisher::~AlertPublisher() = default;
+
+void AlertPublisher::stop_reading_subscriptions() {
+    if (subscriptions_) subscriptions_->stop();
+}
 
 void AlertPublisher::publish(const store::AlertRow& alert) {
     zmq::message_t topic(alert.topic.data(), alert.topic.size());

@@ -209,6 +209,7 @@ void App::begin_shutdown() {
     pipeline_->stop([this] {
         http_.reset();
         webhook_http_.reset();
+        publisher_->stop_reading_subscriptions();
         drain_guard_.reset();
     });
 }

@@ -50,6 +50,8 @@ public:
 
     // The stored row as it is: the payload was serialized once, for the store.
     void publish(const store::AlertRow& alert);
+    // At shutdown, after the last publish: releases the io_context (secured feed only).
+    void stop_reading_subscriptions();
     std::string endpoint() const;  // the bound endpoint (resolves "tcp://127.0.0.1:*")
     std::uint64_t published() const { return published_; }
     std::uint64_t dropped() const { return dropped_; }

@@ -57,7 +57,9 @@ def main():
     with h.Run("routing_flow", __doc__.splitlines()[0], budget_seconds=150) as run:
         inquiryctl = run.need("inquiryctl")
         daemon = run.daemon(run.path("state"), run.write_config(extra=AGENTS)).start()
-        sub = daemon.subscribe()  # returns once subscribed: nothing published from now on is missed
+        # Returns once connected to the daemon; what the live stream misses is fetched over
+        # HTTP (and listed by missed_live(), checked before the restart).
+        sub = daemon.subscribe()
         c = daemon.client()
 
         # 1. The dev set, one conversation each, as buyers send them now.

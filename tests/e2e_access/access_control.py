@@ -24,7 +24,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
-from daemon_harness import Run, TestSkipped, format_rfc3339, log, now_ms, wait_until  # noqa: E402
+from harness import Run, TestSkipped, format_rfc3339, log, now_ms, wait_until  # noqa: E402
 
 ACCOUNT = "alibaba-electronics"
 AGENTS = f"""
@@ -49,10 +49,6 @@ accounts = ["{ACCOUNT}"]
 id = "root"
 role = "admin"
 """
-
-
-def extra_args(parser):
-    parser.add_argument("--inquiryctl", required=True)
 
 
 def write_config(run, name, listen="127.0.0.1:0", require=True):
@@ -245,7 +241,7 @@ def check_feed(run, d, config, tokens, fixtures):
         pub, sec = zmq.curve_keypair()
         ctl(run, "token", "curve-key", "--config", config, "--agent", who, pub.decode())
         keys[who] = (pub, sec)
-    endpoint = f"ipc://{run.path('pub-1.sock')}"  # the harness's --pub-endpoint for the first daemon
+    endpoint = d.pub_endpoint
     feeds = {
         "stranger": Feed(zmq, ctx, endpoint, server_key, zmq.curve_keypair(), ["agent/alice/", "agent/bob/"]),
         "alice-own": Feed(zmq, ctx, endpoint, server_key, keys["alice"], ["agent/alice/"]),
@@ -283,7 +279,8 @@ def check_exposure(run):
 
 
 def main():
-    with Run("access_control", __doc__, budget_seconds=120, extra_args=extra_args) as run:
+    with Run("access_control", __doc__, budget_seconds=120) as run:
+        run.need("inquiryctl")
         fixtures = {}
         with open(run.fixture("inquiries.dev.jsonl")) as f:
             for line in f:

@@ -30,6 +30,7 @@ const Route kRoutes[] = {
     {http::verb::post, "/v1/inquiries/{id}/transfer", Rule::act_on_inquiry, routes::transfer},
     {http::verb::post, "/v1/inquiries/{id}/decline", Rule::act_on_inquiry, routes::decline},
     {http::verb::get, "/v1/alerts", Rule::caller, routes::list_alerts},  // topics the caller may read
+    {http::verb::get, "/v1/stream", Rule::caller, routes::stream},       // alerts as Server-Sent Events
     {http::verb::get, "/v1/agents", Rule::caller, routes::list_agents},  // who shares an account
     {http::verb::put, "/v1/agents/{id}/presence", Rule::presence, routes::set_presence},
     {http::verb::get, "/v1/queues", Rule::caller, routes::list_queues},  // of the caller's accounts
@@ -41,6 +42,9 @@ const Route kRoutes[] = {
     {http::verb::post, "/v1/webhooks/telegram", Rule::open, routes::telegram},
     {http::verb::post, "/v1/webhooks/marketplace/{platform}", Rule::open, routes::marketplace},
     {http::verb::get, "/healthz", Rule::open, routes::health},
+    {http::verb::get, "/console/", Rule::open, routes::console_page},  // static files; the API asks for the token
+    {http::verb::get, "/console/app.js", Rule::open, routes::console_js},
+    {http::verb::get, "/console/style.css", Rule::open, routes::console_css},
     {http::verb::get, "/metrics", Rule::caller, routes::metrics},  // open when [access] metrics says so
 };
 

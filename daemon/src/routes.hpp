@@ -42,6 +42,10 @@ void post_event(RouteContext& c, RouteRequest&& req, Responder respond);
 HttpResponse get_inquiry(RouteContext& c, const RouteRequest& req);
 HttpResponse list_inquiries(RouteContext& c, const RouteRequest& req);
 HttpResponse list_alerts(RouteContext& c, const RouteRequest& req);
+HttpResponse stream(RouteContext& c, const RouteRequest& req);  // console_routes.cpp
+HttpResponse console_page(RouteContext& c, const RouteRequest& req);
+HttpResponse console_js(RouteContext& c, const RouteRequest& req);
+HttpResponse console_css(RouteContext& c, const RouteRequest& req);
 void reply(RouteContext& c, RouteRequest&& req, Responder respond);
 void resolve(RouteContext& c, RouteRequest&& req, Responder respond);
 void accept(RouteContext& c, RouteRequest&& req, Responder respond);

@@ -19,7 +19,7 @@ void KnownCustomers::add(const Input& in) {
     if (in.kind != Input::Kind::event || in.event.direction != router::Direction::inbound) return;
     std::vector<std::string> keys = routing::identity_keys(identity_of(in.event.sender));
     bool known = false;
-    for (const auto& k : keys) known = !seen_.insert(k).second || known;
+    for (const auto& k : keys) known = !seen_.insert(std::hash<std::string>{}(k)).second || known;
     if (known || keys.empty() || !in.context) return;
     const router::CustomerContext& c = *in.context;
     if (c.orders == 0 && c.sample_orders == 0 && !c.visited_company && !c.local_influence) return;

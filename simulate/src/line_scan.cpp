@@ -20,22 +20,29 @@ struct Seen {
     void take(std::string_view key, std::string_view value, bool is_string) {
         std::string_view* slot = nullptr;
         bool wants_string = true;
-        if (key == "direction")
-            slot = &direction;
-        else if (key == "email")
-            slot = &email;
-        else if (key == "phone")
-            slot = &phone;
-        else if (key == "im")
-            slot = &im;
-        else if (key == "orders")
-            slot = &orders, wants_string = false;
-        else if (key == "sample_orders")
-            slot = &sample_orders, wants_string = false;
-        else if (key == "visited_company")
-            slot = &visited, wants_string = false;
-        else if (key == "local_influence")
-            slot = &influence, wants_string = false;
+        switch (key.size()) {  // most keys are none of these: one length test sends them on
+            case 2:
+                slot = key == "im" ? &im : nullptr;
+                break;
+            case 5:
+                slot = key == "email" ? &email : key == "phone" ? &phone : nullptr;
+                break;
+            case 6:
+                slot = key == "orders" ? &orders : nullptr, wants_string = false;
+                break;
+            case 9:
+                slot = key == "direction" ? &direction : nullptr;
+                break;
+            case 13:
+                slot = key == "sample_orders" ? &sample_orders : nullptr, wants_string = false;
+                break;
+            case 15:
+                slot = key == "visited_company" ? &visited : key == "local_influence" ? &influence : nullptr;
+                wants_string = false;
+                break;
+            default:
+                break;
+        }
         if (!slot) return;
         if (slot->data() != nullptr) twice = true;
         if (is_string != wants_string && value != "null") bad_value = true;

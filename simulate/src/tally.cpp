@@ -21,11 +21,10 @@ void Tally::observe(const router::StepResult& step, const router::Engine& engine
             open_inquiries_[static_cast<std::uint64_t>(r->id)] = r->assessment.tier;
         }
     }
-    for (const auto id : step.changed) {
-        const auto it = open_inquiries_.find(static_cast<std::uint64_t>(id));
-        if (it == open_inquiries_.end()) continue;
-        if (const router::InquiryRecord* r = engine.find(id)) it->second = r->assessment.tier;
-    }
+    // Tiers change with a buyer message's assessment, or with an order (a Retiered effect).
+    for (const auto& d : step.details)
+        if (auto it = open_inquiries_.find(static_cast<std::uint64_t>(d.id)); it != open_inquiries_.end())
+            it->second = d.assessment.tier;
     for (const auto& e : step.sla_effects) on_effect(e);
     for (const auto& a : step.alerts) on_alert(a, now);
     for (const auto& r : step.retired) {
@@ -45,6 +44,7 @@ void Tally::on_effect(const sla::Effect& e) {
         open_waits_[clock] = Wait{t};
     } else if (std::holds_alternative<sla::Retiered>(e)) {
         if (auto it = open_waits_.find(clock); it != open_waits_.end()) it->second.tier = t;
+        if (auto it = open_inquiries_.find(sla::raw(s.inquiry)); it != open_inquiries_.end()) it->second = t;
     } else if (const auto* r = std::get_if<sla::ReplyRecorded>(&e)) {
         close_wait(clock, t, r->fast_met, r->timely_met);
         tier(t).replies++;

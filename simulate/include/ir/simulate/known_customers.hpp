@@ -6,6 +6,7 @@
 // line adds (a buyer who ordered during the traffic) reaches the core at that moment, as an
 // order would (Engine::on_order). Buyers with nothing to recognise them by (marketplace
 // buyers known only by name) cannot be looked up in records: they get theirs per message.
+#include <cstdint>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -27,7 +28,9 @@ public:
     std::size_t size() const { return records_.size(); }
 
 private:
-    std::unordered_set<std::string> seen_;  // identity keys of every buyer met so far
+    // Hashes of the identity keys of every buyer met so far. A collision only sends a buyer's
+    // records in by the slower way (an order at their first message), never a wrong record.
+    std::unordered_set<std::uint64_t> seen_;
     std::vector<routing::CustomerRecord> records_;
 };
 

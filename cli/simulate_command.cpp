@@ -1,5 +1,6 @@
 #include "simulate_command.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -34,7 +35,8 @@ std::optional<Setup> load_setup(const SimulateOptions& o, std::ostream& err) {
     auto daemon_config = daemon::parse_config(*text, o.config_path);
     auto people = simulate::parse_people_config(*text, o.config_path);
     std::vector<std::string> errors = std::move(daemon_config.errors);
-    errors.insert(errors.end(), people.errors.begin(), people.errors.end());
+    for (auto& e : people.errors)  // a TOML syntax error is reported by both readers: once is enough
+        if (std::find(errors.begin(), errors.end(), e) == errors.end()) errors.push_back(std::move(e));
     for (const auto& e : errors) err << e << "\n";
     if (!errors.empty()) return std::nullopt;
     Setup s{std::move(daemon_config.config), people.config};

@@ -89,7 +89,7 @@ TEST_CASE("under the comparison strategies a re-tier takes nothing away from a p
     CHECK(d.owner_of(1) == "amy");
 }
 
-TEST_CASE("none: everything waits; a freed agent takes the best waiting inquiry, one at a time") {
+TEST_CASE("none: everything waits, a freed agent takes the best waiting inquiry, one at a time") {
     Dispatcher d(team(), with(Strategy::none), utc, T0);
     CHECK(d.enqueue(item(1, 4), T0) == Decisions{Queued{1, "acme/apparel", {}}});
     CHECK(queued(d.enqueue(item(2, 2, T0 + 9min), T0)));

@@ -39,7 +39,7 @@ std::string generate(int days, int per_day, std::uint64_t seed) {
 
 }  // namespace
 
-TEST_CASE("the same options give the same bytes; another seed other traffic") {
+TEST_CASE("the same options give the same bytes, another seed other traffic") {
     const std::string a = generate(2, 80, 5);
     CHECK(a == generate(2, 80, 5));
     CHECK(a != generate(2, 80, 6));

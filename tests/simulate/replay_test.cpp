@@ -47,7 +47,7 @@ std::vector<simulate::Input> steady(int count, sla::Duration every, TimePoint fr
 
 }  // namespace
 
-TEST_CASE("the same inputs and seed give the same report, byte for byte; another seed, other draws") {
+TEST_CASE("the same inputs and seed give the same report, byte for byte, another seed, other draws") {
     const auto a = replay(kAlwaysOn, steady(40, 3min), "ours");
     const auto b = replay(kAlwaysOn, steady(40, 3min), "ours");
     CHECK(a.json == b.json);
@@ -56,7 +56,7 @@ TEST_CASE("the same inputs and seed give the same report, byte for byte; another
     CHECK(c.report.seed == 2);
 }
 
-TEST_CASE("simulated people answer every wait; the figures add up") {
+TEST_CASE("simulated people answer every wait, the figures add up") {
     const auto r = replay(kAlwaysOn, steady(30, 4min)).report;
     CHECK(r.overall.inquiries == 30);
     CHECK(r.overall.waits == 30);
@@ -132,7 +132,7 @@ TEST_CASE("what our records knew: a known customer's first message is tier 1, an
     CHECK(r.agents.at("sam").assigned >= 2);
 }
 
-TEST_CASE("each policy runs the same people on the same traffic; none waits for someone to take it") {
+TEST_CASE("each policy runs the same people on the same traffic, none waits for someone to take it") {
     const auto inputs = steady(60, 90s);
     for (const std::string policy : {"ours", "round-robin", "least-loaded", "none"}) {
         const auto r = replay(kAlwaysOn, inputs, policy).report;
@@ -172,7 +172,7 @@ TEST_CASE("[simulate] defaults, values and errors with file, line and key") {
           std::vector<std::string>{"c.toml:1: simulate: must be a table"});
 }
 
-TEST_CASE("the JSON has the issue's shape: policies, overall, tiers 1-4, agents; shares between 0 and 1") {
+TEST_CASE("the JSON has the issue's shape: policies, overall, tiers 1-4, agents, shares between 0 and 1") {
     const auto r = replay(kDayShift, steady(50, 17min));
     const auto v = boost::json::parse(r.json);
     const auto& p = v.at("policies").at(0).as_object();

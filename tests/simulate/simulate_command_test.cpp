@@ -77,7 +77,7 @@ TEST_CASE("policies side by side, a bad line reported with its number and skippe
     CHECK(r.out.find("tier 1") != std::string::npos);
 }
 
-TEST_CASE("--json is one object; the same run twice gives the same bytes") {
+TEST_CASE("with --json one object, and the same run twice gives the same bytes") {
     Dir d;
     const auto config = d.write("c.toml", kConfig);
     std::string lines;
@@ -126,7 +126,7 @@ TEST_CASE("config problems name file, line and key, the daemon's and [simulate]'
     CHECK(s.err.find("no store here") != std::string::npos);
 }
 
-TEST_CASE("simulate generate writes traffic that simulate reads; the same seed the same file") {
+TEST_CASE("simulate generate writes traffic that simulate reads, the same seed the same file") {
     Dir d;
     const auto a = d.run("simulate generate --days 2 --per-day 30 --seed 8 --catalog " + kCatalog);
     REQUIRE(a.exit_code == 0);

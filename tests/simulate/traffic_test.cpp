@@ -27,7 +27,7 @@ std::vector<simulate::Input> read_all(simulate::TrafficReader& r) {
 
 }  // namespace
 
-TEST_CASE("fixture lines and bare events; blank lines; a bad line is reported with its number and skipped") {
+TEST_CASE("fixture lines and bare events, blank lines, a bad line is reported with its number and skipped") {
     std::istringstream in(kLine1 + "\n\n{\"event\": {\"channel\": \"fax\"}}\nnot json\n" + kBare + "\n");
     simulate::TrafficReader r(in, "week.jsonl");
     const auto inputs = read_all(r);
@@ -55,7 +55,7 @@ TEST_CASE("a received_at earlier than the line before stops the reading, naming 
           "traffic must be in received_at order (sort it first)");
 }
 
-TEST_CASE("known customers: a buyer's first line with orders is a record; one who orders later is not") {
+TEST_CASE("known customers: a buyer's first line with orders is a record, one who orders later is not") {
     simulate::KnownCustomers known;
     auto regular = buyer(T0, "t1", "Regular@Shop.de");
     regular.context = router::CustomerContext{1, 3, 1, false, false};

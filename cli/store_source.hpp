@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "ir/router/expected.hpp"
+#include "ir/base/expected.hpp"
 #include "ir/simulate/input.hpp"
 #include "ir/store/database.hpp"
 

@@ -105,7 +105,7 @@ std::string company_name(std::string_view language, const std::string& last, Ran
     return last + " " + std::string(n.company_suffix[random.below(n.company_suffix.size())]);
 }
 
-std::string ascii_lower(std::string_view s) {
+std::string mail_word(std::string_view s) {
     std::string out;
     for (const unsigned char c : s)
         if (std::isalnum(c) && c < 0x80) out += static_cast<char>(std::tolower(c));

@@ -28,6 +28,6 @@ struct PersonName {
 PersonName draw_name(std::string_view language, Random& random);
 // "Weber Handel GmbH", "Rocha Comercial Ltda"
 std::string company_name(std::string_view language, const std::string& last, Random& random);
-std::string ascii_lower(std::string_view s);  // for mail addresses: letters and digits only
+std::string mail_word(std::string_view s);  // a mail address part: ASCII letters and digits, lower-case
 
 }  // namespace ir::simulate::detail

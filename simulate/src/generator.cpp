@@ -140,7 +140,7 @@ void Generator::conversation(int day) {
             regulars_[account.id].push_back(*again);
             if (b->channel == router::Channel::marketplace) {  // seed 003: a buyer who orders moves to mail
                 b->channel = router::Channel::email;
-                b->sender.email = detail::ascii_lower(b->name.first) + "." + detail::ascii_lower(b->name.last) +
+                b->sender.email = detail::mail_word(b->name.first) + "." + detail::mail_word(b->name.last) +
                                   std::to_string(*again) + "@gmail.com";
             }
         }
@@ -190,7 +190,7 @@ Buyer& Generator::new_buyer(const router::Account& account, BodyKind kind, bool 
     router::Sender& s = b.sender;
     s.name = b.name.first + " " + b.name.last;
     s.country = std::string(b.country->code);
-    const std::string user = detail::ascii_lower(b.name.first) + "." + detail::ascii_lower(b.name.last) + id;
+    const std::string user = detail::mail_word(b.name.first) + "." + detail::mail_word(b.name.last) + id;
     if (b.channel == router::Channel::chat) {
         s.phone = phone;
         s.im = "whatsapp:" + phone;
@@ -200,7 +200,7 @@ Buyer& Generator::new_buyer(const router::Account& account, BodyKind kind, bool 
         s.email = user + "@" + std::string(free_mail[random_.below(free_mail.size())]);
         if (kind == BodyKind::contact) {
             s.company = detail::company_name(b.country->language, b.name.last, random_);
-            s.email = user + "@" + detail::ascii_lower(b.name.last) + id + "-trade.com";
+            s.email = user + "@" + detail::mail_word(b.name.last) + id + "-trade.com";
             s.phone = phone;
             s.address = std::to_string(1 + random_.below(200)) + " Market Street, " + std::string(b.country->name);
             s.im = "whatsapp:" + phone;

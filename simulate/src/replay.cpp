@@ -137,7 +137,7 @@ PolicyReport Replay::run() {
         now_ = at;
         if (next == Next::engine) {
             const auto step = engine_.on_tick(now_);
-            if (step.changed.empty() && step.alerts.empty() && step.sla_effects.empty()) engine_idle_at_ = now_;
+            if (step.inquiries.empty() && step.alerts.empty() && step.sla_effects.empty()) engine_idle_at_ = now_;
             observe(step);
         } else if (next == Next::input) {
             on_input(*inputs_.next());

@@ -27,9 +27,10 @@ void Tally::observe(const router::StepResult& step, const router::Engine& engine
             it->second = d.assessment.tier;
     for (const auto& e : step.sla_effects) on_effect(e);
     for (const auto& a : step.alerts) on_alert(a, now);
-    for (const auto& r : step.retired) {
-        const auto id = static_cast<std::uint64_t>(r.id);
-        if (open_inquiries_.erase(id) == 0) continue;
+    for (const auto& stored : step.inquiries) {  // a resolved one has left the engine: count it by its last tier
+        const router::InquiryRecord& r = stored.record;
+        if (r.state != router::InquiryState::resolved) continue;
+        if (open_inquiries_.erase(static_cast<std::uint64_t>(r.id)) == 0) continue;
         tier(r.assessment.tier).inquiries++;
         report_.overall.inquiries++;
     }

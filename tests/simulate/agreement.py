@@ -19,7 +19,8 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
-from daemon_harness import Run, format_rfc3339, log, now_ms, wait_until  # noqa: E402
+import harness as h  # noqa: E402
+from harness import format_rfc3339, log, now_ms, wait_until  # noqa: E402
 
 TRAFFIC_ACCOUNT = "alibaba-outdoor"  # replies as outbound messages; the others through the API
 AGENTS = """
@@ -54,12 +55,8 @@ FIGURES = {"replies": "replies", "share_within_5m": "within_fast", "share_within
            "below_team_average": "below_team_average"}
 
 
-def extra_args(parser):
-    parser.add_argument("--inquiryctl", required=True)
-
-
 def simulate(run, *args):
-    cmd = [run.args.inquiryctl, "simulate", *args]
+    cmd = [run.need("inquiryctl"), "simulate", *args]
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     if p.returncode != 0:
         run.abort(f"{' '.join(cmd)}: exit {p.returncode}\n{p.stderr}")
@@ -109,10 +106,10 @@ class Traffic:
 
 
 def main():
-    with Run("simulate_agreement", __doc__.splitlines()[0], budget_seconds=150, extra_args=extra_args) as run:
-        config = run.write_config(sla={"fast": "2s", "timely": "6s", "fast_warning": "1s", "timely_warning": "2s"})
-        with open(config, "a", encoding="utf-8") as f:
-            f.write(AGENTS)
+    with h.Run("simulate_agreement", __doc__, budget_seconds=150) as run:
+        run.need("inquiryctl")
+        config = run.write_config(sla={"fast": "2s", "timely": "6s", "fast_warning": "1s", "timely_warning": "2s"},
+                                  extra=AGENTS)
         state = run.path("state")
         daemon = run.daemon(state, config).start()
         c = daemon.client()

@@ -9,7 +9,7 @@
 #include <ostream>
 
 #include "ir/router/catalog.hpp"
-#include "ir/router/expected.hpp"
+#include "ir/base/expected.hpp"
 #include "ir/sla/time.hpp"
 
 namespace ir::simulate {

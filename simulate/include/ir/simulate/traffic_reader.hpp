@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "ir/router/expected.hpp"
+#include "ir/base/expected.hpp"
 #include "ir/simulate/input.hpp"
 
 namespace ir::simulate {

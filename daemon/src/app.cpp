@@ -11,6 +11,7 @@
 #include <fstream>
 
 #include "access_control.hpp"
+#include "ir/daemon/tls_context.hpp"
 #include "exposure.hpp"
 #include "feed_keys.hpp"
 #include "mail_sources.hpp"
@@ -57,6 +58,11 @@ std::optional<std::string> App::check() {
     else
         log_->info("routing to {} agents", config_.routing.agents.size());
     if (auto e = check_exposure(config_)) return e;
+    if (config_.http.tls()) {
+        auto tls = TlsContext::open({config_.http.tls_cert, config_.http.tls_key});
+        if (!tls) return tls.error().message;
+        tls_ = std::move(*tls);
+    }
     access_ = std::make_unique<AccessControl>(config_, registry_);
     if (config_.access.require || std::filesystem::exists(config_.tokens_file()))
         if (auto e = access_->load()) return e;
@@ -104,8 +110,9 @@ std::optional<std::string> App::open_store_and_sockets() {
     }
     routes_->browser = browser_rules(config_.http, http_->port(), config_.http.tls());
     write_port_file(config_.state_dir, http_->port());
-    log_->info("inquiryd {} listening on http://{}:{}{}, alerts on {}{}, state in {}", IR_VERSION, config_.http.host,
-               http_->port(), webhook_http_ ? " (webhooks also on " + std::to_string(webhook_http_->port()) + ")" : "",
+    log_->info("inquiryd {} listening on {}://{}:{}{}, alerts on {}{}, state in {}", IR_VERSION,
+               tls_ ? "https" : "http", config_.http.host, http_->port(),
+               webhook_http_ ? " (webhooks also on " + std::to_string(webhook_http_->port()) + ")" : "",
                publisher_->endpoint(), config_.access.require ? " (CURVE)" : "", config_.state_dir.string());
     return std::nullopt;
 }
@@ -143,6 +150,7 @@ std::unique_ptr<HttpServer> App::listen_http(const std::string& host, std::uint1
     hopts.request_timeout = config_.http.request_timeout;
     hopts.idle_timeout = config_.http.idle_timeout;
     hopts.max_connections = config_.http.max_connections;
+    hopts.tls = tls_;
     const asio::ip::tcp::endpoint listen(asio::ip::make_address(host), port);
     return std::make_unique<HttpServer>(ioc_, listen, std::ref(router), registry_, hopts);
 }
@@ -200,6 +208,7 @@ void App::reload() {
         if (reloaded.errors.empty()) spdlog::set_level(spdlog::level::from_str(reloaded.config.log_level));
     }
     log_->info("SIGHUP: log level {}", spdlog::level::to_string_view(log_->level()));
+    if (tls_) tls_->reload();
 }
 
 // Stop taking work; once every commit in flight has been answered, the io_context runs out

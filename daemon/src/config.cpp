@@ -13,10 +13,22 @@
 namespace ir::daemon {
 namespace {
 
+void read_tls(Reader& r, const toml::table& t, HttpConfig& http) {
+    std::string cert, key;
+    r.string(t, "http", "tls_cert", cert);
+    r.string(t, "http", "tls_key", key);
+    http.tls_cert = cert;
+    http.tls_key = key;
+    if (cert.empty() != key.empty()) {
+        r.problem(t.get(cert.empty() ? "tls_key" : "tls_cert"), "http.tls_cert",
+                  "tls_cert and tls_key go together: give both PEM files, or neither");
+    }
+}
+
 void read_http(Reader& r, const toml::table& t, HttpConfig& http) {
     r.only_keys(t, "http",
                 {"listen", "max_body_bytes", "request_timeout", "idle_timeout", "max_connections", "allow_plaintext",
-                 "hosts", "allowed_origins", "webhook_listen"});
+                 "hosts", "allowed_origins", "webhook_listen", "tls_cert", "tls_key"});
     if (const auto* n = t.get("listen")) {
         auto v = n->value<std::string>();
         auto hp = v ? parse_listen(*v) : std::nullopt;
@@ -37,6 +49,7 @@ void read_http(Reader& r, const toml::table& t, HttpConfig& http) {
         http.webhook_listen = v ? parse_listen(*v) : std::nullopt;
         if (!http.webhook_listen) r.problem(n, "http.webhook_listen", "must be HOST:PORT, such as \"127.0.0.1:8081\"");
     }
+    read_tls(r, t, http);
 }
 
 void read_access(Reader& r, const toml::table& t, AccessConfig& a) {

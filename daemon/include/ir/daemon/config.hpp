@@ -33,7 +33,12 @@ struct HttpConfig {
     // A second listener that serves only /v1/webhooks/* (for a public reverse proxy).
     std::optional<std::pair<std::string, std::uint16_t>> webhook_listen;
 
-    bool tls() const { return false; }  // [http] tls_cert and tls_key given
+    // PEM files: with both, the listeners (and webhook_listen) speak only TLS 1.2+.
+    // The key must be mode 0600 or stricter; SIGHUP reads both again.
+    std::filesystem::path tls_cert;
+    std::filesystem::path tls_key;
+
+    bool tls() const { return !tls_cert.empty() && !tls_key.empty(); }
 };
 
 // [access]: who may call what (docs/operations.md, "Running for a team").

@@ -1,9 +1,9 @@
-#include <spdlog/spdlog.h>
 #include <ir/daemon/http_server.hpp>
 #include <ir/daemon/tls_context.hpp>
 
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <spdlog/spdlog.h>
 #include <sys/stat.h>
 
 #include <cerrno>

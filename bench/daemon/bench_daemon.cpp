@@ -30,6 +30,7 @@
 
 #include "access_cost.hpp"
 #include "daemon_harness.hpp"
+#include "read_load.hpp"
 #include "soak.hpp"
 
 namespace {
@@ -252,6 +253,8 @@ void paced_phase(const fs::path& dir, double rate, double seconds) {
 // bench_daemon ingest [SECONDS]: the daemon's two runs alone, without the limits or memory.
 // bench_daemon memory [N]: memory only, with N open inquiries (default 100,000).
 // bench_daemon access [SECONDS]: ingest with bearer tokens checked against without, alternating.
+// bench_daemon reads [EVENTS]: timer lateness and ingest p99 while clients hammer the heaviest
+// read routes on a store of EVENTS events (default 1,000,000).
 // bench_daemon paced [RATE] [SECONDS]: one open-loop run (default 10,000/s for 5 s).
 // bench_daemon soak [RATE] [MINUTES]: steady load (default 2,000/s for 20 minutes), see soak.hpp.
 int main(int argc, char** argv) {
@@ -265,6 +268,9 @@ int main(int argc, char** argv) {
     memory_cmd->add_option("N", inquiries, "open inquiries")->capture_default_str()->check(CLI::PositiveNumber);
     auto* access_cmd = app.add_subcommand("access", "ingest with bearer tokens checked against without");
     access_cmd->add_option("SECONDS", seconds, "measured seconds a run")->check(CLI::PositiveNumber);
+    std::size_t events = 1'000'000;
+    auto* reads_cmd = app.add_subcommand("reads", "timer lateness and ingest p99 while clients hammer the read routes");
+    reads_cmd->add_option("EVENTS", events, "events in the store")->capture_default_str()->check(CLI::PositiveNumber);
     auto* paced_cmd = app.add_subcommand("paced", "one open-loop run");
     paced_cmd->add_option("RATE", rate, "events/s")->capture_default_str()->check(CLI::PositiveNumber);
     paced_cmd->add_option("SECONDS", seconds, "measured seconds")->check(CLI::PositiveNumber);
@@ -288,6 +294,11 @@ int main(int argc, char** argv) {
     }
     if (*access_cmd) {
         ir::bench::access_cost(dir, std::chrono::milliseconds(static_cast<int>(1000 * seconds)), 3);
+        fs::remove_all(dir);
+        return 0;
+    }
+    if (*reads_cmd) {
+        ir::bench::read_load(dir, events);
         fs::remove_all(dir);
         return 0;
     }

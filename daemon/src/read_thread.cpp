@@ -1,10 +1,16 @@
 #include "read_thread.hpp"
 
 #include <pthread.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <exception>
 
 namespace ir::daemon {
+
+namespace {
+constexpr int kReadNice = 10;
+}  // namespace
 
 Expected<std::unique_ptr<ReadThread>> ReadThread::open(const std::filesystem::path& database, std::size_t max_queued) {
     store::Options o;
@@ -44,6 +50,9 @@ std::size_t ReadThread::queued() const {
 
 void ReadThread::run() {
     ::pthread_setname_np(::pthread_self(), "ir-reads");
+    // Below the io, analysis and writer threads: on a busy machine a long list waits,
+    // the timers and the ingest path do not (Linux: a thread's own nice value).
+    ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), kReadNice);
     for (;;) {
         Read read;
         {

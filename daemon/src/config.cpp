@@ -106,7 +106,7 @@ void read_sla(Reader& r, const toml::table& t, SlaConfig& sla) {
 void read_root(Reader& r, const toml::table& root, Config& c) {
     r.only_keys(root, "",
                 {"state_dir", "catalog", "rules", "http", "zmq", "log", "ingest", "sla", "adapters", "routing",
-                 "agents", "access"});
+                 "agents", "access", "simulate"});
     std::string state_dir = c.state_dir.string();
     r.string(root, "", "state_dir", state_dir);
     c.state_dir = state_dir;
@@ -134,6 +134,7 @@ void read_root(Reader& r, const toml::table& root, Config& c) {
     if (const auto* t = r.table(root, "", "routing")) read_routing(r, *t, c.routing);
     if (const auto* n = root.get("agents")) read_agents(r, *n, c.routing);
     if (const auto* t = r.table(root, "", "access")) read_access(r, *t, c.access);
+    (void)r.table(root, "", "simulate");  // simulated people for `inquiryctl simulate`: read there, not here
 }
 
 }  // namespace

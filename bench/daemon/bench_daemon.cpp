@@ -29,6 +29,7 @@
 
 #include "access_cost.hpp"
 #include "daemon_harness.hpp"
+#include "read_load.hpp"
 #include "soak.hpp"
 
 namespace {
@@ -251,6 +252,8 @@ void paced_phase(const fs::path& dir, double rate, double seconds) {
 // bench_daemon ingest [SECONDS]: the daemon's two runs alone, without the limits or memory.
 // bench_daemon memory [N]: memory only, with N open inquiries (default 100,000).
 // bench_daemon access [SECONDS]: ingest with bearer tokens checked against without, alternating.
+// bench_daemon reads [EVENTS]: timer lateness and ingest p99 while clients hammer the heaviest
+// read routes on a store of EVENTS events (default 1,000,000).
 // bench_daemon paced [RATE] [SECONDS]: one open-loop run (default 10,000/s for 5 s).
 // bench_daemon soak [RATE] [MINUTES]: steady load (default 2,000/s for 20 minutes), see soak.hpp.
 int main(int argc, char** argv) {
@@ -271,6 +274,11 @@ int main(int argc, char** argv) {
     if (argc > 1 && std::string_view(argv[1]) == "access") {
         ir::bench::access_cost(
             dir, std::chrono::milliseconds(static_cast<int>(1000 * (argc > 2 ? std::stod(argv[2]) : 5.0))), 3);
+        fs::remove_all(dir);
+        return 0;
+    }
+    if (argc > 1 && std::string_view(argv[1]) == "reads") {
+        ir::bench::read_load(dir, argc > 2 ? std::stoul(argv[2]) : 1'000'000);
         fs::remove_all(dir);
         return 0;
     }

@@ -14,6 +14,7 @@
 #include "exposure.hpp"
 #include "feed_keys.hpp"
 #include "mail_sources.hpp"
+#include "read_thread.hpp"
 #include "routes.hpp"
 #include "webhooks.hpp"
 
@@ -21,6 +22,9 @@ namespace ir::daemon {
 namespace asio = boost::asio;
 
 namespace {
+
+// Lists, catch-up and rankings waiting for the read thread; beyond: 503 with Retry-After.
+constexpr std::size_t kMaxQueuedReads = 64;
 
 // Written after binding, so scripts and tests started with port 0 find the port.
 void write_port_file(const std::filesystem::path& dir, std::uint16_t port) {
@@ -40,6 +44,7 @@ App::App(Config config)
 }
 
 App::~App() {
+    reads_.reset();  // its reads use the routes' context: they finish first
     if (lock_fd_ >= 0) ::close(lock_fd_);
 }
 
@@ -79,11 +84,14 @@ std::optional<std::string> App::open_store_and_sockets() {
     auto reader = store::Database::open(ropts);
     if (!reader) return reader.error().message;
     reader_ = std::move(*reader);
+    auto reads = ReadThread::open(database_path(), kMaxQueuedReads);
+    if (!reads) return reads.error().message;
+    reads_ = std::move(*reads);
     if (auto e = open_feed()) return e;
     const bool metrics_need_token = config_.access.metrics == "token" ||
                                     (config_.access.metrics == "loopback" && !is_loopback_host(config_.http.host));
     routes_ =
-        std::make_unique<RouteContext>(RouteContext{*pipeline_, *reader_, registry_, *webhooks_, *access_,
+        std::make_unique<RouteContext>(RouteContext{*pipeline_, *reader_, *reads_, registry_, *webhooks_, *access_,
                                                     BrowserRules{}, metrics_need_token, [this] { refresh_metrics(); }});
     add_routes(router_, *routes_);
     add_routes(webhook_router_, *routes_, Listener::webhooks_only);

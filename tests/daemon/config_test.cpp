@@ -84,3 +84,11 @@ TEST_CASE("an email adapter's cur_lookback defaults to 14 days and is a duration
     REQUIRE(bad.errors.size() == 1);
     CHECK(bad.errors[0].rfind("c.toml:4: adapters.email[0].cur_lookback: must be a duration", 0) == 0);
 }
+
+TEST_CASE("a [simulate] table is accepted and ignored: inquiryctl simulate reads it") {
+    auto r = parse_config("[simulate]\nseed = 7\nmiss_rate = 0.1\n[simulate.reply_median]\nagent = \"4m\"\n", "c.toml");
+    CHECK(r.errors.empty());
+    auto bad = parse_config("simulate = 3\n", "c.toml");
+    REQUIRE(bad.errors.size() == 1);
+    CHECK(bad.errors[0] == "c.toml:1: simulate: must be a table");
+}

@@ -32,6 +32,7 @@ namespace ir::daemon {
 struct Webhooks;
 struct RouteContext;
 class AccessControl;
+class ReadThread;
 
 class App {
 public:
@@ -68,7 +69,8 @@ private:
     metrics::Registry registry_;
     std::unique_ptr<AccessControl> access_;
     std::unique_ptr<Pipeline> pipeline_;
-    std::unique_ptr<store::Database> reader_;  // the API's reads
+    std::unique_ptr<store::Database> reader_;  // the API's point reads, on the io thread
+    std::unique_ptr<ReadThread> reads_;        // the API's reads whose cost grows with the store
     zmq::context_t zmq_;
     std::unique_ptr<AlertPublisher> publisher_;
     std::unique_ptr<RouteContext> routes_;

@@ -60,11 +60,15 @@ struct SlaConfig {
 
 // A secret given inline (`app_secret = "..."`) or by file (`app_secret_file = "/etc/..."`);
 // read at start, never logged.
+// A secret as the config names it: inline (`key`), a file (`key_file`), or a systemd
+// credential (`key_credential`: a file of that name in $CREDENTIALS_DIRECTORY, which
+// LoadCredential= fills; readable by the service whatever its user).
 struct SecretRef {
     std::string value;
     std::filesystem::path file;
+    std::string credential;
     std::string key;  // the config key, for errors ("adapters.whatsapp.app_secret")
-    bool given() const { return !value.empty() || !file.empty(); }
+    bool given() const { return !value.empty() || !file.empty() || !credential.empty(); }
 };
 
 // [[adapters.email]]: one Maildir per store account.

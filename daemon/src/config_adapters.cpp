@@ -27,7 +27,7 @@ void require(Reader& r, const toml::table& t, const std::string& prefix, std::st
 void read_email(Reader& r, const toml::table& t, const std::string& prefix, EmailAdapterConfig& e) {
     r.only_keys(t, prefix,
                 {"account", "maildir", "sent_maildir", "quarantine", "own_addresses", "poll_interval", "parse_timeout",
-                 "cur_lookback", "max_bytes", "worker"});
+                 "cur_lookback", "max_bytes", "worker", "trusted_authserv_id"});
     std::string maildir, sent, quarantine;
     r.string(t, prefix, "account", e.account);
     r.string(t, prefix, "maildir", maildir);
@@ -38,6 +38,7 @@ void read_email(Reader& r, const toml::table& t, const std::string& prefix, Emai
     e.quarantine =
         quarantine.empty() && !maildir.empty() ? e.maildir / "quarantine" : std::filesystem::path(quarantine);
     r.string_list(t, prefix, "own_addresses", e.own_addresses);
+    r.string(t, prefix, "trusted_authserv_id", e.trusted_authserv_id);
     r.duration(t, prefix, "poll_interval", e.poll_interval);
     r.duration(t, prefix, "parse_timeout", e.parse_timeout);
     r.duration(t, prefix, "cur_lookback", e.cur_lookback);

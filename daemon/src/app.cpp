@@ -11,6 +11,7 @@
 #include <fstream>
 
 #include "access_control.hpp"
+#include "alert_streams.hpp"
 #include "ir/daemon/tls_context.hpp"
 #include "exposure.hpp"
 #include "feed_keys.hpp"
@@ -93,12 +94,15 @@ std::optional<std::string> App::open_store_and_sockets() {
     auto reads = ReadThread::open(database_path(), kMaxQueuedReads);
     if (!reads) return reads.error().message;
     reads_ = std::move(*reads);
+    streams_ = std::make_unique<AlertStreams>(ioc_, *reads_, [this] { return pipeline_->now(); });
+    pipeline_->add_alert_listener([this](const std::vector<store::AlertRow>& alerts) { streams_->publish(alerts); });
+    pipeline_->add_step_listener([this](const router::StepResult& step) { streams_->changed(step); });
     if (auto e = open_feed()) return e;
     const bool metrics_need_token = config_.access.metrics == "token" ||
                                     (config_.access.metrics == "loopback" && !is_loopback_host(config_.http.host));
-    routes_ =
-        std::make_unique<RouteContext>(RouteContext{*pipeline_, *reader_, *reads_, registry_, *webhooks_, *access_,
-                                                    BrowserRules{}, metrics_need_token, [this] { refresh_metrics(); }});
+    routes_ = std::make_unique<RouteContext>(RouteContext{*pipeline_, *reader_, *reads_, *streams_, registry_,
+                                                          *webhooks_, *access_, BrowserRules{}, metrics_need_token,
+                                                          [this] { refresh_metrics(); }});
     add_routes(router_, *routes_);
     add_routes(webhook_router_, *routes_, Listener::webhooks_only);
     try {
@@ -221,8 +225,9 @@ void App::begin_shutdown() {
     watchdog_.cancel();
     signals_.cancel();
     for (auto& s : mail_sources_) s->stop();  // a mail waiting for its commit stays in new/: a duplicate next run
-    http_->stop();
+    http_->stop();                            // ends the alert streams too
     if (webhook_http_) webhook_http_->stop();
+    streams_->stop();
     pipeline_->stop([this] {
         http_.reset();
         webhook_http_.reset();

@@ -7,6 +7,7 @@
 #include "ir/adapters/event_json.hpp"
 #include "http_outcome.hpp"
 #include "ir/daemon/http_json.hpp"
+#include "ir/daemon/proto_convert.hpp"
 #include "ir/routing/reply_report.hpp"
 #include "routes.hpp"
 
@@ -54,6 +55,40 @@ json::array stats_json(const std::vector<routing::ReplyStats>& rows) {
     return out;
 }
 
+// The team's shares day by day (UTC days of the buyer's message), oldest first: the
+// console's chart of the last 30 days.
+json::array daily_json(const std::vector<routing::ReplyRow>& replies, sla::TimePoint since, sla::TimePoint now) {
+    using Days = std::chrono::duration<std::int64_t, std::ratio<86400>>;
+    const auto first = std::chrono::floor<Days>(since.time_since_epoch()).count();
+    const auto last = std::chrono::floor<Days>(now.time_since_epoch()).count();
+    if (last < first || last - first > 366) return {};
+    std::vector<std::vector<routing::ReplyRow>> by_day(static_cast<std::size_t>(last - first + 1));
+    for (const auto& r : replies) {
+        const auto day = std::chrono::floor<Days>(r.buyer_at.time_since_epoch()).count();
+        if (day >= first && day <= last) by_day[static_cast<std::size_t>(day - first)].push_back(r);
+    }
+    json::array out;
+    for (std::size_t i = 0; i < by_day.size(); ++i) {
+        const auto team = routing::reply_report(by_day[i]).team;
+        const sla::TimePoint day{Days(first + static_cast<std::int64_t>(i))};
+        out.push_back(json::object{{"day", adapters::format_rfc3339(day).substr(0, 10)},
+                                   {"replies", team.replies},
+                                   {"share_within_5m", team.share_fast},
+                                   {"share_within_24h", team.share_timely}});
+    }
+    return out;
+}
+
+// The buyer of inquiry `id`: from the engine while it is open, else from the store; 0 if none.
+Expected<std::uint64_t> customer_of(RouteContext& c, std::int64_t id) {
+    if (const auto* r = c.pipeline.engine().find(InquiryId{static_cast<std::uint64_t>(id)})) return r->customer;
+    auto row = c.reader.inquiry(id);
+    if (!row) return row.error();
+    if (!*row) return std::uint64_t{0};
+    auto view = view_of(**row);
+    return view ? view->stored.record.customer : 0;
+}
+
 }  // namespace
 
 HttpResponse get_customer(RouteContext& c, const RouteRequest& req) {
@@ -61,6 +96,17 @@ HttpResponse get_customer(RouteContext& c, const RouteRequest& req) {
     if (!id) return error_response(http::status::bad_request, "must be a positive whole number", "id");
     auto record = c.pipeline.engine().customers().get(CustomerId{*id});
     if (!record) return error_response(http::status::not_found, "no such customer", "id");
+    return json_response(http::status::ok, customer_json(*record));
+}
+
+// The customer card of an inquiry's buyer, for whoever may read the inquiry.
+HttpResponse inquiry_customer(RouteContext& c, const RouteRequest& req) {
+    const auto id = parse_id(req.param("id"));
+    if (!id) return error_response(http::status::bad_request, "must be a positive whole number", "id");
+    auto customer = customer_of(c, static_cast<std::int64_t>(*id));
+    if (!customer) return store_error(customer.error());
+    auto record = *customer ? c.pipeline.engine().customers().get(CustomerId{*customer}) : std::nullopt;
+    if (!record) return error_response(http::status::not_found, "the buyer of this inquiry is not identified", "id");
     return json_response(http::status::ok, customer_json(*record));
 }
 
@@ -134,7 +180,8 @@ HttpResponse reply_stats(RouteContext& c, const RouteRequest& req, store::Databa
                                             {"account", filter.account ? json::value(*filter.account) : nullptr},
                                             {"team", stats_json(report.team)},
                                             {"agents", stats_json(report.agents)},
-                                            {"accounts", stats_json(report.accounts)}});
+                                            {"accounts", stats_json(report.accounts)},
+                                            {"daily", daily_json(replies, filter.since, c.pipeline.now())}});
 }
 
 }  // namespace ir::daemon::routes

@@ -63,6 +63,13 @@ void Responder::operator()(HttpResponse&& res) {
     sink->deliver(seq_, std::move(res), false);
 }
 
+void Responder::stream(HttpResponse&& head, std::shared_ptr<StreamProducer> producer) {
+    assert(sink_ && "a Responder must be called exactly once");
+    if (!sink_) return producer->on_closed();
+    auto sink = std::move(sink_);
+    sink->deliver_stream(seq_, std::move(head), std::move(producer));
+}
+
 void Responder::drop() noexcept {
     if (!sink_) return;
     auto sink = std::move(sink_);
@@ -93,8 +100,8 @@ void detail::ServerMetrics::register_in(metrics::Registry& registry, bool tls) {
     rejected = &registry.counter("http_connections_rejected_total", "HTTP connections refused at the limit");
     timeouts = &registry.counter("http_timeouts_total", "HTTP connections closed by an idle, request or write timeout");
     if (tls) {
-        tls_handshake_failures = &registry.counter("http_tls_handshake_failures_total",
-                                                   "TLS handshakes that failed or timed out (e.g. plain HTTP, old TLS)");
+        tls_handshake_failures = &registry.counter(
+            "http_tls_handshake_failures_total", "TLS handshakes that failed or timed out (e.g. plain HTTP, old TLS)");
     }
 }
 

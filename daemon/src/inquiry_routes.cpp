@@ -56,6 +56,19 @@ void apply_and_show(RouteContext& c, InquiryId inquiry, const Pipeline::Step& st
         std::move(audit));
 }
 
+// What the audit row says: to whom, or as whom (and, for a decline, the reason given).
+std::string audit_detail(const RouteRequest& req, std::string_view action, const std::string& who) {
+    if (action == "transfer") return "to " + who;
+    std::string detail = "as " + who;
+    if (action != "decline") return detail;
+    boost::system::error_code ec;
+    const json::value body = json::parse(req.message.body(), ec);
+    const json::value* reason = !ec && body.is_object() ? body.as_object().if_contains("reason") : nullptr;
+    if (reason && reason->is_string() && !reason->as_string().empty())
+        detail += ": " + std::string(reason->as_string().subview().substr(0, 200));
+    return detail;
+}
+
 using AgentStep = router::StepResult (router::Engine::*)(InquiryId, const std::string&, sla::TimePoint);
 
 // On an open inquiry, for an agent: the acting one (reply, accept, decline) or, for a
@@ -73,7 +86,7 @@ void agent_request(RouteContext& c, RouteRequest&& req, Responder respond, Agent
     apply_and_show(
         c, inquiry,
         [inquiry, step, who](router::Engine& e, sla::TimePoint now) { return (e.*step)(inquiry, who, now); },
-        audit(c, req, action, inquiry, transfer ? "to " + who : "as " + who), std::move(respond));
+        audit(c, req, action, inquiry, audit_detail(req, action, who)), std::move(respond));
 }
 
 // What a caller limited to some accounts may list: one of theirs (named, or their only one).
@@ -127,8 +140,10 @@ HttpResponse list_inquiries(RouteContext& c, const RouteRequest& req, store::Dat
     if (!rows) return store_error(rows.error());
     json::array out;
     const auto at = c.pipeline.now();
+    const auto owner = req.query_value("owner");  // of the page's rows: next_after pages on
     for (const auto& row : *rows)
-        if (auto v = view_of(row)) out.push_back(inquiry_json(*v, at));
+        if (auto v = view_of(row); v && (!owner || v->stored.record.owner.str() == *owner))
+            out.push_back(inquiry_json(*v, at));
     json::value next = rows->size() == filter.limit ? json::value(rows->back().id) : json::value(nullptr);
     return json_response(http::status::ok, {{"inquiries", std::move(out)}, {"next_after", next}});
 }

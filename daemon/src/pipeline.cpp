@@ -59,6 +59,10 @@ void Pipeline::add_alert_listener(AlertListener listener) {
     listeners_.push_back(std::move(listener));
 }
 
+void Pipeline::add_step_listener(StepListener listener) {
+    step_listeners_.push_back(std::move(listener));
+}
+
 std::optional<Refusal> Pipeline::busy() const {
     if (stopping_) return Refusal::stopping;
     if (recovering_) return Refusal::recovering;

@@ -87,6 +87,8 @@ void Pipeline::on_durable(std::shared_ptr<Commit> c, std::optional<Error> error,
 void Pipeline::publish(const router::StepResult& step, const std::vector<store::AlertRow>& alerts) {
     if (!alerts.empty())
         for (const auto& listener : listeners_) listener(alerts);
+    if (!step.inquiries.empty())
+        for (const auto& listener : step_listeners_) listener(step);
     metrics_->alerts_published.inc(alerts.size());
     const auto published = now();
     for (const auto& e : step.sla_effects) {

@@ -29,8 +29,10 @@ const Route kRoutes[] = {
     {http::verb::post, "/v1/inquiries/{id}/accept", Rule::accept_inquiry, routes::accept},
     {http::verb::post, "/v1/inquiries/{id}/transfer", Rule::act_on_inquiry, routes::transfer},
     {http::verb::post, "/v1/inquiries/{id}/decline", Rule::act_on_inquiry, routes::decline},
+    {http::verb::get, "/v1/inquiries/{id}/customer", Rule::read_inquiry, routes::inquiry_customer},
     {http::verb::get, "/v1/alerts", Rule::caller, routes::list_alerts},  // topics the caller may read
-    {http::verb::get, "/v1/stream", Rule::caller, routes::stream},       // alerts as Server-Sent Events
+    {http::verb::get, "/v1/stream", Rule::caller, routes::stream},       // the same, pushed (Server-Sent Events)
+    {http::verb::get, "/v1/whoami", Rule::caller, routes::whoami},       // the token's identity, the server's clock
     {http::verb::get, "/v1/agents", Rule::caller, routes::list_agents},  // who shares an account
     {http::verb::put, "/v1/agents/{id}/presence", Rule::presence, routes::set_presence},
     {http::verb::get, "/v1/queues", Rule::caller, routes::list_queues},  // of the caller's accounts
@@ -42,9 +44,9 @@ const Route kRoutes[] = {
     {http::verb::post, "/v1/webhooks/telegram", Rule::open, routes::telegram},
     {http::verb::post, "/v1/webhooks/marketplace/{platform}", Rule::open, routes::marketplace},
     {http::verb::get, "/healthz", Rule::open, routes::health},
+    {http::verb::get, "/console", Rule::open, routes::console_redirect},
     {http::verb::get, "/console/", Rule::open, routes::console_page},  // static files; the API asks for the token
-    {http::verb::get, "/console/app.js", Rule::open, routes::console_js},
-    {http::verb::get, "/console/style.css", Rule::open, routes::console_css},
+    {http::verb::get, "/console/{file}", Rule::open, routes::console_file},
     {http::verb::get, "/metrics", Rule::caller, routes::metrics},  // open when [access] metrics says so
 };
 
@@ -79,6 +81,7 @@ HttpResponse health(RouteContext& c, const RouteRequest&) {
     const bool unwell = h.stopping || h.recovering || h.last_commit_failed;
     const char* status = h.stopping ? "stopping" : unwell ? "degraded" : "ok";
     json::object body{{"status", status}, {"open_inquiries", h.open_inquiries}};
+    body["tokens_required"] = c.access.required();  // the console asks for a token, or not
     if (h.last_commit_failed) body["reason"] = "the last commit failed: events are refused until one succeeds";
     return json_response(unwell ? http::status::service_unavailable : http::status::ok, body);
 }

@@ -17,10 +17,13 @@
 
 namespace ir::daemon {
 
+class AlertStreams;
+
 struct RouteContext {
     Pipeline& pipeline;
     store::Database& reader;  // point reads on the io thread (by id: their cost does not grow)
     ReadThread& reads;        // the reads whose cost grows with the store: off the io thread
+    AlertStreams& streams;    // GET /v1/stream
     metrics::Registry& registry;
     const Webhooks& webhooks;
     AccessControl& access;
@@ -49,10 +52,6 @@ void post_event(RouteContext& c, RouteRequest&& req, Responder respond);
 HttpResponse get_inquiry(RouteContext& c, const RouteRequest& req);
 HttpResponse list_inquiries(RouteContext& c, const RouteRequest& req, store::Database& db);
 HttpResponse list_alerts(RouteContext& c, const RouteRequest& req, store::Database& db);
-HttpResponse stream(RouteContext& c, const RouteRequest& req);  // console_routes.cpp
-HttpResponse console_page(RouteContext& c, const RouteRequest& req);
-HttpResponse console_js(RouteContext& c, const RouteRequest& req);
-HttpResponse console_css(RouteContext& c, const RouteRequest& req);
 void reply(RouteContext& c, RouteRequest&& req, Responder respond);
 void resolve(RouteContext& c, RouteRequest&& req, Responder respond);
 void accept(RouteContext& c, RouteRequest&& req, Responder respond);
@@ -64,6 +63,7 @@ HttpResponse list_queues(RouteContext& c, const RouteRequest& req);
 void set_presence(RouteContext& c, RouteRequest&& req, Responder respond);
 // Customers and the ranking (customer_routes.cpp).
 HttpResponse get_customer(RouteContext& c, const RouteRequest& req);
+HttpResponse inquiry_customer(RouteContext& c, const RouteRequest& req);  // the card of an inquiry's buyer
 void post_order(RouteContext& c, RouteRequest&& req, Responder respond);
 HttpResponse reply_stats(RouteContext& c, const RouteRequest& req, store::Database& db);
 // Webhooks (webhook_routes.cpp).
@@ -71,6 +71,12 @@ HttpResponse whatsapp_handshake(RouteContext& c, const RouteRequest& req);
 void whatsapp(RouteContext& c, RouteRequest&& req, Responder respond);
 void telegram(RouteContext& c, RouteRequest&& req, Responder respond);
 void marketplace(RouteContext& c, RouteRequest&& req, Responder respond);
+// The console (console_routes.cpp).
+HttpResponse console_redirect(RouteContext& c, const RouteRequest& req);
+HttpResponse console_page(RouteContext& c, const RouteRequest& req);
+HttpResponse console_file(RouteContext& c, const RouteRequest& req);
+HttpResponse whoami(RouteContext& c, const RouteRequest& req);
+void stream(RouteContext& c, RouteRequest&& req, Responder respond);
 // The daemon itself (route_table.cpp).
 HttpResponse health(RouteContext& c, const RouteRequest& req);
 HttpResponse metrics(RouteContext& c, const RouteRequest& req);

@@ -59,8 +59,13 @@ bool queue_visible(const RouteRequest& req, std::string_view queue) {
 
 HttpResponse list_agents(RouteContext& c, const RouteRequest& req) {
     json::array out;
-    for (const auto& a : c.pipeline.engine().dispatcher().agents())
-        if (colleague(c, req, a.id)) out.push_back(agent_json(a));
+    for (const auto& a : c.pipeline.engine().dispatcher().agents()) {
+        if (!colleague(c, req, a.id)) continue;
+        auto o = agent_json(a);
+        if (const auto* who = c.access.identity(a.id))
+            o["accounts"] = json::array(who->accounts.begin(), who->accounts.end());
+        out.push_back(std::move(o));
+    }
     return json_response(http::status::ok, {{"agents", std::move(out)}});
 }
 

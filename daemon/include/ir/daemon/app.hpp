@@ -33,6 +33,7 @@ struct Webhooks;
 struct RouteContext;
 class AccessControl;
 class ReadThread;
+class AlertStreams;
 
 class App {
 public:
@@ -72,6 +73,7 @@ private:
     std::unique_ptr<Pipeline> pipeline_;
     std::unique_ptr<store::Database> reader_;  // the API's point reads, on the io thread
     std::unique_ptr<ReadThread> reads_;        // the API's reads whose cost grows with the store
+    std::unique_ptr<AlertStreams> streams_;    // GET /v1/stream: committed alerts pushed to pages
     zmq::context_t zmq_;
     std::unique_ptr<AlertPublisher> publisher_;
     std::unique_ptr<RouteContext> routes_;

@@ -2,6 +2,7 @@
 // Async HTTP/1.1 server on one io_context thread, shaped like Beast's example servers:
 // the handler turns a request into a response, the session only reads, calls, writes, loops.
 
+#include <ir/daemon/http_stream.hpp>
 #include <ir/daemon/metrics.hpp>
 
 #include <boost/asio/io_context.hpp>
@@ -41,6 +42,8 @@ struct HttpServerOptions {
     std::chrono::milliseconds linger_timeout{2'000};
     std::chrono::milliseconds stop_timeout{10'000};  // stop() closes what is still open then
     std::size_t max_connections = 1024;              // beyond it: 503, then close
+    // A streamed response (http_stream.hpp) with more than this unsent is closed.
+    std::size_t stream_buffer_limit = 1024 * 1024;
     // Set: every connection speaks TLS (the handshake gets request_timeout), each with the
     // context current at its accept, so a reload() serves new connections only.
     std::shared_ptr<TlsContext> tls;
@@ -52,6 +55,11 @@ class ResponseSink {
 public:
     virtual ~ResponseSink() = default;
     virtual void deliver(std::uint64_t seq, HttpResponse&& res, bool dropped) = 0;
+    // A streamed answer; where nothing can stream (a test's function), the head alone.
+    virtual void deliver_stream(std::uint64_t seq, HttpResponse&& head, std::shared_ptr<StreamProducer> producer) {
+        deliver(seq, std::move(head), false);
+        producer->on_closed();
+    }
 };
 }  // namespace detail
 
@@ -71,6 +79,9 @@ public:
     ~Responder();
 
     void operator()(HttpResponse&& res);
+    // Answers with `head` (no Content-Length: the body is chunked, and ends with the
+    // connection), then hands `producer` a writer for the body (http_stream.hpp).
+    void stream(HttpResponse&& head, std::shared_ptr<StreamProducer> producer);
     [[nodiscard]] bool pending() const noexcept { return sink_ != nullptr; }
 
     // For unit tests of handlers without a socket: `fn` receives the response.

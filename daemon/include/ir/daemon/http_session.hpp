@@ -6,6 +6,7 @@
 
 #include <ir/daemon/http_json.hpp>
 #include <ir/daemon/http_server.hpp>
+#include <ir/daemon/http_transport.hpp>
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ssl/stream_base.hpp>
@@ -21,33 +22,11 @@
 #include <spdlog/spdlog.h>
 
 #include <array>
+#include <cstdio>
 #include <optional>
 #include <string>
 
 namespace ir::daemon::detail {
-
-// What a session needs of the transport under any TLS layer, beyond reading and writing.
-// Tests specialise it for beast::test::stream.
-template <class Transport>
-struct TransportOps;
-
-template <>
-struct TransportOps<boost::beast::tcp_stream> {
-    using Stream = boost::beast::tcp_stream;
-    static void expires_after(Stream& s, std::chrono::milliseconds d) { s.expires_after(d); }
-    static void cancel(Stream& s) { s.cancel(); }
-    static void close(Stream& s) { s.close(); }
-    static void shutdown_send(Stream& s, boost::beast::error_code& ec) {
-        s.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send, ec);
-    }
-    static std::size_t available(Stream& s, boost::beast::error_code& ec) { return s.socket().available(ec); }
-};
-
-// A stream layered over a transport is TLS (beast::ssl_stream): the only layered one here.
-template <class Stream>
-concept TlsStream = requires(Stream& s) {
-    s.next_layer();
-};
 
 // The status line and header fields as they go on the wire. One gather write of this and
 // the body costs a fraction of Beast's serializer (a composed operation per buffer
@@ -56,7 +35,9 @@ concept TlsStream = requires(Stream& s) {
 void write_response_head(const HttpResponse& res, std::string& out);
 
 template <class Stream>
-class HttpSession final : public SessionBase, public std::enable_shared_from_this<HttpSession<Stream>> {
+class HttpSession final : public SessionBase,
+                          public StreamWriter,
+                          public std::enable_shared_from_this<HttpSession<Stream>> {
     using Transport = boost::beast::lowest_layer_type<Stream>;
     using Ops = TransportOps<Transport>;
     using Clock = std::chrono::steady_clock;
@@ -72,7 +53,10 @@ public:
           state_(std::move(state)) {
         state_->add(this);
     }
-    ~HttpSession() override { state_->remove(this); }
+    ~HttpSession() override {
+        stream_closed();
+        state_->remove(this);
+    }
     HttpSession(const HttpSession&) = delete;
     HttpSession& operator=(const HttpSession&) = delete;
 
@@ -101,19 +85,35 @@ public:
             });
     }
 
+    // Any thread, like deliver(): the head goes out on the io thread, then the producer writes.
+    void deliver_stream(std::uint64_t seq, HttpResponse&& head, std::shared_ptr<StreamProducer> producer) override {
+        boost::asio::dispatch(executor_, [self = this->shared_from_this(), seq, head = std::move(head),
+                                          producer = std::move(producer)]() mutable {
+            self->on_stream_head(seq, std::move(head), std::move(producer));
+        });
+    }
+
     void begin_stop() override {
         // A request still being read is not being handled yet: drop it. Otherwise the
-        // write's completion sees `stopping` and closes after the response.
+        // write's completion sees `stopping` and closes after the response. A stream ends.
         if (phase_ == Phase::idle || phase_ == Phase::reading || phase_ == Phase::handshake) Ops::cancel(transport());
+        if (phase_ == Phase::streaming) end();
     }
 
     void force_close() override {
         phase_ = Phase::closing;
         Ops::close(transport());
+        stream_closed();
     }
 
+    // StreamWriter (http_session_stream.hpp): chunks on HTTP/1.1; on 1.0 the body ends
+    // with the connection.
+    bool write(std::string_view data) override;
+    std::size_t queued_bytes() const override { return stream_pending_.size() + stream_inflight_.size(); }
+    void end() override;
+
 private:
-    enum class Phase { handshake, idle, reading, handling, writing, closing };
+    enum class Phase { handshake, idle, reading, handling, writing, streaming, closing };
 
     const HttpServerOptions& options() const noexcept { return state_->options; }
     Transport& transport() noexcept { return boost::beast::get_lowest_layer(stream_); }
@@ -305,6 +305,17 @@ private:
         do_read();
     }
 
+    // A streamed response (http_session_stream.hpp).
+    void on_stream_head(std::uint64_t seq, HttpResponse&& head, std::shared_ptr<StreamProducer> producer);
+    void on_stream_started(boost::beast::error_code ec, std::size_t);
+    void do_stream_write();
+    void on_stream_write(boost::beast::error_code ec, std::size_t);
+    void stream_failed(boost::beast::error_code ec);
+    // Tells the producer once; it may call back into the writer, which is closed by then.
+    void stream_closed() {
+        if (auto producer = std::move(producer_)) producer->on_closed();
+    }
+
     void log_failure(unsigned status) const {
         const auto& what = failure_.empty() ? std::string_view("from the handler") : std::string_view(failure_);
         state_->log->warn("{} {} {}: {}", status, method_, target_, what);
@@ -377,6 +388,16 @@ private:
     std::string method_;
     std::string target_;
     std::string failure_;  // why a 5xx, when the session knows
+
+    // Of a streamed response.
+    std::shared_ptr<StreamProducer> producer_;  // until the stream closes
+    std::string stream_pending_;                // framed, not yet being written
+    std::string stream_inflight_;               // being written
+    bool stream_writing_ = false;
+    bool stream_ending_ = false;
+    bool chunked_ = true;
 };
 
 }  // namespace ir::daemon::detail
+
+#include <ir/daemon/http_session_stream.hpp>

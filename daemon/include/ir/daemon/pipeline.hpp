@@ -58,6 +58,8 @@ public:
     using Step = std::function<router::StepResult(router::Engine&, sla::TimePoint now)>;
     // Committed alert rows (their payloads are what is stored), in seq order.
     using AlertListener = std::function<void(const std::vector<store::AlertRow>&)>;
+    // A committed step (what changed), after its alerts were published.
+    using StepListener = std::function<void(const router::StepResult&)>;
 
     // `core` and `clock` must outlive the pipeline.
     Pipeline(boost::asio::io_context& ioc, Core& core, const WallClock& clock, metrics::Registry& registry,
@@ -70,6 +72,7 @@ public:
     // index from it. An error says what could not be opened or read.
     std::optional<std::string> open();
     void add_alert_listener(AlertListener listener);
+    void add_step_listener(StepListener listener);
     void start();  // arms the timer
 
     // Every channel's events: dedupe, analysis off the loop, core step, commit, then `done`.
@@ -126,6 +129,7 @@ private:
     std::unique_ptr<store::Checkpointer> checkpointer_;
     std::unique_ptr<store::Database> reader_;  // dedupe checks and recovery
     std::vector<AlertListener> listeners_;
+    std::vector<StepListener> step_listeners_;
     boost::asio::steady_timer timer_;            // the core's next deadline
     boost::asio::steady_timer retry_timer_;      // recovery after a failed commit, when it failed too
     std::unordered_set<std::string> in_flight_;  // dedupe (and once) keys being committed

@@ -5,7 +5,7 @@
 import { api, listAll, serverNow } from "./api.js";
 import { clockView, fmtDuration, queueOrder, startTicker } from "./clock.js";
 import { t } from "./i18n.js";
-import { $, ask, batcher, button, el, fmtTime, notify, renderKeyed, showError, toast } from "./view.js";
+import { $, alertSummary, ask, batcher, button, el, fmtTime, notify, renderKeyed, showError, toast } from "./view.js";
 
 export class AgentView {
   constructor(me) {
@@ -110,7 +110,7 @@ export class AgentView {
     this.alerts.length = Math.min(this.alerts.length, 50);
     const li = el("li", "alert kind-" + a.kind.toLowerCase(),
                   el("span", "time", fmtTime(a.fired_at)), " ", el("b", "", t("kind_" + a.kind)),
-                  " #" + a.inquiry_id + " ", el("span", "muted", a.text));
+                  " #" + a.inquiry_id + " ", el("span", "muted", alertSummary(a)));
     li.dataset.seq = a.seq;
     const list = $("agent-alerts");
     list.prepend(li);
@@ -306,6 +306,6 @@ function customerFacts(c) {
   if (c.sample_orders) why.push(t("t1_samples", { n: c.sample_orders }));
   if (c.visited_company) why.push(t("t1_visited"));
   if (c.local_influence) why.push(t("t1_influence"));
-  fact("c_tier1", why.length ? why.join(", ") : t("no"));
+  fact("c_tier1", why.length ? why.join(", ") : t("t1_none"));
   return box;
 }

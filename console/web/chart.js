@@ -3,7 +3,7 @@
 import { t } from "./i18n.js";
 
 const NS = "http://www.w3.org/2000/svg";
-const W = 600, H = 200, LEFT = 38, RIGHT = 8, TOP = 10, BOTTOM = 24;
+const W = 720, H = 200, LEFT = 38, RIGHT = 24, TOP = 10, BOTTOM = 24;
 
 function svg(tag, attrs, text) {
   const e = document.createElementNS(NS, tag);

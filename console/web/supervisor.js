@@ -5,7 +5,7 @@ import { api, listAll, serverNow } from "./api.js";
 import { drawChart } from "./chart.js";
 import { clockView, fmtDuration, nextDeadline, startTicker } from "./clock.js";
 import { t } from "./i18n.js";
-import { $, ask, batcher, button, el, fmtTime, notify, pct, renderKeyed, showError, toast } from "./view.js";
+import { $, alertSummary, ask, batcher, button, el, fmtTime, notify, pct, renderKeyed, showError, toast } from "./view.js";
 
 const AT_RISK = 30;
 
@@ -40,7 +40,9 @@ export class SupervisorView {
   async loadTeam() {
     const [{ queues }, { agents }] = await Promise.all([api("GET", "/v1/queues"), api("GET", "/v1/agents")]);
     this.agents = agents.filter((a) => a.role !== "admin");
-    $("queues").tBodies[0].replaceChildren(...queues.map((q) => {
+    const none = el("tr", "", el("td", "muted", t("no_queue")));
+    none.cells[0].colSpan = 3;
+    $("queues").tBodies[0].replaceChildren(...(queues.length ? [] : [none]), ...queues.map((q) => {
       const oldest = el("td", "num");
       if (q.oldest_deadline) {
         const left = el("span", "until");
@@ -95,6 +97,12 @@ export class SupervisorView {
   onChanged(c) {
     this.later(c.inquiry_id);
     this.soon();
+    if (c.state !== "open") this.rankSoon();  // a reply (or a decline) counts in the ranking
+  }
+
+  rankSoon() {
+    clearTimeout(this.rankTimer);
+    this.rankTimer = setTimeout(() => this.loadRanking().catch(showError), 1000);
   }
 
   // Queues and agents change with every alert: read them again, at most every 300 ms.
@@ -123,8 +131,8 @@ export class SupervisorView {
     const what = t("kind_" + (a.escalates || "BREACH"));
     const li = el("li", "alert esc-" + (a.escalates || "").toLowerCase(),
                   el("span", "time", fmtTime(a.fired_at)), " ", el("b", "", "#" + a.inquiry_id),
-                  " " + a.account + " · T" + a.tier + " · " + clock + " " + what + (a.agent_id ? " · " + a.agent_id : ""),
-                  el("div", "muted", a.text));
+                  " T" + a.tier + " · " + a.account + (a.agent_id ? " · " + a.agent_id : ""),
+                  el("div", "muted", alertSummary(a)));
     li.dataset.seq = a.seq;
     li.dataset.inquiry = a.inquiry_id;
     li.addEventListener("click", () => this.highlight(a.inquiry_id));

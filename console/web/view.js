@@ -162,6 +162,17 @@ export function fmtTime(iso) {
   return d.toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit", second: "2-digit" });
 }
 
+// An alert in a line of words: deadlines as times of day, the router's reason otherwise.
+export function alertSummary(a) {
+  const clock = t(a.clock === "TIMELY" ? "clock_timely" : "clock_fast");
+  const at = fmtTime(a.deadline);
+  let text = a.text;
+  if (a.kind === "WARNING") text = t("sum_warning", { clock, at });
+  if (a.kind === "BREACH") text = t("sum_breach", { clock, at });
+  if (a.kind === "ESCALATION") text = t(a.escalates === "WARNING" ? "sum_esc_warning" : "sum_esc_breach", { clock, at });
+  return a.late ? text + " · " + t("fired_late") : text;
+}
+
 export function pct(x) {
   return (Math.round(x * 1000) / 10).toFixed(1) + "%";
 }

@@ -148,12 +148,13 @@ def supervisor_flow(run, s, alice, sue, story, shots):
 def shoot(run, alice, sue, shots):
     folder, docs = shots
     for page, view in ((alice, "agent"), (sue, "supervisor")):
-        page.b.js("document.getElementById('toasts').replaceChildren();")  # passing messages, not the view
-        page.b.screenshot(os.path.join(folder, f"console-{view}-desktop.png"), docs)
+        page.b.js("document.getElementById('toasts').hidden = true;")  # passing messages, not the view
+        page.b.screenshot(os.path.join(folder, f"console-{view}-desktop.png"), docs, full_page=True)
         page.b.viewport(390, 844, mobile=True)
         page.b.wait_js("document.documentElement.clientWidth <= 390", 2, "the phone's width")
         page.b.screenshot(os.path.join(folder, f"console-{view}-phone.png"), docs)
         page.b.viewport(1280, 800)
+        page.b.js("document.getElementById('toasts').hidden = false;")
 
 
 def agent_keys(run, s, alice, story):
@@ -221,6 +222,7 @@ def check_words_and_language(run, s, alice, story, shots):
     alice.b.wait_js("document.querySelector('#agent-view h2').textContent === '我的工作'", 5, "the page in Chinese")
     alice.wait_live(10)
     alice.b.viewport(390, 844, mobile=True)
+    alice.b.js("document.getElementById('toasts').hidden = true;")
     alice.b.screenshot(os.path.join(shots[0], "console-agent-phone-zh.png"), shots[1])
     alice.b.viewport(1280, 800)
     alice.b.click("#lang")

@@ -139,8 +139,13 @@ class Browser:
     def notes(self):
         return self.js("return window.__notes || [];")
 
-    def screenshot(self, path, copy_to=None):
-        """A PNG of the viewport; also copied to `copy_to` (a folder) if given."""
+    def screenshot(self, path, copy_to=None, full_page=False):
+        """A PNG of the viewport (full_page: of the whole page, at the viewport's width);
+        also copied to `copy_to` (a folder) if given."""
+        if full_page:
+            width = self.js("return window.innerWidth;")
+            height = self.js("return document.documentElement.scrollHeight;")
+            self.viewport(width, height)
         self.driver.save_screenshot(path)
         log(f"screenshot {path} ({os.path.getsize(path) // 1024} KiB)")
         if copy_to:

@@ -87,6 +87,11 @@ export class AgentView {
   onAlert(a, live) {
     if (a.topic.startsWith("agent/")) this.logAlert(a);
     if (!live) return;
+    if (a.topic.startsWith("queue/")) {  // nobody's yet: only the count of what waits changes
+      clearTimeout(this.queueTimer);
+      this.queueTimer = setTimeout(() => this.loadQueues().catch(showError), 300);
+      return;
+    }
     if (a.inquiry_id) this.later(a.inquiry_id);
     if (!a.topic.startsWith("agent/" + this.me.id + "/")) return;
     if (a.kind === "ASSIGNED" || a.kind === "WARNING" || a.kind === "BREACH") this.notifyAlert(a);

@@ -90,12 +90,26 @@ def agent_flow(run, s, alice):
     alice.select(e1)
     alice.b.wait_js("document.getElementById('customer-card').textContent.includes('Conversations')", 3,
                     "the customer card")
+    check_presence(run, s, alice)
     e2 = story["e2"] = s.post("dev-0025", expect_owner="alice")
     alice.wait_card(e2, 3)
     alice.select(e2)
     alice.b.keys("a")
     api_state(s, "alice", e2, lambda q: q["reserved_until"] is None, "accepted by the key a")
     return story
+
+
+def check_presence(run, s, alice):
+    """The header's switch sets the agent's presence (over the API: away, then back)."""
+    from selenium.webdriver.support.select import Select
+
+    def presence():
+        agents = s.api["alice"].call("GET", "/v1/agents").json["agents"]
+        return next(a["presence"] for a in agents if a["id"] == "alice")
+
+    for value in ("away", "available"):
+        Select(alice.b.find("#presence")).select_by_value(value)
+        wait_until(lambda: presence() == value, 3, f"alice {value} (API)")
 
 
 def check_notifications(run, alice, inquiry):

@@ -4,7 +4,7 @@
 A self-signed certificate is made with `openssl req` in the temp dir (no key is committed).
 What it proves:
   * `curl --cacert` gets /healthz over HTTPS; `inquiryctl stats --http https://...
-    --cacert` works;
+    --cacert` works; the alert stream (GET /v1/stream) starts over TLS;
   * plain HTTP to the TLS port gets no HTTP answer, is counted as a failed handshake, and
     the daemon keeps serving;
   * a client that offers at most TLS 1.1 is refused;
@@ -34,9 +34,16 @@ def make_cert(run, name, cn):
     return cert, key
 
 
-def curl(port, cacert, *extra):
-    return subprocess.run(["curl", "-sS", "--max-time", "10", "--cacert", cacert, *extra,
-                           f"https://127.0.0.1:{port}/healthz"], capture_output=True, text=True, timeout=30)
+def curl(port, cacert, *extra, path="/healthz", max_time=10):
+    return subprocess.run(["curl", "-sS", "--max-time", str(max_time), "--cacert", cacert, *extra,
+                           f"https://127.0.0.1:{port}{path}"], capture_output=True, text=True, timeout=30)
+
+
+def check_stream(run, d, cert):
+    """GET /v1/stream over TLS: the chunked event stream starts (curl stops it after 2 s)."""
+    p = curl(d.port, cert, "-N", path="/v1/stream", max_time=2)
+    run.check("event: hello" in p.stdout and "retry: " in p.stdout,
+              f"the alert stream over TLS: exit {p.returncode}: {p.stdout[:300]}{p.stderr}")
 
 
 def handshake_failures(d):
@@ -107,6 +114,7 @@ def main():
         check_https_and_plain(run, d, cert)
         check_old_tls_refused(run, d, cert)
         check_stats_cli(run, d, cert)
+        check_stream(run, d, cert)
         check_reload(run, d, cert, key)
         rc, _ = d.stop()
         run.check(rc == 0, f"SIGTERM: exit status {rc}")

@@ -87,6 +87,20 @@ TEST_CASE("stream: to an HTTP/1.0 client the body is sent as it is, until the cl
     CHECK(eventually([&] { return producer->closed == 1; }));
 }
 
+TEST_CASE("stream: a producer that ends at once, holding the only reference, ends it cleanly", "[http_stream]") {
+    // HTTP/1.0: nothing to send at the end, so end() closes from inside the producer's call.
+    auto producer = std::make_shared<Producer>();
+    producer->opened = [](const std::shared_ptr<StreamWriter>& w) { w->end(); };
+    ServerFixture server;
+    server.start(streaming(producer));
+    Client client(server.port());
+    REQUIRE_FALSE(client.send_raw("GET /v1/stream HTTP/1.0\r\nHost: x\r\n\r\n"));
+    auto res = client.read();
+    REQUIRE(res);
+    CHECK(res->body().empty());
+    CHECK(eventually([&] { return producer->closed == 1; }));
+}
+
 TEST_CASE("stream: a client that does not read is dropped once the unsent bytes pass the limit", "[http_stream]") {
     HttpServerOptions options;
     options.stream_buffer_limit = 256 * 1024;

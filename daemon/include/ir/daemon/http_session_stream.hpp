@@ -44,6 +44,7 @@ bool HttpSession<Stream>::write(std::string_view data) {
     if (queued_bytes() + data.size() > options().stream_buffer_limit) {
         state_->log->info("{} {}: dropped a client that reads too slowly ({} bytes unsent)", method_, target_,
                           queued_bytes());
+        const auto keep = self();  // the producer may let go of its writer, this session, when told
         force_close();
         return false;
     }
@@ -71,6 +72,7 @@ template <class Stream>
 void HttpSession<Stream>::do_stream_write() {
     if (stream_pending_.empty()) {
         if (!stream_ending_) return;
+        const auto keep = self();  // the producer may let go of its writer, this session, when told
         stream_closed();
         return do_close();
     }

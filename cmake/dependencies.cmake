@@ -12,7 +12,7 @@ pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
 pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
 pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
 pkg_check_modules(GMIME REQUIRED IMPORTED_TARGET gmime-3.0)
-find_package(OpenSSL REQUIRED COMPONENTS Crypto)
+find_package(OpenSSL REQUIRED COMPONENTS Crypto SSL)
 # Howard Hinnant's date/tz (libdate-tz, reads the system tzdata): agents' working hours.
 find_package(date REQUIRED)
 

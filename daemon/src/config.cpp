@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "config_adapters.hpp"
+#include "config_notify.hpp"
 #include "config_reader.hpp"
 #include "config_routing.hpp"
 
@@ -81,9 +82,9 @@ void read_sla(Reader& r, const toml::table& t, SlaConfig& sla) {
 }
 
 void read_root(Reader& r, const toml::table& root, Config& c) {
-    r.only_keys(
-        root, "",
-        {"state_dir", "catalog", "rules", "http", "zmq", "log", "ingest", "sla", "adapters", "routing", "agents"});
+    r.only_keys(root, "",
+                {"state_dir", "catalog", "rules", "http", "zmq", "log", "ingest", "sla", "adapters", "routing",
+                 "agents", "notify"});
     std::string state_dir = c.state_dir.string();
     r.string(root, "", "state_dir", state_dir);
     c.state_dir = state_dir;
@@ -110,6 +111,7 @@ void read_root(Reader& r, const toml::table& root, Config& c) {
     if (const auto* t = r.table(root, "", "adapters")) read_adapters(r, *t, c.adapters);
     if (const auto* t = r.table(root, "", "routing")) read_routing(r, *t, c.routing);
     if (const auto* n = root.get("agents")) read_agents(r, *n, c.routing);
+    if (const auto* t = r.table(root, "", "notify")) read_notify(r, *t, c.notify);
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 // [routing] and [[agents]]: the roster routing assigns to.
 #include "config_routing.hpp"
 
+#include "config_notify.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -49,7 +51,7 @@ std::string lower(std::string s) {
 void read_agent(Reader& r, const toml::table& t, const std::string& prefix, RoutingConfig& c, routing::AgentSpec& a) {
     r.only_keys(t, prefix,
                 {"id", "name", "role", "accounts", "categories", "languages", "capacity", "time_zone", "hours",
-                 "addresses", "presence"});
+                 "addresses", "presence", "mobile", "language"});
     r.string(t, prefix, "id", a.id);
     r.string(t, prefix, "name", a.name);
     if (a.id.empty()) r.problem(&t, prefix + ".id", "is required");
@@ -96,6 +98,7 @@ void read_agent(Reader& r, const toml::table& t, const std::string& prefix, Rout
         a.presence = routing::Presence::offline;
     else
         r.problem(t.get("presence"), prefix + ".presence", "must be available, away or offline");
+    read_agent_contact(r, t, prefix, a.id, c);
 }
 
 }  // namespace

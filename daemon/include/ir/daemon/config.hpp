@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "ir/notify/destination.hpp"
+#include "ir/notify/message.hpp"
 #include "ir/routing/agent.hpp"
 #include "ir/routing/policy.hpp"
 #include "ir/sla/time.hpp"
@@ -91,8 +93,21 @@ struct AdaptersConfig {
 // [routing] and [[agents]]: who answers what, and how long an assignment waits for accept.
 struct RoutingConfig {
     routing::RoutingPolicy policy;
-    std::vector<routing::AgentSpec> agents;              // empty: routing off, inquiries wait per account
-    std::map<std::string, std::string> agent_addresses;  // lower-case reply address -> agent id
+    std::vector<routing::AgentSpec> agents;                // empty: routing off, inquiries wait per account
+    std::map<std::string, std::string> agent_addresses;    // lower-case reply address -> agent id
+    std::map<std::string, notify::AgentContact> contacts;  // agent id -> mobile, language (notifications)
+};
+
+// [notify] and its [[notify.destinations]]: where alerts are delivered besides ZeroMQ.
+struct NotifyTarget {
+    notify::DestinationSpec spec;
+    SecretRef secret;  // dingtalk/feishu signing secret, telegram bot token
+};
+
+struct NotifyConfig {
+    std::string console_url;  // links in messages: <console_url>/inquiries/<id>
+    sla::Duration poll_interval{1000};
+    std::vector<NotifyTarget> destinations;
 };
 
 struct Config {
@@ -108,6 +123,7 @@ struct Config {
     SlaConfig sla;
     AdaptersConfig adapters;
     RoutingConfig routing;
+    NotifyConfig notify;
 };
 
 struct ConfigResult {

@@ -48,6 +48,7 @@ void App::add_routes() {
         const char* status = stopping_ ? "stopping" : unwell ? "degraded" : "ok";
         json::object body{{"status", status}, {"open_inquiries", engine_->open_count()}};
         if (last_commit_failed_) body["reason"] = "the last commit failed: events are refused until one succeeds";
+        if (auto failing = failing_destinations(); !failing.empty()) body["notify_failing"] = std::move(failing);
         return json_response(unwell ? http::status::service_unavailable : http::status::ok, body);
     });
     router_.add(http::verb::get, "/metrics", [this](const RouteRequest&) {
@@ -56,6 +57,7 @@ void App::add_routes() {
         const auto wal = std::filesystem::file_size(database_path().string() + "-wal", ec);
         metrics_.wal_bytes->set(ec ? 0.0 : static_cast<double>(wal));
         mirror_mail_counts();
+        mirror_notify_metrics();
         return text_response(http::status::ok, registry_.render(), metrics::Registry::content_type);
     });
 }

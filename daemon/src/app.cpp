@@ -76,6 +76,7 @@ App::App(Config config)
 }
 
 App::~App() {
+    stop_notifier();
     if (committer_) committer_->stop();
     if (lock_fd_ >= 0) ::close(lock_fd_);
 }
@@ -218,6 +219,7 @@ std::optional<std::string> App::load_routing_state(router::EngineState& state) {
 
 std::optional<std::string> App::check() {
     if (auto e = load_core()) return e;
+    if (auto e = load_notify()) return e;
     return load_webhooks();
 }
 
@@ -256,6 +258,7 @@ std::optional<std::string> App::start() {
     if (!checkpointer) return checkpointer.error().message;
     checkpointer_ = std::move(*checkpointer);
     if (auto e = recover()) return e;
+    if (auto e = start_notifier()) return e;
 
     try {
         publisher_ = std::make_unique<AlertPublisher>(zmq_, config_.pub_endpoint);
@@ -287,6 +290,7 @@ int App::run() {
     start_watchdog();
     ioc_.run();
     committer_->stop();
+    stop_notifier();
     log_->info("stopped");
     return 0;
 }

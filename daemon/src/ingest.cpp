@@ -260,6 +260,7 @@ void App::after_commit(bool ok, const router::StepResult& step) {
         publisher_->publish(a);
         metrics_.alerts_published->inc();
     }
+    wake_notifier(step);
     for (const auto& e : step.sla_effects) {
         std::optional<sla::TimePoint> due;
         if (const auto* w = std::get_if<sla::Warning>(&e))

@@ -7,6 +7,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <boost/json/array.hpp>
 #include <zmq.hpp>
 
 #include <memory>
@@ -22,6 +23,7 @@
 #include "ir/daemon/http_server.hpp"
 #include "ir/daemon/maildir_source.hpp"
 #include "ir/daemon/metrics.hpp"
+#include "ir/notify/notifier.hpp"
 #include "ir/router/assessor.hpp"
 #include "ir/router/catalog.hpp"
 #include "ir/adapters/webhook.hpp"
@@ -113,6 +115,13 @@ private:
     void start_mail_sources();
     void mirror_mail_counts();  // the Maildir sources' counts into /metrics
     void stop_mail_sources();
+    // Notifications (notify_wiring.cpp).
+    std::optional<std::string> load_notify();
+    std::optional<std::string> start_notifier();
+    void wake_notifier(const router::StepResult& step);
+    void stop_notifier();
+    void mirror_notify_metrics();
+    boost::json::array failing_destinations() const;
     // Webhooks (webhook_routes.cpp).
     std::optional<std::string> load_webhooks();
     void add_webhook_routes();
@@ -161,12 +170,14 @@ private:
     std::unique_ptr<HttpServer> http_;
     zmq::context_t zmq_;
     std::unique_ptr<AlertPublisher> publisher_;
-    std::unordered_set<std::string> in_flight_;  // dedupe keys being committed
-    DedupeIndex dedupe_;                         // dedupe keys journaled, and where
-    std::int64_t next_event_seq_ = 1;            // the journal seq the next event gets
-    std::size_t pending_ = 0;                    // commits not yet answered
-    bool degraded_ = false;                      // a commit failed: reload before going on
-    bool last_commit_failed_ = false;            // for /healthz: the disk is refusing commits
+    std::vector<notify::Destination> notify_destinations_;  // secrets read, until start_notifier()
+    std::unique_ptr<notify::Notifier> notifier_;            // its threads read the store on their own
+    std::unordered_set<std::string> in_flight_;             // dedupe keys being committed
+    DedupeIndex dedupe_;                                    // dedupe keys journaled, and where
+    std::int64_t next_event_seq_ = 1;                       // the journal seq the next event gets
+    std::size_t pending_ = 0;                               // commits not yet answered
+    bool degraded_ = false;                                 // a commit failed: reload before going on
+    bool last_commit_failed_ = false;                       // for /healthz: the disk is refusing commits
     bool stopping_ = false;
     // Keeps run() going while commits are pending after the sockets have closed.
     std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> drain_guard_;

@@ -3,6 +3,7 @@
 
 #include <iostream>
 
+#include "notify_command.hpp"
 #include "score_command.hpp"
 #include "stats_command.hpp"
 #include "tail_command.hpp"
@@ -23,9 +24,13 @@ int main(int argc, char** argv) {
     ir::cli::StatsOptions stats;
     auto* stats_cmd = ir::cli::add_stats_subcommand(app, stats);
 
+    ir::cli::NotifyTestOptions notify_test;
+    auto* notify_cmd = ir::cli::add_notify_subcommand(app, notify_test);
+
     CLI11_PARSE(app, argc, argv);
     if (*score_cmd) return ir::cli::run_score(score, std::cout, std::cerr);
     if (*tail_cmd) return ir::cli::run_tail(tail, std::cout, std::cerr);
     if (*stats_cmd) return ir::cli::run_stats(stats, std::cout, std::cerr);
+    if (*notify_cmd) return ir::cli::run_notify_test(notify_test, std::cout, std::cerr);
     return 0;
 }

@@ -38,7 +38,9 @@ std::string link(const std::string& url, const std::string& label, Markup m) {
 }
 
 std::string title_line(const Message& m, Markup markup) {
-    const std::string t = escape(m.title, markup);
+    // Our own words: only what HTML-like markups must not see is escaped.
+    const bool html = markup == Markup::telegram_html || markup == Markup::slack_mrkdwn || markup == Markup::wecom_md;
+    const std::string t = html ? escape(m.title, Markup::telegram_html) : m.title;
     switch (markup) {
         case Markup::dingtalk_md:
             return "#### " + t;

@@ -14,11 +14,14 @@ fixture inquiries and checks that:
   * a receiver answering 429 with Retry-After: 1 to its first request is not asked again
     sooner, and then gets everything;
   * a kill -9 of the daemon between warnings and breaches of a second batch, and a restart,
-    loses no alert to any destination (repeats are allowed there, with their delivery id).
+    loses no alert to any destination (repeats are allowed there, with their delivery id);
+  * `inquiryctl notify test dingtalk --config FILE` sends one signed sample and prints the
+    receiver's answer.
 """
 
 import os
 import signal
+import subprocess
 import sys
 import time
 
@@ -145,7 +148,8 @@ def wait_delivered(run, receivers, client, names, timeout=40):
 
 
 def main():
-    with h.Run("notify_flow", __doc__, budget_seconds=150) as run:
+    with h.Run("notify_flow", __doc__, budget_seconds=150,
+               extra_args=lambda p: p.add_argument("--inquiryctl", help="path of inquiryctl")) as run:
         r = {"dingtalk": rx.Receiver("dingtalk", "SECd1"), "dingtalk-card": rx.Receiver("dingtalk", "SECd2"),
              "dingtalk-wrong": rx.Receiver("dingtalk", "SECd3"), "wecom": rx.Receiver("wecom"),
              "feishu": rx.Receiver("feishu", "fs-secret"), "slack": rx.Receiver("slack"),
@@ -217,6 +221,14 @@ def main():
         run.check(health.status == 200 and failing == ["dingtalk-wrong"], f"/healthz: {health!r}")
         rc, secs = d.terminate(timeout=15)
         run.check(rc == 0, f"SIGTERM: exit status {rc} after {secs:.1f}s")
+        if run.args.inquiryctl:
+            before = len(r["dingtalk"].snapshot())
+            out = subprocess.run([run.args.inquiryctl, "notify", "test", "dingtalk", "--config", d.config],
+                                 capture_output=True, text=True, timeout=30)
+            run.check(out.returncode == 0 and '"errcode": 0' in out.stdout and "delivered" in out.stdout,
+                      f"inquiryctl notify test: {out.returncode} {out.stdout[-500:]} {out.stderr[-500:]}")
+            sample = r["dingtalk"].snapshot()[before:]
+            run.check(len(sample) == 1 and not sample[0].problems, f"notify test sample: {[q.problems for q in sample]}")
         for rec in r.values():
             rec.close()
 

@@ -1,7 +1,7 @@
 // bench_notify [SECONDS] [RATE] [limits|unlimited]: alerts committed to a real store at
 // RATE a second (default 1,000) for SECONDS (default 5), 10 destinations each delivering
-// all of them over loopback HTTP. "unlimited": every alert its own POST; "limits" (the
-// default): DingTalk's 20 a minute, so what is over the limit goes in digests. Prints per
+// all of them over loopback HTTP as DingTalk robots. "unlimited": every alert its own POST;
+// "limits" (the default): DingTalk's 20 a minute, so what is over the limit goes in digests. Prints per
 // destination the alerts delivered, messages, and the lag from commit to arrival.
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -132,8 +132,8 @@ int main(int argc, char** argv) {
     for (int i = 0; i < 10; ++i) {
         ir::notify::Destination d;
         d.spec.name = "dest" + std::to_string(i);
-        d.spec.kind = ir::notify::Kind::slack;
-        d.spec.format = "text";
+        d.spec.kind = ir::notify::Kind::dingtalk;  // its documented limits, its signature
+        d.secret = ir::adapters::Secret("SECbench");
         d.spec.url = "http://127.0.0.1:" + std::to_string(receiver.port()) + "/d" + std::to_string(i);
         d.spec.allow_plain_http = true;
         if (unlimited)
@@ -173,7 +173,7 @@ int main(int argc, char** argv) {
     const auto total_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::printf("bench_notify: %llu alerts in %.2f s (%.0f/s committed), 10 destinations, %s\n",
                 static_cast<unsigned long long>(seq), produced_s, static_cast<double>(seq) / produced_s,
-                unlimited ? "no rate limit (one POST per alert)" : "20 messages/min each (digests)");
+                unlimited ? "no rate limit (one POST per alert)" : "DingTalk's limits, 20 messages/min each (digests)");
     std::vector<double> all;
     std::size_t delivered = 0;
     for (const auto& [path, st] : receiver.stats()) {

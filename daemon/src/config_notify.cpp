@@ -83,7 +83,7 @@ void read_destination(Reader& r, const toml::table& t, const std::string& prefix
     read_duration_ms(r, t, prefix, "timeout", d.timeout);
     read_duration_ms(r, t, prefix, "retry_initial", d.retry_initial);
     read_duration_ms(r, t, prefix, "retry_max", d.retry_max);
-    r.integer(t, prefix, "digest_max", d.digest_max, 2, 10'000);
+    r.integer(t, prefix, "digest_max", d.digest_max, 2, 100'000);
     // `secret` inline or `secret_file`, as the webhook secrets.
     target.secret.key = prefix + ".secret";
     r.string(t, prefix, "secret", target.secret.value);

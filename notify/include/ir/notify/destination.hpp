@@ -66,10 +66,10 @@ struct DestinationSpec {
     std::vector<RateLimit> rate_limits;  // empty: default_rate_limits(kind); {0,..}: none
     bool unlimited = false;              // rate_limit = "off"
     Filter filter;
-    Millis timeout{10'000};        // one attempt: connect, TLS, request, answer (or the command)
-    Millis retry_initial{500};     // first backoff after a 5xx or network error
-    Millis retry_max{60'000};      // backoff ceiling
-    std::size_t digest_max = 200;  // alerts at most in one digest message
+    Millis timeout{10'000};         // one attempt: connect, TLS, request, answer (or the command)
+    Millis retry_initial{500};      // first backoff after a 5xx or network error
+    Millis retry_max{60'000};       // backoff ceiling
+    std::size_t digest_max = 5000;  // alerts at most in one digest (its text lists what fits)
     bool operator==(const DestinationSpec&) const = default;
 
     std::string effective_format() const;  // `format`, or the kind's default

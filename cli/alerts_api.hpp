@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "http_get.hpp"
-#include "ir/router/expected.hpp"
+#include "ir/base/expected.hpp"
 #include "seq_merger.hpp"
 
 namespace ir::cli {

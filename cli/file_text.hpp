@@ -2,7 +2,7 @@
 // Reading whole files for the command-line tools, with errors that name the file.
 #include <string>
 
-#include "ir/router/expected.hpp"
+#include "ir/base/expected.hpp"
 
 namespace ir::cli {
 

@@ -4,18 +4,21 @@
 #include <chrono>
 #include <string>
 #include <string_view>
+#include <vector>
 
-#include "ir/router/expected.hpp"
+#include "ir/base/expected.hpp"
 
 namespace ir::cli {
 
 struct HostPort {
     std::string host;
     std::string port;
+    bool tls = false;  // https://
     bool operator==(const HostPort&) const = default;
 };
 
-// "127.0.0.1:8080", "localhost:8080", "[::1]:8080". The port is required.
+// "127.0.0.1:8080", "localhost:8080", "[::1]:8080", with "http://" or "https://" in front
+// or not (plain HTTP). The port is required.
 Expected<HostPort> parse_host_port(std::string_view text);
 
 // Percent-encodes a query value (everything but unreserved characters and '/').
@@ -26,9 +29,16 @@ struct HttpReply {
     std::string body;
 };
 
+struct HttpClientOptions {
+    std::chrono::milliseconds timeout{5000};
+    std::string token;    // sent as Authorization: Bearer TOKEN
+    std::string ca_file;  // https: the CA to trust (PEM); empty: the system's store
+};
+
 class HttpGetClient {
 public:
     HttpGetClient(HostPort server, std::chrono::milliseconds timeout);
+    HttpGetClient(HostPort server, HttpClientOptions options);
 
     // One GET on a fresh connection. An error means no HTTP answer came at all (refused,
     // timed out, malformed); any HTTP status is a reply.
@@ -38,7 +48,7 @@ public:
 
 private:
     HostPort server_;
-    std::chrono::milliseconds timeout_;
+    HttpClientOptions options_;
 };
 
 }  // namespace ir::cli

@@ -7,6 +7,7 @@
 #include "score_command.hpp"
 #include "stats_command.hpp"
 #include "tail_command.hpp"
+#include "token_command.hpp"
 
 int main(int argc, char** argv) {
     CLI::App app{"inquiryctl: score inquiries, follow alerts and reply statistics of inquiryd"};
@@ -24,6 +25,8 @@ int main(int argc, char** argv) {
     ir::cli::StatsOptions stats;
     auto* stats_cmd = ir::cli::add_stats_subcommand(app, stats);
 
+    ir::cli::TokenOptions token;
+    const auto token_cmds = ir::cli::add_token_subcommands(app, token);
     ir::cli::NotifyTestOptions notify_test;
     auto* notify_cmd = ir::cli::add_notify_subcommand(app, notify_test);
 
@@ -31,6 +34,8 @@ int main(int argc, char** argv) {
     if (*score_cmd) return ir::cli::run_score(score, std::cout, std::cerr);
     if (*tail_cmd) return ir::cli::run_tail(tail, std::cout, std::cerr);
     if (*stats_cmd) return ir::cli::run_stats(stats, std::cout, std::cerr);
+    if (app.got_subcommand("token") || *token_cmds.keygen)
+        return ir::cli::run_token(token_cmds, token, std::cout, std::cerr);
     if (*notify_cmd) return ir::cli::run_notify_test(notify_test, std::cout, std::cerr);
     return 0;
 }

@@ -62,7 +62,8 @@ CLI::App* add_stats_subcommand(CLI::App& app, StatsOptions& o) {
     cmd->add_option("--since", o.since, "From this day or time (YYYY-MM-DD or RFC 3339; default: 30 days ago)");
     cmd->add_option("--account", o.account, "One account only");
     cmd->add_flag("--json", o.json, "The report as JSON (as GET /v1/stats/replies)");
-    cmd->add_option("--http", o.http, "The daemon's HTTP API, HOST:PORT")->capture_default_str();
+    cmd->add_option("--http", o.http, "The daemon's HTTP API, [https://]HOST:PORT")->capture_default_str();
+    add_client_auth_options(cmd, o.auth);
     return cmd;
 }
 
@@ -90,7 +91,12 @@ int run_stats(const StatsOptions& o, std::ostream& out, std::ostream& err) {
         target += "since=" + url_encode(since) + "&";
     }
     if (!o.account.empty()) target += "account=" + url_encode(o.account);
-    auto reply = HttpGetClient(*server, std::chrono::seconds(10)).get(target);
+    auto client = client_options(o.auth, std::chrono::seconds(10));
+    if (!client) {
+        err << "inquiryctl stats: " << client.error().field << ": " << client.error().message << "\n";
+        return 2;
+    }
+    auto reply = HttpGetClient(*server, *client).get(target);
     if (!reply) {
         err << "inquiryctl stats: " << o.http << ": " << reply.error().message << "\n";
         return 1;

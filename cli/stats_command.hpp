@@ -8,6 +8,8 @@
 #include <iosfwd>
 #include <string>
 
+#include "client_auth.hpp"
+
 namespace ir::cli {
 
 struct StatsOptions {
@@ -15,6 +17,7 @@ struct StatsOptions {
     std::string account;  // one account only
     bool json = false;
     std::string http = "127.0.0.1:8080";
+    ClientAuth auth;
 };
 
 CLI::App* add_stats_subcommand(CLI::App& app, StatsOptions& o);

@@ -4,6 +4,7 @@
 #include <boost/json/serialize.hpp>
 
 #include <csignal>
+#include <fstream>
 #include <memory>
 #include <iostream>
 #include <zmq.hpp>
@@ -61,10 +62,11 @@ sla::TimePoint wall_now() {
 
 class Tail {
 public:
-    Tail(const TailOptions& o, std::string topic, HostPort server, std::ostream& out, std::ostream& err)
+    Tail(const TailOptions& o, std::string topic, HostPort server, HttpClientOptions client, std::ostream& out,
+         std::ostream& err)
         : options_(o),
           topic_(std::move(topic)),
-          http_(std::move(server), o.http_timeout),
+          http_(std::move(server), std::move(client)),
           out_(out),
           err_(err),
           sub_(ctx_, zmq::socket_type::sub),
@@ -97,8 +99,31 @@ private:
     Clock::time_point last_live_ = Clock::now();
 };
 
+// "<40 characters>" or a file whose first line is the key.
+std::string key_from(const std::string& text) {
+    if (text.size() == 40 && text.find('/') == std::string::npos) return text;
+    std::ifstream in(text);
+    std::string line;
+    std::getline(in, line);
+    return line;
+}
+
 bool Tail::start() {
     try {
+        if (!options_.curve_key.empty()) {  // the daemon requires access: CURVE, as a registered key
+            std::ifstream in(options_.curve_key);
+            std::string pub, sec;
+            const std::string server = key_from(options_.server_key);
+            if (!std::getline(in, pub) || !std::getline(in, sec) || pub.size() != 40 || sec.size() != 40 ||
+                server.size() != 40) {
+                err_ << "inquiryctl tail: --curve-key needs inquiryctl keygen's two lines, and --server-key the "
+                        "daemon's public key (its state folder's curve.pub)\n";
+                return false;
+            }
+            sub_.set(zmq::sockopt::curve_publickey, pub);
+            sub_.set(zmq::sockopt::curve_secretkey, sec);
+            sub_.set(zmq::sockopt::curve_serverkey, server);
+        }
         sub_.set(zmq::sockopt::linger, 0);
         sub_.set(zmq::sockopt::rcvhwm, 100'000);
         sub_.set(zmq::sockopt::subscribe, topic_);
@@ -211,8 +236,11 @@ CLI::App* add_tail_subcommand(CLI::App& app, TailOptions& o) {
         "Back-fill every alert after this seq first (default: only new ones)");
     cmd->add_flag("--json", o.json, "One JSON object per alert (as GET /v1/alerts)");
     cmd->add_flag("--notify", o.notify, "A desktop notification per alert too (libnotify)");
-    cmd->add_option("--http", o.http, "The daemon's HTTP API, HOST:PORT")->capture_default_str();
+    cmd->add_option("--http", o.http, "The daemon's HTTP API, [https://]HOST:PORT")->capture_default_str();
     cmd->add_option("--sub", o.sub, "The daemon's ZeroMQ PUB endpoint")->capture_default_str();
+    add_client_auth_options(cmd, o.auth);
+    cmd->add_option("--curve-key", o.curve_key, "Our CURVE key pair file (inquiryctl keygen), when access is required");
+    cmd->add_option("--server-key", o.server_key, "The daemon's CURVE public key, or its curve.pub file");
     cmd->add_option_function<double>(
         "--for", [&o](const double& v) { o.for_seconds = v; },
         "Stop after this many seconds (default: at SIGINT/SIGTERM)");
@@ -255,9 +283,14 @@ int run_tail(const TailOptions& options, std::ostream& out, std::ostream& err) {
     if (options.for_seconds)
         deadline = Clock::now() +
                    std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(*options.for_seconds));
+    auto client = client_options(options.auth, options.http_timeout);
+    if (!client) {
+        err << "inquiryctl tail: " << client.error().field << ": " << client.error().message << "\n";
+        return 2;
+    }
     const StopSignals signals;
     try {
-        Tail tail(options, std::move(*topic), std::move(*server), out, err);
+        Tail tail(options, std::move(*topic), std::move(*server), std::move(*client), out, err);
         if (!tail.start()) return 2;
         tail.run(deadline);
     } catch (const zmq::error_t& e) {

@@ -7,7 +7,8 @@
 #include <optional>
 #include <string>
 
-#include "ir/router/expected.hpp"
+#include "client_auth.hpp"
+#include "ir/base/expected.hpp"
 
 namespace CLI {
 class App;
@@ -26,6 +27,9 @@ struct TailOptions {
     std::string http = "127.0.0.1:8080";
     std::string sub = "tcp://127.0.0.1:5556";
     std::optional<double> for_seconds;  // stop after this long; none: until SIGINT/SIGTERM
+    ClientAuth auth;
+    std::string curve_key;   // --curve-key FILE: our CURVE key pair (inquiryctl keygen's output)
+    std::string server_key;  // --server-key KEY|FILE: the daemon's public key (<state_dir>/curve.pub)
     // Not on the command line:
     std::chrono::milliseconds http_timeout{5000};
     std::chrono::milliseconds quiet_check{5000};  // with no live alert for this long, ask the API

@@ -1,7 +1,7 @@
 // Contact details from a mail signature: phone, IM handle, company, address, name, country.
 #include <algorithm>
 
-#include "ascii.hpp"
+#include "ir/base/text.hpp"
 #include <array>
 #include <cctype>
 #include <string>
@@ -10,9 +10,6 @@
 
 namespace ir::adapters {
 namespace {
-
-using detail::lower;
-using detail::trim;
 
 bool is_digit(char c) {
     return c >= '0' && c <= '9';
@@ -60,7 +57,7 @@ bool is_company_line(std::string_view line) {
         "s.l.", "sarl", "s.r.l.", "srl", "b.v.", "bv",   "ag",   "pty",   "llp",         "plc",     "co.,ltd"};
     if (line.size() > 100 || line.find('@') != std::string_view::npos) return false;
     std::string token;
-    const std::string l = lower(line) + " ";
+    const std::string l = ascii_lower(line) + " ";
     for (char c : l) {
         if (c == ' ' || c == ',' || c == '(' || c == ')') {
             if (!token.empty() &&
@@ -113,7 +110,7 @@ std::string country_of_phone(std::string_view phone) {
 std::string country_of_email(std::string_view email) {
     const auto dot = email.rfind('.');
     if (dot == std::string_view::npos || email.size() - dot != 3) return {};
-    const std::string tld = lower(email.substr(dot + 1));
+    const std::string tld = ascii_lower(email.substr(dot + 1));
     static const std::array<const char*, 40> kUsed = {"de", "fr", "it", "es", "nl", "be", "at", "ch", "pl", "se",
                                                       "no", "dk", "fi", "pt", "ie", "gr", "cz", "hu", "ro", "ru",
                                                       "ua", "tr", "cn", "jp", "kr", "in", "br", "mx", "ar", "cl",
@@ -168,7 +165,7 @@ void read_contact(std::string_view signature, router::Sender& s) {
         const auto line = trim(signature.substr(0, nl));
         signature = nl == std::string_view::npos ? std::string_view{} : signature.substr(nl + 1);
         if (line.empty()) continue;
-        std::string l = lower(line);
+        std::string l = ascii_lower(line);
         std::string tl = l;
         while (!tl.empty() && (tl.back() == ',' || tl.back() == '.' || tl.back() == '!')) tl.pop_back();
         if (tl.find("regards") != std::string::npos || tl == "thanks" || tl == "best" || tl == "thank you" ||

@@ -1,7 +1,7 @@
 // HTML mail to plain text: good enough to score, not a renderer.
 #include <algorithm>
 
-#include "ascii.hpp"
+#include "ir/base/text.hpp"
 #include <cctype>
 #include <cstdint>
 #include <string>
@@ -10,8 +10,6 @@
 
 namespace ir::adapters {
 namespace {
-
-using detail::lower;
 
 void append_utf8(std::string& out, std::uint32_t cp) {
     if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
@@ -37,7 +35,7 @@ std::size_t decode_entity(std::string_view html, std::size_t i, std::string& out
     const auto near = html.substr(i, 12).find(';');  // entities are short: never scan far
     if (near == std::string_view::npos) return 0;
     const auto semi = i + near;
-    const std::string name = lower(html.substr(i + 1, semi - i - 1));
+    const std::string name = ascii_lower(html.substr(i + 1, semi - i - 1));
     if (!name.empty() && name[0] == '#') {
         const bool hex = name.size() > 1 && name[1] == 'x';
         const std::string digits = name.substr(hex ? 2 : 1);
@@ -109,7 +107,7 @@ std::string html_to_text(std::string_view html) {
             const bool closing = !inside.empty() && inside[0] == '/';
             if (closing) inside.remove_prefix(1);
             const auto name_end = inside.find_first_of(" \t\r\n/");
-            const std::string tag = lower(inside.substr(0, name_end));
+            const std::string tag = ascii_lower(inside.substr(0, name_end));
             if (tag == "script" || tag == "style" || tag == "head" || tag == "blockquote" || tag == "title")
                 hidden = std::max(0, hidden + (closing ? -1 : 1));
             else if (tag.rfind("!--", 0) == 0) {

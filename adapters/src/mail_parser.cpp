@@ -1,7 +1,7 @@
 // A mail to an event: headers, threading, direction, classification, body and contact.
 #include "ir/adapters/mail_parser.hpp"
 
-#include "ascii.hpp"
+#include "ir/base/text.hpp"
 
 #include <gmime/gmime.h>
 #include <openssl/evp.h>
@@ -19,8 +19,6 @@
 
 namespace ir::adapters {
 namespace {
-
-using detail::lower;
 
 struct Unref {
     void operator()(void* p) const { g_object_unref(p); }
@@ -89,18 +87,18 @@ std::string not_inquiry_reason(GMimeMessage* m, const From& from) {
     auto* ct = body ? g_mime_object_get_content_type(body) : nullptr;
     if (ct && (g_mime_content_type_is_type(ct, "multipart", "report") ||
                g_mime_content_type_is_type(ct, "message", "delivery-status")))
-        return "delivery report (" + lower(g_mime_content_type_get_media_type(ct)) + "/" +
-               lower(g_mime_content_type_get_media_subtype(ct)) + ")";
-    const std::string local = lower(from.email.substr(0, from.email.find('@')));
-    if (local == "mailer-daemon" || local == "postmaster" || lower(from.name) == "mail delivery subsystem")
+        return "delivery report (" + ascii_lower(g_mime_content_type_get_media_type(ct)) + "/" +
+               ascii_lower(g_mime_content_type_get_media_subtype(ct)) + ")";
+    const std::string local = ascii_lower(from.email.substr(0, from.email.find('@')));
+    if (local == "mailer-daemon" || local == "postmaster" || ascii_lower(from.name) == "mail delivery subsystem")
         return "bounce (from " + from.email + ")";
-    std::string auto_submitted = lower(header(m, "Auto-Submitted"));
+    std::string auto_submitted = ascii_lower(header(m, "Auto-Submitted"));
     auto_submitted.erase(0, auto_submitted.find_first_not_of(" \t"));
     if (!auto_submitted.empty() && auto_submitted.rfind("no", 0) != 0)
         return "automatic mail (Auto-Submitted: " + auto_submitted.substr(0, 40) + ")";
     for (const char* h : {"X-Autoreply", "X-Autorespond", "X-Auto-Reply"})
         if (g_mime_object_get_header(GMIME_OBJECT(m), h)) return std::string("auto-reply (") + h + ")";
-    const std::string precedence = lower(header(m, "Precedence"));
+    const std::string precedence = ascii_lower(header(m, "Precedence"));
     for (const char* p : {"auto_reply", "bulk", "junk"})
         if (precedence.find(p) != std::string::npos)
             return "automatic mail (Precedence: " + precedence.substr(0, 40) + ")";
@@ -109,7 +107,7 @@ std::string not_inquiry_reason(GMimeMessage* m, const From& from) {
 
 // xxxx@marketplace.amazon.com, @marketplace.amazon.de, ...: Amazon's buyer-seller relay.
 bool is_amazon_relay(const std::string& email) {
-    const std::string domain = lower(email.substr(email.find('@') + 1));
+    const std::string domain = ascii_lower(email.substr(email.find('@') + 1));
     return domain.rfind("marketplace.amazon.", 0) == 0;
 }
 
@@ -148,9 +146,9 @@ void fill_sender(const From& from, const std::string& signature, router::Event& 
 }
 
 bool is_own(const MailOptions& o, const std::string& email) {
-    const std::string l = lower(email);
+    const std::string l = ascii_lower(email);
     return std::any_of(o.own_addresses.begin(), o.own_addresses.end(),
-                       [&](const std::string& a) { return lower(a) == l; });
+                       [&](const std::string& a) { return ascii_lower(a) == l; });
 }
 
 MailResult build(GMimeMessage* m, GMimeParserOptions* opts, std::string_view raw, const MailOptions& o) {

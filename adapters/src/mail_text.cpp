@@ -1,7 +1,7 @@
 // Splitting a mail body into the new text, the quoted history and the signature.
 #include <algorithm>
 
-#include "ascii.hpp"
+#include "ir/base/text.hpp"
 #include <array>
 #include <cctype>
 #include <vector>
@@ -10,9 +10,6 @@
 
 namespace ir::adapters {
 namespace {
-
-using detail::lower;
-using detail::trim;
 
 std::vector<std::string_view> lines_of(std::string_view text) {
     std::vector<std::string_view> out;
@@ -28,10 +25,10 @@ std::vector<std::string_view> lines_of(std::string_view text) {
 }
 
 bool starts_with(std::string_view s, std::string_view p) {
-    return s.size() >= p.size() && lower(s.substr(0, p.size())) == p;
+    return s.size() >= p.size() && ascii_lower(s.substr(0, p.size())) == p;
 }
 bool ends_with(std::string_view s, std::string_view p) {
-    return s.size() >= p.size() && lower(s.substr(s.size() - p.size())) == p;
+    return s.size() >= p.size() && ascii_lower(s.substr(s.size() - p.size())) == p;
 }
 
 // "On Mon, 2 Nov 2026, Jonas <j@x.de> wrote:" (possibly wrapped onto two lines), the
@@ -63,7 +60,7 @@ bool is_quote_header(const std::vector<std::string_view>& lines, std::size_t i) 
 }
 
 bool is_sign_off(std::string_view line) {
-    std::string l = lower(trim(line));
+    std::string l = ascii_lower(trim(line));
     while (!l.empty() && (l.back() == ',' || l.back() == '.' || l.back() == '!')) l.pop_back();
     static const std::array<const char*, 30> kSignOffs = {"best regards",
                                                           "kind regards",
@@ -154,13 +151,6 @@ MailBodyParts split_body(std::string_view text) {
         parts.fresh = strip_edges(std::move(parts.fresh));
     }
     return parts;
-}
-
-std::string_view utf8_prefix(std::string_view s, std::size_t max_bytes) {
-    if (s.size() <= max_bytes) return s;
-    std::size_t n = max_bytes;
-    while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
-    return s.substr(0, n);
 }
 
 }  // namespace ir::adapters

@@ -188,11 +188,4 @@ std::string format_number(double d) {
     return std::string(buf, p);
 }
 
-std::string_view utf8_prefix(std::string_view s, std::size_t max_bytes) {
-    if (s.size() <= max_bytes) return s;
-    std::size_t end = max_bytes;
-    while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
-    return s.substr(0, end);
-}
-
 }  // namespace ir::adapters::webhook_json

@@ -27,6 +27,7 @@
 #include "ir/daemon/http_server.hpp"
 #include "ir/store/database.hpp"
 
+#include "access_cost.hpp"
 #include "daemon_harness.hpp"
 #include "soak.hpp"
 
@@ -249,6 +250,7 @@ void paced_phase(const fs::path& dir, double rate, double seconds) {
 // bench_daemon [SECONDS]: throughput against the machine's two limits, then memory.
 // bench_daemon ingest [SECONDS]: the daemon's two runs alone, without the limits or memory.
 // bench_daemon memory [N]: memory only, with N open inquiries (default 100,000).
+// bench_daemon access [SECONDS]: ingest with bearer tokens checked against without, alternating.
 // bench_daemon paced [RATE] [SECONDS]: one open-loop run (default 10,000/s for 5 s).
 // bench_daemon soak [RATE] [MINUTES]: steady load (default 2,000/s for 20 minutes), see soak.hpp.
 int main(int argc, char** argv) {
@@ -265,6 +267,12 @@ int main(int argc, char** argv) {
             ir::bench::soak(dir, argc > 2 ? std::stod(argv[2]) : 2'000, argc > 3 ? std::stod(argv[3]) : 20);
         fs::remove_all(dir);
         return status;
+    }
+    if (argc > 1 && std::string_view(argv[1]) == "access") {
+        ir::bench::access_cost(
+            dir, std::chrono::milliseconds(static_cast<int>(1000 * (argc > 2 ? std::stod(argv[2]) : 5.0))), 3);
+        fs::remove_all(dir);
+        return 0;
     }
     if (argc > 1 && std::string_view(argv[1]) == "paced") {
         paced_phase(dir, argc > 2 ? std::stod(argv[2]) : 10'000, argc > 3 ? std::stod(argv[3]) : 5.0);

@@ -143,7 +143,7 @@ Result run_flood(const std::filesystem::path& path, Clock::duration budget) {
             threads.emplace_back([&] {
                 while (Clock::now() - start < budget) {
                     Change c = make_change(next++);
-                    while (!committer->submit(c, {}) && Clock::now() - start < budget) {
+                    while (!committer->submit(c, ir::store::GroupCommitter::Done{}) && Clock::now() - start < budget) {
                         std::this_thread::yield();  // full: a daemon would answer 503 here
                     }
                 }

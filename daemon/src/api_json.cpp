@@ -17,16 +17,11 @@ json::array clocks_json(const sla::ClockState& c, sla::TimePoint now) {
         const bool fast = kind == sla::DeadlineKind::fast;
         const auto deadline = fast ? c.fast_deadline : c.timely_deadline;
         const auto warning = fast ? c.fast_warning_at : c.timely_warning_at;
-        std::string state;
-        if (c.reply == sla::ReplyState::answered)
-            state = c.last_reply_at && *c.last_reply_at <= deadline ? "met" : "breached";
-        else
-            state = now > deadline ? "breached" : "running";
         out.push_back(json::object{{"kind", fast ? "fast" : "timely"},
                                    {"started_at", adapters::format_rfc3339(c.started_at)},
                                    {"warning_at", adapters::format_rfc3339(warning)},
                                    {"deadline", adapters::format_rfc3339(deadline)},
-                                   {"state", state}});
+                                   {"state", sla::to_string(sla::clock_status(c, kind, now))}});
     }
     return out;
 }

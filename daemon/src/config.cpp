@@ -15,7 +15,9 @@ namespace ir::daemon {
 namespace {
 
 void read_http(Reader& r, const toml::table& t, HttpConfig& http) {
-    r.only_keys(t, "http", {"listen", "max_body_bytes", "request_timeout", "idle_timeout", "max_connections"});
+    r.only_keys(t, "http",
+                {"listen", "max_body_bytes", "request_timeout", "idle_timeout", "max_connections", "allow_plaintext",
+                 "hosts", "allowed_origins", "webhook_listen"});
     if (const auto* n = t.get("listen")) {
         auto v = n->value<std::string>();
         auto hp = v ? parse_listen(*v) : std::nullopt;
@@ -28,6 +30,25 @@ void read_http(Reader& r, const toml::table& t, HttpConfig& http) {
     r.duration(t, "http", "request_timeout", http.request_timeout);
     r.duration(t, "http", "idle_timeout", http.idle_timeout);
     r.integer(t, "http", "max_connections", http.max_connections, 1, 1'000'000);
+    r.boolean(t, "http", "allow_plaintext", http.allow_plaintext);
+    r.string_list(t, "http", "hosts", http.hosts);
+    r.string_list(t, "http", "allowed_origins", http.allowed_origins);
+    if (const auto* n = t.get("webhook_listen")) {
+        auto v = n->value<std::string>();
+        http.webhook_listen = v ? parse_listen(*v) : std::nullopt;
+        if (!http.webhook_listen) r.problem(n, "http.webhook_listen", "must be HOST:PORT, such as \"127.0.0.1:8081\"");
+    }
+}
+
+void read_access(Reader& r, const toml::table& t, AccessConfig& a) {
+    r.only_keys(t, "access", {"require", "tokens_file", "metrics"});
+    r.boolean(t, "access", "require", a.require);
+    std::string file;
+    r.string(t, "access", "tokens_file", file);
+    a.tokens_file = file;
+    r.string(t, "access", "metrics", a.metrics);
+    if (a.metrics != "loopback" && a.metrics != "token" && a.metrics != "open")
+        r.problem(t.get("metrics"), "access.metrics", "must be \"loopback\", \"token\" or \"open\"");
 }
 
 void read_sla_durations(Reader& r, const toml::table& t, const std::string& prefix, SlaDurations& d) {
@@ -84,7 +105,7 @@ void read_sla(Reader& r, const toml::table& t, SlaConfig& sla) {
 void read_root(Reader& r, const toml::table& root, Config& c) {
     r.only_keys(root, "",
                 {"state_dir", "catalog", "rules", "http", "zmq", "log", "ingest", "sla", "adapters", "routing",
-                 "agents", "notify"});
+                 "agents", "access", "notify"});
     std::string state_dir = c.state_dir.string();
     r.string(root, "", "state_dir", state_dir);
     c.state_dir = state_dir;
@@ -112,6 +133,7 @@ void read_root(Reader& r, const toml::table& root, Config& c) {
     if (const auto* t = r.table(root, "", "routing")) read_routing(r, *t, c.routing);
     if (const auto* n = root.get("agents")) read_agents(r, *n, c.routing);
     if (const auto* t = r.table(root, "", "notify")) read_notify(r, *t, c.notify);
+    if (const auto* t = r.table(root, "", "access")) read_access(r, *t, c.access);
 }
 
 }  // namespace

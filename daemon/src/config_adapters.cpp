@@ -56,64 +56,69 @@ void read_string_map(Reader& r, const toml::table& t, const std::string& prefix,
     }
 }
 
+void read_email_list(Reader& r, const toml::node& n, std::vector<EmailAdapterConfig>& out) {
+    const auto* arr = n.as_array();
+    if (!arr) return r.problem(&n, "adapters.email", "must be an array of tables: [[adapters.email]]");
+    for (std::size_t i = 0; i < arr->size(); ++i) {
+        const std::string prefix = "adapters.email[" + std::to_string(i) + "]";
+        const auto* et = (*arr)[i].as_table();
+        if (!et) {
+            r.problem(&(*arr)[i], prefix, "must be a table");
+            continue;
+        }
+        read_email(r, *et, prefix, out.emplace_back());
+    }
+}
+
+void read_whatsapp(Reader& r, const toml::table& w, WhatsAppAdapterConfig& c) {
+    const std::string prefix = "adapters.whatsapp";
+    r.only_keys(w, prefix,
+                {"account", "app_secret", "app_secret_file", "verify_token", "verify_token_file", "phone_number_ids"});
+    r.string(w, prefix, "account", c.account);
+    read_secret(r, w, prefix, "app_secret", c.app_secret);
+    read_secret(r, w, prefix, "verify_token", c.verify_token);
+    read_string_map(r, w, prefix, "phone_number_ids", c.phone_number_ids);
+    require(r, w, prefix, "account", !c.account.empty() || !c.phone_number_ids.empty());
+    require(r, w, prefix, "app_secret", c.app_secret.given());
+    require(r, w, prefix, "verify_token", c.verify_token.given());
+}
+
+void read_telegram(Reader& r, const toml::table& tg, TelegramAdapterConfig& c) {
+    const std::string prefix = "adapters.telegram";
+    r.only_keys(tg, prefix, {"account", "secret_token", "secret_token_file"});
+    r.string(tg, prefix, "account", c.account);
+    read_secret(r, tg, prefix, "secret_token", c.secret_token);
+    require(r, tg, prefix, "account", !c.account.empty());
+    require(r, tg, prefix, "secret_token", c.secret_token.given());
+}
+
+void read_marketplaces(Reader& r, const toml::table& m, AdaptersConfig& a) {
+    for (const auto& [platform, node] : m) {
+        const std::string prefix = "adapters.marketplace." + std::string(platform.str());
+        const auto* pt = node.as_table();
+        if (!pt) {
+            r.problem(&node, prefix, "must be a table");
+            continue;
+        }
+        r.only_keys(*pt, prefix, {"account", "secret", "secret_file", "fields"});
+        auto& c = a.marketplace[std::string(platform.str())];
+        c.platform = platform.str();
+        r.string(*pt, prefix, "account", c.account);
+        read_secret(r, *pt, prefix, "secret", c.secret);
+        read_string_map(r, *pt, prefix, "fields", c.fields);
+        require(r, *pt, prefix, "account", !c.account.empty());
+        require(r, *pt, prefix, "secret", c.secret.given());
+    }
+}
+
 }  // namespace
 
 void read_adapters(Reader& r, const toml::table& t, AdaptersConfig& a) {
     r.only_keys(t, "adapters", {"email", "whatsapp", "telegram", "marketplace"});
-    if (const auto* n = t.get("email")) {
-        const auto* arr = n->as_array();
-        if (!arr) r.problem(n, "adapters.email", "must be an array of tables: [[adapters.email]]");
-        for (std::size_t i = 0; arr && i < arr->size(); ++i) {
-            const std::string prefix = "adapters.email[" + std::to_string(i) + "]";
-            const auto* et = (*arr)[i].as_table();
-            if (!et) {
-                r.problem(&(*arr)[i], prefix, "must be a table");
-                continue;
-            }
-            read_email(r, *et, prefix, a.email.emplace_back());
-        }
-    }
-    if (const auto* w = r.table(t, "adapters", "whatsapp")) {
-        const std::string prefix = "adapters.whatsapp";
-        r.only_keys(
-            *w, prefix,
-            {"account", "app_secret", "app_secret_file", "verify_token", "verify_token_file", "phone_number_ids"});
-        auto& c = a.whatsapp.emplace();
-        r.string(*w, prefix, "account", c.account);
-        read_secret(r, *w, prefix, "app_secret", c.app_secret);
-        read_secret(r, *w, prefix, "verify_token", c.verify_token);
-        read_string_map(r, *w, prefix, "phone_number_ids", c.phone_number_ids);
-        require(r, *w, prefix, "account", !c.account.empty() || !c.phone_number_ids.empty());
-        require(r, *w, prefix, "app_secret", c.app_secret.given());
-        require(r, *w, prefix, "verify_token", c.verify_token.given());
-    }
-    if (const auto* tg = r.table(t, "adapters", "telegram")) {
-        const std::string prefix = "adapters.telegram";
-        r.only_keys(*tg, prefix, {"account", "secret_token", "secret_token_file"});
-        auto& c = a.telegram.emplace();
-        r.string(*tg, prefix, "account", c.account);
-        read_secret(r, *tg, prefix, "secret_token", c.secret_token);
-        require(r, *tg, prefix, "account", !c.account.empty());
-        require(r, *tg, prefix, "secret_token", c.secret_token.given());
-    }
-    if (const auto* m = r.table(t, "adapters", "marketplace")) {
-        for (const auto& [platform, node] : *m) {
-            const std::string prefix = "adapters.marketplace." + std::string(platform.str());
-            const auto* pt = node.as_table();
-            if (!pt) {
-                r.problem(&node, prefix, "must be a table");
-                continue;
-            }
-            r.only_keys(*pt, prefix, {"account", "secret", "secret_file", "fields"});
-            auto& c = a.marketplace[std::string(platform.str())];
-            c.platform = platform.str();
-            r.string(*pt, prefix, "account", c.account);
-            read_secret(r, *pt, prefix, "secret", c.secret);
-            read_string_map(r, *pt, prefix, "fields", c.fields);
-            require(r, *pt, prefix, "account", !c.account.empty());
-            require(r, *pt, prefix, "secret", c.secret.given());
-        }
-    }
+    if (const auto* n = t.get("email")) read_email_list(r, *n, a.email);
+    if (const auto* w = r.table(t, "adapters", "whatsapp")) read_whatsapp(r, *w, a.whatsapp.emplace());
+    if (const auto* tg = r.table(t, "adapters", "telegram")) read_telegram(r, *tg, a.telegram.emplace());
+    if (const auto* m = r.table(t, "adapters", "marketplace")) read_marketplaces(r, *m, a);
 }
 
 }  // namespace ir::daemon

@@ -72,6 +72,15 @@ public:
         }
     }
 
+    void boolean(const toml::table& t, std::string_view prefix, std::string_view key, bool& out) {
+        const auto* n = t.get(key);
+        if (!n) return;
+        if (auto v = n->value<bool>())
+            out = *v;
+        else
+            problem(n, join(prefix, key), "must be true or false");
+    }
+
     // An array of strings; `out` is replaced only when every element is a string.
     void string_list(const toml::table& t, std::string_view prefix, std::string_view key,
                      std::vector<std::string>& out) {

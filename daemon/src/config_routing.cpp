@@ -1,4 +1,5 @@
 // [routing] and [[agents]]: the roster routing assigns to.
+#include "ir/base/text.hpp"
 #include "config_routing.hpp"
 
 #include "config_notify.hpp"
@@ -43,12 +44,8 @@ const routing::TzdbLocalClock* tz_clock() {
     return clock;
 }
 
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-    return s;
-}
-
-void read_agent(Reader& r, const toml::table& t, const std::string& prefix, RoutingConfig& c, routing::AgentSpec& a) {
+void read_agent(Reader& r, const toml::table& t, const std::string& prefix, RoutingConfig& c, routing::AgentSpec& a,
+                access::Role& access_role) {
     r.only_keys(t, prefix,
                 {"id", "name", "role", "accounts", "categories", "languages", "capacity", "time_zone", "hours",
                  "addresses", "presence", "mobile", "language"});
@@ -58,14 +55,13 @@ void read_agent(Reader& r, const toml::table& t, const std::string& prefix, Rout
     if (a.name.empty()) a.name = a.id;
     std::string role = "agent";
     r.string(t, prefix, "role", role);
-    if (role == "agent")
-        a.role = routing::Role::agent;
-    else if (role == "senior")
-        a.role = routing::Role::senior;
-    else if (role == "supervisor")
-        a.role = routing::Role::supervisor;
+    if (auto parsed = access::parse_role(role))
+        access_role = *parsed;
     else
-        r.problem(t.get("role"), prefix + ".role", "must be agent, senior or supervisor");
+        r.problem(t.get("role"), prefix + ".role", "must be agent, senior, supervisor or admin");
+    a.role = access_role == access::Role::senior       ? routing::Role::senior
+             : access_role == access::Role::supervisor ? routing::Role::supervisor
+                                                       : routing::Role::agent;
     a.accounts = {"*"};
     r.string_list(t, prefix, "accounts", a.accounts);
     if (a.accounts.empty()) r.problem(t.get("accounts"), prefix + ".accounts", "must name an account or \"*\"");
@@ -87,7 +83,7 @@ void read_agent(Reader& r, const toml::table& t, const std::string& prefix, Rout
         if (auto e = add_shift(h, a.hours)) r.problem(t.get("hours"), prefix + ".hours", *e);
     std::vector<std::string> addresses;
     r.string_list(t, prefix, "addresses", addresses);
-    for (const auto& address : addresses) c.agent_addresses[lower(address)] = a.id;
+    for (const auto& address : addresses) c.agent_addresses[ascii_lower(address)] = a.id;
     std::string presence = "available";
     r.string(t, prefix, "presence", presence);
     if (presence == "available")
@@ -154,10 +150,12 @@ void read_agents(Reader& r, const toml::node& n, RoutingConfig& c) {
             continue;
         }
         routing::AgentSpec a;
-        read_agent(r, *t, prefix, c, a);
+        access::Role role = access::Role::agent;
+        read_agent(r, *t, prefix, c, a, role);
         if (!a.id.empty() && !ids.insert(a.id).second)
             r.problem(t->get("id"), prefix + ".id", "\"" + a.id + "\" is used by another agent");
-        c.agents.push_back(std::move(a));
+        c.identities.push_back({a.id, role, a.accounts});
+        if (role != access::Role::admin) c.agents.push_back(std::move(a));  // admins are never routed to
     }
 }
 

@@ -1,14 +1,16 @@
 // Customers (records across channels, their orders) and the response-time report.
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <charconv>
 
 #include "ir/adapters/event_json.hpp"
-#include "ir/daemon/app.hpp"
+#include "http_outcome.hpp"
 #include "ir/daemon/http_json.hpp"
 #include "ir/routing/reply_report.hpp"
+#include "routes.hpp"
 
-namespace ir::daemon {
+namespace ir::daemon::routes {
 namespace http = boost::beast::http;
 namespace json = boost::json;
 
@@ -54,21 +56,21 @@ json::array stats_json(const std::vector<routing::ReplyStats>& rows) {
 
 }  // namespace
 
-HttpResponse App::get_customer(const RouteRequest& req) {
+HttpResponse get_customer(RouteContext& c, const RouteRequest& req) {
     const auto id = parse_id(req.param("id"));
     if (!id) return error_response(http::status::bad_request, "must be a positive whole number", "id");
-    auto c = engine_->customers().get(routing::CustomerId{*id});
-    if (!c) return error_response(http::status::not_found, "no such customer", "id");
-    return json_response(http::status::ok, customer_json(*c));
+    auto record = c.pipeline.engine().customers().get(CustomerId{*id});
+    if (!record) return error_response(http::status::not_found, "no such customer", "id");
+    return json_response(http::status::ok, customer_json(*record));
 }
 
 // {"order_id": "...", "sample": false}: the same order_id twice counts once (relays retry).
-void App::handle_order(RouteRequest&& req, Responder respond) {
-    if (auto busy = refuse_if_busy()) return respond(std::move(*busy));
+void post_order(RouteContext& c, RouteRequest&& req, Responder respond) {
+    if (auto busy = c.pipeline.busy()) return respond(refusal_response(*busy));
     const auto id = parse_id(req.param("id"));
     if (!id) return respond(error_response(http::status::bad_request, "must be a positive whole number", "id"));
-    const routing::CustomerId customer{*id};
-    if (!engine_->customers().get(customer))
+    const CustomerId customer{*id};
+    if (!c.pipeline.engine().customers().get(customer))
         return respond(error_response(http::status::not_found, "no such customer", "id"));
     auto order = body_string(req, "order_id");
     if (auto* no = std::get_if<HttpResponse>(&order)) return respond(std::move(*no));
@@ -78,47 +80,56 @@ void App::handle_order(RouteRequest&& req, Responder respond) {
     if (sample && !sample->is_bool())
         return respond(error_response(http::status::bad_request, "must be true or false", "sample"));
     const std::string key = "order/" + std::get<std::string>(order);
-    auto seen = reader_->meta(key);
-    if (!seen) return respond(error_response(http::status::service_unavailable, seen.error().message));
-    if (*seen || in_flight_.contains(key)) {
-        auto c = engine_->customers().get(customer);
-        auto out = customer_json(*c);
-        out["duplicate"] = true;
-        return respond(json_response(http::status::ok, out));
-    }
-    auto step = engine_->on_order(customer, sample && sample->as_bool(), now());
-    in_flight_.insert(key);
-    auto shared = std::make_shared<Responder>(std::move(respond));
+    auto answer = [&c, customer](bool duplicate, const routing::CustomerRecord* record) {
+        auto current = record ? std::optional(*record) : c.pipeline.engine().customers().get(customer);
+        auto out = customer_json(*current);
+        out["duplicate"] = duplicate;
+        return json_response(http::status::ok, out);
+    };
+    auto seen = c.reader.meta(key);
+    if (!seen) return respond(store_error(seen.error()));
+    if (*seen) return respond(answer(true, nullptr));
     store::Change remember;  // the order id, in the same transaction as what it changed
     remember.meta.emplace_back(key, std::to_string(*id));
-    auto done = [this, key, customer, shared](bool ok, const router::StepResult&) {
-        in_flight_.erase(key);
-        if (!ok)
-            return (*shared)(
-                error_response(http::status::service_unavailable, "could not be stored", "", {{"Retry-After", "1"}}));
-        auto out = customer_json(*engine_->customers().get(customer));
-        out["duplicate"] = false;
-        (*shared)(json_response(http::status::ok, out));
-    };
-    commit(std::move(step), std::nullopt, std::move(done), std::move(remember));
+    auto shared = std::make_shared<Responder>(std::move(respond));
+    c.pipeline.apply([customer, sample = sample && sample->as_bool()](
+                         router::Engine& e, sla::TimePoint now) { return e.on_order(customer, sample, now); },
+                     [shared, answer](StepOutcome o) {
+                         if (o.refusal == Refusal::in_flight)
+                             return (*shared)(answer(true, nullptr));  // the same order, still committing
+                         if (!o.ok()) return (*shared)(refusal_response(*o.refusal));
+                         (*shared)(answer(false, o.step.customers.empty() ? nullptr : &o.step.customers.front()));
+                     },
+                     std::move(remember), key);
 }
 
 // GET /v1/stats/replies?since=RFC3339&account=ID: the ranking the platform will show.
-HttpResponse App::reply_stats(const RouteRequest& req) {
+HttpResponse reply_stats(RouteContext& c, const RouteRequest& req) {
     store::ReplyFilter filter;
-    filter.since = now() - std::chrono::days(30);
+    filter.since = c.pipeline.now() - std::chrono::days(30);
     if (auto s = req.query_value("since")) {
         auto t = adapters::parse_rfc3339(*s);
         if (!t) return error_response(http::status::bad_request, "must be an RFC 3339 time", "since");
         filter.since = *t;
     }
     if (auto a = req.query_value("account")) filter.account = std::string(*a);
-    auto rows = reader_->replies(filter);
+    auto rows = c.reader.replies(filter);
     if (!rows) return error_response(http::status::service_unavailable, rows.error().message);
     std::vector<routing::ReplyRow> replies;
     replies.reserve(rows->size());
     for (const auto& r : *rows) replies.push_back({r.agent, r.account, r.buyer_at, r.replied_at});
-    const auto report = routing::reply_report(replies);
+    auto report = routing::reply_report(replies);
+    // A plain agent sees their own line; who oversees accounts, those accounts and their agents.
+    if (const auto* who = req.caller.identity; who && !req.caller.may_everything()) {
+        std::erase_if(report.agents, [&](const routing::ReplyStats& s) {
+            if (s.key == who->id) return false;
+            const auto* other = c.access.identity(s.key);
+            return who->role == access::Role::agent || !other ||
+                   std::none_of(other->accounts.begin(), other->accounts.end(),
+                                [&](const auto& a) { return a == "*" || who->oversees(a); });
+        });
+        std::erase_if(report.accounts, [&](const routing::ReplyStats& s) { return !who->has_account(s.key); });
+    }
     return json_response(http::status::ok, {{"since", adapters::format_rfc3339(filter.since)},
                                             {"account", filter.account ? json::value(*filter.account) : nullptr},
                                             {"team", stats_json(report.team)},
@@ -126,4 +137,4 @@ HttpResponse App::reply_stats(const RouteRequest& req) {
                                             {"accounts", stats_json(report.accounts)}});
 }
 
-}  // namespace ir::daemon
+}  // namespace ir::daemon::routes

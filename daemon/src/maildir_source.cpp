@@ -225,7 +225,7 @@ MaildirSource::Step MaildirSource::handle_event(const fs::path& maildir, Folder 
         case Kind::committed:
         case Kind::duplicate: {
             ++(outcome->kind == Kind::committed ? stats_.events : stats_.duplicates);
-            log_->info("account {}: {} {} ({})", config_.account, file.filename().string(),
+            log_->info("inq={} account {}: {} {} ({})", outcome->inquiry, config_.account, file.filename().string(),
                        outcome->kind == Kind::committed ? "committed" : "already committed", message_id);
             file_away(maildir, folder, name);
             return Step::next;

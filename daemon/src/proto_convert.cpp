@@ -134,24 +134,6 @@ sla::ClockState clock_from_proto(const pb::StoredClock& p, std::uint64_t inquiry
     return c;
 }
 
-// The public clocks of an inquiry, derived from the stored clock state.
-void public_clocks(const sla::ClockState& c, sla::TimePoint now, pb::Inquiry* out) {
-    for (auto kind : {sla::DeadlineKind::fast, sla::DeadlineKind::timely}) {
-        auto* clock = out->add_clocks();
-        const bool fast = kind == sla::DeadlineKind::fast;
-        clock->set_kind(fast ? pb::CLOCK_KIND_FAST : pb::CLOCK_KIND_TIMELY);
-        set_time(clock->mutable_started_at(), c.started_at);
-        const auto deadline = fast ? c.fast_deadline : c.timely_deadline;
-        set_time(clock->mutable_deadline(), deadline);
-        const bool breached = fast ? c.fired.fast_breach : c.fired.timely_breach;
-        if (c.reply == sla::ReplyState::answered)
-            clock->set_state(c.last_reply_at && *c.last_reply_at <= deadline ? pb::CLOCK_STATE_MET
-                                                                             : pb::CLOCK_STATE_BREACHED);
-        else
-            clock->set_state(breached || now > deadline ? pb::CLOCK_STATE_BREACHED : pb::CLOCK_STATE_RUNNING);
-    }
-}
-
 }  // namespace
 
 pb::InquiryEvent to_proto(const router::Event& e) {
@@ -265,10 +247,7 @@ void to_stored(const router::InquiryRecord& r, const std::optional<sla::ClockSta
     q->set_queue(r.queue);
     set_time(q->mutable_opened_at(), r.opened_at);
     set_time(q->mutable_updated_at(), r.updated_at);
-    if (clock) {
-        public_clocks(*clock, r.updated_at, q);
-        clock_to_proto(*clock, out.mutable_clock());
-    }
+    if (clock) clock_to_proto(*clock, out.mutable_clock());  // the public clocks are derived when shown
     auto* ctx = out.mutable_context();
     ctx->set_customer_messages_in_thread(r.context.customer_messages_in_thread);
     ctx->set_orders(r.context.orders);
@@ -278,7 +257,6 @@ void to_stored(const router::InquiryRecord& r, const std::optional<sla::ClockSta
     out.set_last_replied_by(r.last_replied_by);
     out.set_customer_id(r.customer);
     out.set_shared_clock(r.shared_clock);
-    q->set_customer_id(r.customer);
     if (routing) routing_to_proto(*routing, out.mutable_routing());
     out.set_has_last_reply(r.last_reply_at.has_value());
     if (r.last_reply_at) out.set_last_reply_at_ms(sla::to_unix_ms(*r.last_reply_at));
@@ -318,20 +296,36 @@ std::optional<router::StoredInquiry> from_stored(const std::string& payload) {
     return stored_from_proto(p);
 }
 
-std::optional<InquiryView> view_of(const store::InquiryRow& row) {
-    pb::StoredInquiry p;
-    if (!p.ParseFromString(row.payload)) return std::nullopt;
-    InquiryView view{stored_from_proto(p), assessment_from_proto(p.inquiry().assessment()),
-                     sender_from_proto(p.inquiry().sender())};
-    if (const auto& d = row.detail) {
+namespace {
+InquiryView with_detail(InquiryView view, const std::optional<store::DetailRow>& detail) {
+    if (detail) {
         pb::Assessment a;
-        if (a.ParseFromString(d->assessment)) view.assessment = assessment_from_proto(a);
-        view.sender = {d->name, d->email, d->company, d->phone, d->address, d->country, d->im};
+        if (a.ParseFromString(detail->assessment)) view.assessment = assessment_from_proto(a);
+        const auto& d = *detail;
+        view.sender = {d.name, d.email, d.company, d.phone, d.address, d.country, d.im};
     }
     // The core's tier is the one in force: it changes without a new message (an order).
     view.assessment.tier = view.stored.record.assessment.tier;
     view.assessment.suspect = view.stored.record.assessment.suspect;
     return view;
+}
+}  // namespace
+
+std::optional<InquiryView> view_of(const store::InquiryRow& row) {
+    pb::StoredInquiry p;
+    if (!p.ParseFromString(row.payload)) return std::nullopt;
+    return with_detail({stored_from_proto(p), assessment_from_proto(p.inquiry().assessment()),
+                        sender_from_proto(p.inquiry().sender())},
+                       row.detail);
+}
+
+InquiryView view_of(const router::StoredInquiry& stored, const std::optional<store::DetailRow>& detail) {
+    const auto& a = stored.record.assessment;
+    router::Assessment assessment;
+    assessment.score = a.score;
+    assessment.language = a.language;
+    assessment.large_order = a.large_order;
+    return with_detail({stored, std::move(assessment), {}}, detail);
 }
 
 store::DetailRow detail_row(const router::InquiryDetail& d, google::protobuf::Arena* arena) {

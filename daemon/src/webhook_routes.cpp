@@ -3,8 +3,9 @@
 // carries takes the same ingest path as POST /v1/events; the answer waits for all of them.
 #include <boost/json.hpp>
 
-#include "ir/daemon/app.hpp"
+#include "http_outcome.hpp"
 #include "ir/daemon/http_json.hpp"
+#include "routes.hpp"
 #include "webhooks.hpp"
 
 namespace ir::daemon {
@@ -33,18 +34,16 @@ HttpResponse parse_error(const Error& e) {
 
 }  // namespace
 
-std::optional<std::string> App::load_webhooks() {
-    webhooks_ = std::make_unique<Webhooks>();
-    const auto& a = config_.adapters;
+std::optional<std::string> load_webhooks(const AdaptersConfig& a, Webhooks& out) {
     if (a.whatsapp) {
-        auto& w = webhooks_->whatsapp.emplace();
+        auto& w = out.whatsapp.emplace();
         w.options.account = a.whatsapp->account;
         for (const auto& [id, account] : a.whatsapp->phone_number_ids) w.options.phone_number_accounts[id] = account;
         if (auto e = secret_of(a.whatsapp->app_secret, w.app_secret)) return e;
         if (auto e = secret_of(a.whatsapp->verify_token, w.verify_token)) return e;
     }
     if (a.telegram) {
-        auto& t = webhooks_->telegram.emplace();
+        auto& t = out.telegram.emplace();
         t.options.account = a.telegram->account;
         if (auto e = secret_of(a.telegram->secret_token, t.secret_token)) return e;
     }
@@ -52,71 +51,25 @@ std::optional<std::string> App::load_webhooks() {
         auto mapping = adapters::make_marketplace_mapping(platform, m.account, m.fields);
         if (!mapping)
             return mapping.error().message + (mapping.error().field.empty() ? "" : " (" + mapping.error().field + ")");
-        auto& hook = webhooks_->marketplace[platform];
+        auto& hook = out.marketplace[platform];
         hook.mapping = std::move(*mapping);
         if (auto e = secret_of(m.secret, hook.secret)) return e;
     }
     return std::nullopt;
 }
 
-void App::add_webhook_routes() {
-    router_.add(http::verb::get, "/v1/webhooks/whatsapp", [this](const RouteRequest& req) {
-        if (!webhooks_->whatsapp) return error_response(http::status::not_found, "no [adapters.whatsapp] configured");
-        auto challenge = adapters::verify_handshake(
-            req.query_value("hub.mode").value_or(""), req.query_value("hub.verify_token").value_or(""),
-            req.query_value("hub.challenge").value_or(""), webhooks_->whatsapp->verify_token.reveal());
-        if (!challenge)
-            return error_response(http::status::forbidden, challenge.error().message, challenge.error().field);
-        return text_response(http::status::ok, *challenge);
-    });
-    router_.add(http::verb::post, "/v1/webhooks/whatsapp", [this](RouteRequest&& req, Responder respond) {
-        if (!webhooks_->whatsapp)
-            return respond(error_response(http::status::not_found, "no [adapters.whatsapp] configured"));
-        const auto& w = *webhooks_->whatsapp;
-        const std::string& body = req.message.body();
-        if (!adapters::verify_whatsapp_signature(w.app_secret.reveal(), body, header(req, "X-Hub-Signature-256"))) {
-            metrics_.rejected("signature").inc();
-            return respond(error_response(http::status::unauthorized, "X-Hub-Signature-256 does not match the body",
-                                          "X-Hub-Signature-256"));
-        }
-        ingest_batch(adapters::parse_whatsapp(body, w.options), std::move(respond));
-    });
-    router_.add(http::verb::post, "/v1/webhooks/telegram", [this](RouteRequest&& req, Responder respond) {
-        if (!webhooks_->telegram)
-            return respond(error_response(http::status::not_found, "no [adapters.telegram] configured"));
-        const auto& t = *webhooks_->telegram;
-        if (!adapters::verify_telegram_secret(t.secret_token.reveal(),
-                                              header(req, "X-Telegram-Bot-Api-Secret-Token"))) {
-            metrics_.rejected("signature").inc();
-            return respond(error_response(http::status::unauthorized, "wrong X-Telegram-Bot-Api-Secret-Token",
-                                          "X-Telegram-Bot-Api-Secret-Token"));
-        }
-        ingest_batch(adapters::parse_telegram(req.message.body(), t.options), std::move(respond));
-    });
-    router_.add(http::verb::post, "/v1/webhooks/marketplace/{platform}", [this](RouteRequest&& req, Responder respond) {
-        auto it = webhooks_->marketplace.find(req.param("platform"));
-        if (it == webhooks_->marketplace.end())
-            return respond(
-                error_response(http::status::not_found, "no [adapters.marketplace.<platform>] for it", "platform"));
-        const std::string& body = req.message.body();
-        if (!adapters::verify_marketplace_signature(it->second.secret.reveal(), body, header(req, "X-Signature-256"))) {
-            metrics_.rejected("signature").inc();
-            return respond(error_response(http::status::unauthorized, "X-Signature-256 does not match the body",
-                                          "X-Signature-256"));
-        }
-        ingest_batch(adapters::parse_marketplace(body, it->second.mapping), std::move(respond));
-    });
-}
+namespace routes {
+namespace {
 
 // Every event of one delivery, then one answer: 200 once all are stored (or were already),
 // 503 if any could not be (the sender retries the whole delivery; what was stored is then
 // a duplicate), else the first refusal.
-void App::ingest_batch(Expected<adapters::WebhookBatch> batch, Responder respond) {
+void ingest_batch(RouteContext& c, Expected<adapters::WebhookBatch> batch, Responder respond) {
     if (!batch) {
-        metrics_.rejected(batch.error().invalid_value ? "invalid" : "malformed").inc();
+        rejected_events(c.registry, batch.error().invalid_value ? "invalid" : "malformed").inc();
         return respond(parse_error(batch.error()));
     }
-    if (auto busy = refuse_if_busy()) return respond(std::move(*busy));
+    if (auto busy = c.pipeline.busy()) return respond(refusal_response(*busy));
     struct Tally {
         Responder respond;
         std::size_t waiting = 0, accepted = 0, duplicates = 0;
@@ -136,19 +89,19 @@ void App::ingest_batch(Expected<adapters::WebhookBatch> batch, Responder respond
                                                         {"ignored", std::move(tally->ignored)}}));
     };
     for (auto& event : batch->events)
-        ingest(std::move(event), [tally, one_done](IngestOutcome o) {
+        c.pipeline.ingest(std::move(event), [tally, one_done](IngestOutcome o) {
             switch (o.kind) {
-                case IngestOutcome::accepted:
+                case IngestOutcome::Kind::accepted:
                     ++tally->accepted;
                     break;
-                case IngestOutcome::duplicate:
+                case IngestOutcome::Kind::duplicate:
                     ++tally->duplicates;
                     break;
-                case IngestOutcome::retry_later:
-                    if (!tally->retry) tally->retry = std::move(o.response);
+                case IngestOutcome::Kind::retry_later:
+                    if (!tally->retry) tally->retry = ingest_response(o);
                     break;
-                case IngestOutcome::rejected:
-                    if (!tally->refusal) tally->refusal = std::move(o.response);
+                case IngestOutcome::Kind::rejected:
+                    if (!tally->refusal) tally->refusal = ingest_response(o);
                     break;
             }
             one_done();
@@ -156,4 +109,55 @@ void App::ingest_batch(Expected<adapters::WebhookBatch> batch, Responder respond
     one_done();
 }
 
+}  // namespace
+
+HttpResponse whatsapp_handshake(RouteContext& c, const RouteRequest& req) {
+    if (!c.webhooks.whatsapp) return error_response(http::status::not_found, "no [adapters.whatsapp] configured");
+    auto challenge = adapters::verify_handshake(
+        req.query_value("hub.mode").value_or(""), req.query_value("hub.verify_token").value_or(""),
+        req.query_value("hub.challenge").value_or(""), c.webhooks.whatsapp->verify_token.reveal());
+    if (!challenge) return error_response(http::status::forbidden, challenge.error().message, challenge.error().field);
+    return text_response(http::status::ok, *challenge);
+}
+
+void whatsapp(RouteContext& c, RouteRequest&& req, Responder respond) {
+    if (!c.webhooks.whatsapp)
+        return respond(error_response(http::status::not_found, "no [adapters.whatsapp] configured"));
+    const auto& w = *c.webhooks.whatsapp;
+    const std::string& body = req.message.body();
+    if (!adapters::verify_whatsapp_signature(w.app_secret.reveal(), body, header(req, "X-Hub-Signature-256"))) {
+        rejected_events(c.registry, "signature").inc();
+        return respond(error_response(http::status::unauthorized, "X-Hub-Signature-256 does not match the body",
+                                      "X-Hub-Signature-256"));
+    }
+    ingest_batch(c, adapters::parse_whatsapp(body, w.options), std::move(respond));
+}
+
+void telegram(RouteContext& c, RouteRequest&& req, Responder respond) {
+    if (!c.webhooks.telegram)
+        return respond(error_response(http::status::not_found, "no [adapters.telegram] configured"));
+    const auto& t = *c.webhooks.telegram;
+    if (!adapters::verify_telegram_secret(t.secret_token.reveal(), header(req, "X-Telegram-Bot-Api-Secret-Token"))) {
+        rejected_events(c.registry, "signature").inc();
+        return respond(error_response(http::status::unauthorized, "wrong X-Telegram-Bot-Api-Secret-Token",
+                                      "X-Telegram-Bot-Api-Secret-Token"));
+    }
+    ingest_batch(c, adapters::parse_telegram(req.message.body(), t.options), std::move(respond));
+}
+
+void marketplace(RouteContext& c, RouteRequest&& req, Responder respond) {
+    auto it = c.webhooks.marketplace.find(req.param("platform"));
+    if (it == c.webhooks.marketplace.end())
+        return respond(
+            error_response(http::status::not_found, "no [adapters.marketplace.<platform>] for it", "platform"));
+    const std::string& body = req.message.body();
+    if (!adapters::verify_marketplace_signature(it->second.secret.reveal(), body, header(req, "X-Signature-256"))) {
+        rejected_events(c.registry, "signature").inc();
+        return respond(
+            error_response(http::status::unauthorized, "X-Signature-256 does not match the body", "X-Signature-256"));
+    }
+    ingest_batch(c, adapters::parse_marketplace(body, it->second.mapping), std::move(respond));
+}
+
+}  // namespace routes
 }  // namespace ir::daemon

@@ -8,6 +8,7 @@
 #include "ir/adapters/secret.hpp"
 #include "ir/adapters/telegram.hpp"
 #include "ir/adapters/whatsapp.hpp"
+#include "ir/daemon/config.hpp"
 
 namespace ir::daemon {
 
@@ -29,5 +30,8 @@ struct Webhooks {
     std::optional<Telegram> telegram;
     std::map<std::string, Marketplace, std::less<>> marketplace;  // by platform
 };
+
+// Reads the configured webhooks' secrets (files or inline); an error names the key.
+std::optional<std::string> load_webhooks(const AdaptersConfig& config, Webhooks& out);
 
 }  // namespace ir::daemon

@@ -1,3 +1,4 @@
+#include "ir/base/text.hpp"
 #include "contact.hpp"
 
 #include <re2/set.h>
@@ -58,13 +59,6 @@ std::string_view email_domain(std::string_view email) {
     return at == std::string_view::npos ? std::string_view{} : email.substr(at + 1);
 }
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return out;
-}
-
 }  // namespace
 
 std::vector<std::string> ContactFinding::missing() const {
@@ -79,7 +73,7 @@ std::vector<std::string> ContactFinding::missing() const {
 
 ContactFinder::ContactFinder(std::vector<std::string> free_mail_domains)
     : free_mail_domains_(std::move(free_mail_domains)) {
-    for (auto& d : free_mail_domains_) d = lower(d);
+    for (auto& d : free_mail_domains_) d = ascii_lower(d);
 }
 
 bool ContactFinder::is_free_mail(std::string_view domain) const {

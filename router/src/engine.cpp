@@ -1,3 +1,4 @@
+#include "ir/base/text.hpp"
 #include "ir/router/engine.hpp"
 
 #include <algorithm>
@@ -23,11 +24,6 @@ const routing::FixedOffsetClock& utc_clock() {
     return clock;
 }
 
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
-
 routing::Identity identity_of(const Sender& s) {
     routing::Identity id;
     id.email = s.email;
@@ -38,6 +34,23 @@ routing::Identity identity_of(const Sender& s) {
 }
 
 }  // namespace
+
+const StoredInquiry* StepResult::find(InquiryId id) const {
+    for (const auto& s : inquiries)
+        if (s.record.id == id) return &s;
+    return nullptr;
+}
+
+const routing::CustomerRecord* StepResult::find_customer(CustomerId id) const {
+    for (const auto& c : customers)
+        if (c.id == id) return &c;
+    return nullptr;
+}
+
+bool StepResult::empty() const {
+    return inquiries.empty() && details.empty() && alerts.empty() && customers.empty() && merged.empty() &&
+           replies.empty() && presence.empty();
+}
 
 AssessmentSummary summary_of(const Assessment& a) {
     return {a.tier, a.suspect, a.score, a.language, a.large_order};
@@ -112,7 +125,7 @@ std::optional<sla::TimePoint> Engine::next_deadline() const {
 sla::Subject Engine::subject_of(const InquiryRecord& r) const {
     sla::Subject s;
     s.clock = clock_of(r);
-    s.inquiry = sla::InquiryId{static_cast<std::uint64_t>(r.id)};
+    s.inquiry = r.id;
     s.account = accounts_.find(r.account).value_or(sla::AccountId{});
     s.tier = tier_of(r);
     // DOMAIN.md: a large buyer who shows little interest yet (tier 3 or 4) is followed up
@@ -121,12 +134,29 @@ sla::Subject Engine::subject_of(const InquiryRecord& r) const {
     return s;
 }
 
-void Engine::note_changed(InquiryId id, StepResult& out) const {
+StepResult Engine::seal(Draft&& draft) const {
+    StepResult out = std::move(static_cast<StepResult&>(draft));
+    out.inquiries.reserve(draft.changed.size());
+    for (const InquiryId id : draft.changed) {
+        if (const InquiryRecord* r = find(id)) {
+            out.inquiries.push_back({*r, clock(id), routing_of(id)});
+            continue;
+        }
+        for (const auto& retired : draft.retired)  // left the engine: no clock, no routing
+            if (retired.id == id) out.inquiries.push_back({retired, std::nullopt, routing_of(id)});
+    }
+    for (const CustomerId id : draft.customer_ids)
+        if (auto c = customers_.get(id)) out.customers.push_back(std::move(*c));
+    return out;
+}
+
+void Engine::note_changed(InquiryId id, Draft& out) const {
     if (std::find(out.changed.begin(), out.changed.end(), id) == out.changed.end()) out.changed.push_back(id);
 }
 
-void Engine::note_customer(routing::CustomerId id, StepResult& out) const {
-    if (std::find(out.customers.begin(), out.customers.end(), id) == out.customers.end()) out.customers.push_back(id);
+void Engine::note_customer(routing::CustomerId id, Draft& out) const {
+    if (std::find(out.customer_ids.begin(), out.customer_ids.end(), id) == out.customer_ids.end())
+        out.customer_ids.push_back(id);
 }
 
 sla::ClockId Engine::clock_of(const InquiryRecord& r) const {
@@ -145,7 +175,7 @@ void Engine::share_clock(InquiryRecord& r) {
 // The inquiry a clock's alerts are about: the one that started it, or - once that one is
 // resolved - another open inquiry of the same buyer sharing the clock.
 const InquiryRecord* Engine::clock_holder(const sla::Subject& s) const {
-    if (const InquiryRecord* r = find(InquiryId{sla::raw(s.inquiry)})) return r;
+    if (const InquiryRecord* r = find(s.inquiry)) return r;
     auto it = shared_clocks_.find(sla::raw(s.clock));
     if (it == shared_clocks_.end() || it->second.empty()) return nullptr;
     return find(it->second.front());
@@ -169,7 +199,7 @@ std::string Engine::category_of(const Event& event, const Assessment& a) const {
 
 std::string Engine::agent_of_reply(const Sender& sender) const {
     if (!sender.email.empty()) {
-        auto it = routing_.agent_addresses.find(lower(sender.email));
+        auto it = routing_.agent_addresses.find(ascii_lower(sender.email));
         if (it != routing_.agent_addresses.end()) return it->second;
         return sender.email;
     }
@@ -177,7 +207,7 @@ std::string Engine::agent_of_reply(const Sender& sender) const {
 }
 
 routing::CustomerId Engine::identify(const Sender& sender, const InquiryRecord& inquiry, sla::TimePoint now,
-                                     StepResult& out) {
+                                     Draft& out) {
     // A sender known only by name (marketplace buyers often are) stays the customer the
     // conversation already has, instead of becoming a new one with each message.
     const auto who = customers_.identify(identity_of(sender), now, routing::CustomerId{inquiry.customer});
@@ -194,7 +224,7 @@ routing::CustomerId Engine::identify(const Sender& sender, const InquiryRecord& 
     return who.id;
 }
 
-InquiryRecord& Engine::open_inquiry(const Event& event, sla::TimePoint now, StepResult& out) {
+InquiryRecord& Engine::open_inquiry(const Event& event, sla::TimePoint now, Draft& out) {
     if (InquiryRecord* existing = find_thread(event.account, event.channel, event.thread_id)) {
         out.inquiry = existing->id;
         return *existing;
@@ -216,14 +246,14 @@ InquiryRecord& Engine::open_inquiry(const Event& event, sla::TimePoint now, Step
 }
 
 StepResult Engine::on_event(const Event& event, sla::TimePoint now, const Assessor::Analysis* analysis) {
-    StepResult out;
+    Draft out;
     if (event.direction == Direction::outbound) {
         InquiryRecord* found = find_thread(event.account, event.channel, event.thread_id);
-        if (!found) return out;  // our reply to nothing we track: journal only
+        if (!found) return seal(std::move(out));  // our reply to nothing we track: journal only
         InquiryRecord& r = *found;
         out.inquiry = r.id;
         record_reply(r, agent_of_reply(event.sender), std::min(event.received_at, now), now, out);
-        return out;
+        return seal(std::move(out));
     }
     InquiryRecord& r = open_inquiry(event, now, out);
     const auto customer = identify(event.sender, r, now, out);
@@ -248,11 +278,11 @@ StepResult Engine::on_event(const Event& event, sla::TimePoint now, const Assess
     const std::string category = routing_on_ ? category_of(event, assessment) : std::string();
     out.details.push_back({r.id, std::move(assessment), event.sender});
     route_buyer_message(r, out.created, was_replied, before, category, now, out);
-    return out;
+    return seal(std::move(out));
 }
 
 void Engine::route_buyer_message(InquiryRecord& r, bool created, bool was_replied, const AssessmentSummary& before,
-                                 const std::string& category, sla::TimePoint now, StepResult& out) {
+                                 const std::string& category, sla::TimePoint now, Draft& out) {
     if (!routing_on_) return;
     const auto id = static_cast<std::uint64_t>(r.id);
     const auto deadline = fast_deadline(r, now);
@@ -278,13 +308,13 @@ void Engine::route_buyer_message(InquiryRecord& r, bool created, bool was_replie
 }
 
 void Engine::record_reply(InquiryRecord& r, const std::string& agent, sla::TimePoint at, sla::TimePoint now,
-                          StepResult& out) {
+                          Draft& out) {
     r.last_replied_by = names_.intern(agent);
     r.last_reply_at = at;
     r.state = InquiryState::replied;
     r.updated_at = now;
     note_changed(r.id, out);
-    auto effects = sla_.on_reply({clock_of(r), sla::AgentId{}, at}, now);
+    auto effects = sla_.on_reply({clock_of(r), agent_ids_.intern(agent), at}, now);
     for (const auto& e : effects)
         if (const auto* rec = std::get_if<sla::ReplyRecorded>(&e))
             out.replies.push_back({r.id, r.account, agent, rec->started_at, rec->replied_at});
@@ -299,15 +329,15 @@ void Engine::record_reply(InquiryRecord& r, const std::string& agent, sla::TimeP
 }
 
 StepResult Engine::on_reply(InquiryId id, const std::string& agent, sla::TimePoint now) {
-    StepResult out;
+    Draft out;
     InquiryRecord* r = find_mutable(static_cast<std::uint64_t>(id));
-    if (!r) return out;
+    if (!r) return seal(std::move(out));
     out.inquiry = id;
     record_reply(*r, agent, now, now, out);
-    return out;
+    return seal(std::move(out));
 }
 
-void Engine::close(InquiryRecord& r, sla::TimePoint now, StepResult& out) {
+void Engine::close(InquiryRecord& r, sla::TimePoint now, Draft& out) {
     const InquiryId id = r.id;
     r.state = InquiryState::resolved;
     r.updated_at = now;
@@ -329,32 +359,32 @@ void Engine::close(InquiryRecord& r, sla::TimePoint now, StepResult& out) {
 }
 
 StepResult Engine::on_resolve(InquiryId id, sla::TimePoint now) {
-    StepResult out;
+    Draft out;
     InquiryRecord* r = find_mutable(static_cast<std::uint64_t>(id));
-    if (!r) return out;
+    if (!r) return seal(std::move(out));
     out.inquiry = id;
     close(*r, now, out);
-    return out;
+    return seal(std::move(out));
 }
 
 StepResult Engine::on_decline(InquiryId id, const std::string& agent, sla::TimePoint now) {
-    StepResult out;
+    Draft out;
     InquiryRecord* r = find_mutable(static_cast<std::uint64_t>(id));
-    if (!r) return out;
+    if (!r) return seal(std::move(out));
     out.inquiry = id;
     if (r->state == InquiryState::open) record_reply(*r, agent, now, now, out);
     close(*r, now, out);
-    return out;
+    return seal(std::move(out));
 }
 
 StepResult Engine::on_tick(sla::TimePoint now) {
-    StepResult out;
+    Draft out;
     add_sla_effects(sla_.on_tick(now), out);
     if (routing_on_) add_decisions(dispatcher_->on_tick(now), now, out);
-    return out;
+    return seal(std::move(out));
 }
 
-void Engine::add_sla_effects(sla::Effects effects, StepResult& out) {
+void Engine::add_sla_effects(sla::Effects effects, Draft& out) {
     for (const auto& e : effects) {
         const auto& subject = sla::subject_of(e);
         if (const InquiryRecord* holder = clock_holder(subject)) note_changed(holder->id, out);

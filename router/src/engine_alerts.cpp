@@ -67,7 +67,7 @@ std::string_view to_string(ClockKind k) {
     return k == ClockKind::fast ? "FAST" : k == ClockKind::timely ? "TIMELY" : "";
 }
 
-Alert& Engine::push_alert(StepResult& out, AlertKind kind, const InquiryRecord& r, std::string topic) {
+Alert& Engine::push_alert(Draft& out, AlertKind kind, const InquiryRecord& r, std::string topic) {
     Alert& a = out.alerts.emplace_back();
     a.seq = next_alert_seq_++;
     a.topic = std::move(topic);
@@ -79,7 +79,7 @@ Alert& Engine::push_alert(StepResult& out, AlertKind kind, const InquiryRecord& 
     return a;
 }
 
-void Engine::alert_for(const sla::Effect& effect, StepResult& out) {
+void Engine::alert_for(const sla::Effect& effect, Draft& out) {
     const InquiryRecord* holder = clock_holder(sla::subject_of(effect));
     if (!holder) return;
     const InquiryRecord& r = *holder;
@@ -118,7 +118,7 @@ void Engine::alert_for(const sla::Effect& effect, StepResult& out) {
 // Routing's decisions become the record's owner and queue, and alerts: ASSIGNED to the new
 // owner (or to the queue it waits in), UNASSIGNED to the one it left, ESCALATION to each
 // supervisor told of a tier 1 inquiry.
-void Engine::add_decisions(const routing::Decisions& decisions, sla::TimePoint now, StepResult& out) {
+void Engine::add_decisions(const routing::Decisions& decisions, sla::TimePoint now, Draft& out) {
     for (const auto& d : decisions) {
         const std::uint64_t id = std::visit([](const auto& x) { return x.inquiry; }, d);
         InquiryRecord* r = find_mutable(id);

@@ -6,8 +6,21 @@
 #include <string>
 #include <string_view>
 
+#include "ir/router/engine.hpp"
 #include "ir/router/inquiry.hpp"
 #include "ir/sla/ids.hpp"
+
+namespace ir::router {
+
+// A step being built: the result, plus the ids it touched and the records it retired,
+// which Engine::seal turns into values once the step is done.
+struct Engine::Draft : StepResult {
+    std::vector<InquiryId> changed;
+    std::vector<CustomerId> customer_ids;
+    std::vector<InquiryRecord> retired;  // resolved in this step: no longer in inquiries_
+};
+
+}  // namespace ir::router
 
 namespace ir::router::detail {
 

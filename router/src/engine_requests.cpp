@@ -33,8 +33,8 @@ StepResult Engine::restore(EngineState state, sla::TimePoint now) {
     next_inquiry_id_ = std::max<std::uint64_t>(state.next_inquiry_id, 1);
     next_alert_seq_ = std::max<std::uint64_t>(state.next_alert_seq, 1);
     dispatcher_ = std::make_unique<routing::Dispatcher>(routing_.roster, routing_.policy, *routing_.clock, now);
-    StepResult out;
-    if (!routing_on_) return out;
+    Draft out;
+    if (!routing_on_) return seal(std::move(out));
     // Presence as last set; on_shift from the working hours at this moment.
     for (const auto& view : dispatcher_->agents()) {
         routing::AgentRecord a;
@@ -67,12 +67,12 @@ StepResult Engine::restore(EngineState state, sla::TimePoint now) {
         item.preferred_owner = customers_.last_owner(routing::CustomerId{r.customer});
         add_decisions(dispatcher_->enqueue(std::move(item), now), now, out);
     }
-    return out;
+    return seal(std::move(out));
 }
 
 StepResult Engine::on_accept(InquiryId id, const std::string& agent, sla::TimePoint now) {
-    StepResult out;
-    if (!find(id)) return out;
+    Draft out;
+    if (!find(id)) return seal(std::move(out));
     out.inquiry = id;
     auto o = dispatcher_->accept(static_cast<std::uint64_t>(id), agent, now);
     out.refused = o.refused;
@@ -84,35 +84,35 @@ StepResult Engine::on_accept(InquiryId id, const std::string& agent, sla::TimePo
         if (customers_.set_last_owner(routing::CustomerId{r->customer}, agent))
             note_customer(routing::CustomerId{r->customer}, out);
     }
-    return out;
+    return seal(std::move(out));
 }
 
 StepResult Engine::on_transfer(InquiryId id, const std::string& to_agent, sla::TimePoint now) {
-    StepResult out;
+    Draft out;
     InquiryRecord* r = find_mutable(static_cast<std::uint64_t>(id));
-    if (!r) return out;
+    if (!r) return seal(std::move(out));
     out.inquiry = id;
     r->updated_at = now;
     auto o = dispatcher_->transfer(static_cast<std::uint64_t>(id), to_agent, now);
     out.refused = o.refused;
     add_decisions(o.decisions, now, out);
-    return out;
+    return seal(std::move(out));
 }
 
 StepResult Engine::on_presence(const std::string& agent, routing::Presence presence, sla::TimePoint now) {
-    StepResult out;
+    Draft out;
     auto o = dispatcher_->set_presence(agent, presence, now);
     out.refused = o.refused;
     if (o.ok()) out.presence.emplace_back(agent, presence);
     add_decisions(o.decisions, now, out);
-    return out;
+    return seal(std::move(out));
 }
 
 // DOMAIN.md: a formal or sample order makes a tier 1 customer; their open inquiries are
 // re-tiered at once (their clocks take tier 1's rules) and the owner is told.
 StepResult Engine::on_order(routing::CustomerId customer, bool sample, sla::TimePoint now) {
-    StepResult out;
-    if (!customers_.note_order(customer, sample)) return out;
+    Draft out;
+    if (!customers_.note_order(customer, sample)) return seal(std::move(out));
     const auto id = customers_.resolve(customer);
     note_customer(id, out);
     std::vector<std::uint64_t> ids;
@@ -135,7 +135,7 @@ StepResult Engine::on_order(routing::CustomerId customer, bool sample, sla::Time
         if (routing_on_)
             add_decisions(dispatcher_->update(key, 1, r.assessment.suspect, fast_deadline(r, now), now), now, out);
     }
-    return out;
+    return seal(std::move(out));
 }
 
 }  // namespace ir::router

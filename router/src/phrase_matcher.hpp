@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "ir/router/expected.hpp"
+#include "ir/base/expected.hpp"
 #include "ir/router/rules.hpp"
 
 namespace re2 {

@@ -35,11 +35,9 @@ std::size_t sequence_length(std::string_view s, std::size_t i) {
 // Byte tables: one load a byte instead of a chain of comparisons.
 struct ByteTables {
     bool alnum[256] = {};
-    char lower[256] = {};
     constexpr ByteTables() {
         for (int c = 0; c < 256; ++c) {
             alnum[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-            lower[c] = static_cast<char>((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c);
         }
     }
 };
@@ -47,10 +45,6 @@ constexpr ByteTables kTables;
 
 bool is_alnum(char c) {
     return kTables.alnum[static_cast<unsigned char>(c)];
-}
-
-char lower(char c) {
-    return kTables.lower[static_cast<unsigned char>(c)];
 }
 
 // Index of the first byte at or after i that is not ASCII (s.size() if none).
@@ -90,19 +84,6 @@ std::string repair_utf8(std::string_view s) {
             i += n;
         }
     }
-    return out;
-}
-
-std::string_view utf8_prefix(std::string_view s, std::size_t max_bytes) {
-    if (s.size() <= max_bytes) return s;
-    std::size_t cut = max_bytes;
-    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
-    return s.substr(0, cut);
-}
-
-std::string ascii_lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) c = lower(c);
     return out;
 }
 

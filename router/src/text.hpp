@@ -5,6 +5,8 @@
 #include <string_view>
 #include <vector>
 
+#include "ir/base/text.hpp"
+
 namespace ir::router::text {
 
 // True when `s` is well-formed UTF-8 (no overlongs, no surrogates).
@@ -13,8 +15,7 @@ bool is_valid_utf8(std::string_view s);
 // Returns `s` with every ill-formed byte sequence replaced by U+FFFD.
 std::string repair_utf8(std::string_view s);
 
-// Truncates to at most `max_bytes` without cutting a UTF-8 sequence in half.
-std::string_view utf8_prefix(std::string_view s, std::size_t max_bytes);
+using ir::utf8_prefix;  // ir/base/text.hpp
 
 // A run of ASCII letters/digits, with where it stands in the source.
 struct Token {
@@ -23,8 +24,7 @@ struct Token {
     std::uint32_t end = 0;
 };
 
-// ASCII letters lower-cased, every other byte kept (offsets do not move).
-std::string ascii_lower(std::string_view s);
+using ir::ascii_lower;  // ASCII letters lower-cased, every other byte kept (offsets do not move)
 
 // Splits on everything that is not an ASCII letter or digit ("sw-x9" -> "sw", "x9").
 // Tokens are views into `s`: lower-case it first (ascii_lower) to compare them.

@@ -29,6 +29,12 @@ std::string_view to_string(Presence p) {
     return "offline";
 }
 
+std::optional<Presence> parse_presence(std::string_view s) {
+    for (auto p : {Presence::available, Presence::away, Presence::offline})
+        if (to_string(p) == s) return p;
+    return std::nullopt;
+}
+
 bool WeeklyHours::always() const {
     return std::all_of(days.begin(), days.end(), [](const auto& d) { return d.empty(); });
 }

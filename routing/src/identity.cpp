@@ -2,23 +2,11 @@
 #include <algorithm>
 #include <cctype>
 
+#include "ir/base/text.hpp"
 #include "ir/routing/customer_book.hpp"
 
 namespace ir::routing {
 namespace {
-
-std::string_view trim(std::string_view s) {
-    const auto space = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
-    while (!s.empty() && space(s.front())) s.remove_prefix(1);
-    while (!s.empty() && space(s.back())) s.remove_suffix(1);
-    return s;
-}
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
 
 // Digits with an optional leading '+'; "" if fewer than 6 digits.
 std::string phone_digits(std::string_view s) {
@@ -40,7 +28,7 @@ bool reads_as_phone(std::string_view s) {
 }
 
 std::string_view strip_prefix(std::string_view s, std::string_view prefix) {
-    if (s.size() >= prefix.size() && lower(s.substr(0, prefix.size())) == prefix) s.remove_prefix(prefix.size());
+    if (s.size() >= prefix.size() && ascii_lower(s.substr(0, prefix.size())) == prefix) s.remove_prefix(prefix.size());
     return trim(s);
 }
 
@@ -48,7 +36,7 @@ std::string_view strip_prefix(std::string_view s, std::string_view prefix) {
 
 std::vector<std::string> identity_keys(const Identity& ids) {
     std::vector<std::string> keys;
-    const std::string email = lower(trim(ids.email));
+    const std::string email = ascii_lower(trim(ids.email));
     if (email.find('@') != std::string::npos) keys.push_back("e:" + email);
     if (const std::string p = phone_digits(ids.phone); !p.empty()) keys.push_back("p:" + p);
     const std::string_view wa = strip_prefix(ids.whatsapp, "whatsapp:");
@@ -57,7 +45,7 @@ std::vector<std::string> identity_keys(const Identity& ids) {
     } else if (!wa.empty()) {
         keys.push_back("w:" + std::string(wa));  // business-scoped ids are case-sensitive
     }
-    const std::string tg = lower(strip_prefix(ids.telegram, "telegram:"));
+    const std::string tg = ascii_lower(strip_prefix(ids.telegram, "telegram:"));
     if (!tg.empty()) keys.push_back("t:" + tg);
     std::sort(keys.begin(), keys.end());
     keys.erase(std::unique(keys.begin(), keys.end()), keys.end());

@@ -22,6 +22,26 @@ TimePoint deadline_of(const ClockState& c, DeadlineKind k) {
     return k == DeadlineKind::fast ? c.fast_deadline : c.timely_deadline;
 }
 
+ClockStatus clock_status(const ClockState& c, DeadlineKind k, TimePoint now) {
+    const TimePoint deadline = deadline_of(c, k);
+    if (c.reply == ReplyState::answered)
+        return c.last_reply_at && *c.last_reply_at <= deadline ? ClockStatus::met : ClockStatus::breached;
+    const bool alarmed = k == DeadlineKind::fast ? c.fired.fast_breach : c.fired.timely_breach;
+    return alarmed || now > deadline ? ClockStatus::breached : ClockStatus::running;
+}
+
+std::string_view to_string(ClockStatus s) {
+    switch (s) {
+        case ClockStatus::running:
+            return "running";
+        case ClockStatus::met:
+            return "met";
+        case ClockStatus::breached:
+            return "breached";
+    }
+    return "running";
+}
+
 bool has_fired(const Fired& f, Stage s) {
     switch (s) {
         case Stage::fast_warning:

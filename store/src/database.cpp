@@ -83,6 +83,7 @@ std::optional<Error> Database::Impl::prepare_all() {
         {&upsert_customer_st, sql::upsert_customer},
         {&upsert_alias_st, sql::upsert_alias},
         {&insert_reply_st, sql::insert_reply},
+        {&insert_audit_st, "INSERT INTO audit(at_ms, identity, action, inquiry_id, detail) VALUES(?1,?2,?3,?4,?5)"},
         {&insert_alert_st, sql::insert_alert},
         {&upsert_meta_st, sql::upsert_meta},
         {&max_alert_st, "SELECT coalesce(max(seq), 0) FROM alerts"},
@@ -95,6 +96,8 @@ std::optional<Error> Database::Impl::prepare_all() {
         {&open_inquiries_st, sql::open_inquiries},
         {&alerts_since_st, sql::alerts_since},
         {&meta_st, "SELECT value FROM meta WHERE key=?1"},
+        {&detail_st,
+         "SELECT id, assessment, name, email, company, phone, address, country, im FROM inquiry_details WHERE id=?1"},
     };
     for (const auto& [st, text] : all) {
         auto prepared = Statement::prepare(db.get(), text, where);
@@ -190,6 +193,9 @@ std::optional<Error> Database::Impl::write_all(std::span<const Change> changes) 
         for (const auto& row : change.replies) {
             if (auto e = insert_reply(row)) return e;
         }
+        for (const auto& row : change.audit) {
+            if (auto e = insert_audit(row)) return e;
+        }
     }
     return std::nullopt;
 }
@@ -283,6 +289,16 @@ std::optional<Error> Database::Impl::insert_reply(const ReplyRow& row) {
     st.bind_int(4, sla::to_unix_ms(row.buyer_at));
     st.bind_int(5, sla::to_unix_ms(row.replied_at));
     return run_with(st, [&row] { return "cannot record the reply to inquiry " + std::to_string(row.inquiry_id); });
+}
+
+std::optional<Error> Database::Impl::insert_audit(const AuditRow& row) {
+    Statement& st = insert_audit_st;
+    st.bind_int(1, sla::to_unix_ms(row.at));
+    st.bind_text(2, row.identity);
+    st.bind_text(3, row.action);
+    st.bind_optional(4, row.inquiry_id);
+    st.bind_text(5, row.detail);
+    return run_with(st, [&row] { return "cannot record " + row.action + " by " + row.identity; });
 }
 
 std::optional<Error> Database::Impl::upsert_meta(const std::string& key, const std::string& value) {

@@ -24,6 +24,7 @@ struct Database::Impl {
     std::optional<Error> upsert_customer(const CustomerRow& row);
     std::optional<Error> upsert_alias(const CustomerAliasRow& row);
     std::optional<Error> insert_reply(const ReplyRow& row);
+    std::optional<Error> insert_audit(const AuditRow& row);
     std::optional<Error> insert_alert(const AlertRow& row, std::int64_t& next_seq);
     std::optional<Error> upsert_meta(const std::string& key, const std::string& value);
     // Steps a statement that returns no rows; resets it whatever happens. The
@@ -58,10 +59,10 @@ struct Database::Impl {
 
     Statement begin, commit, rollback;
     Statement insert_event_st, upsert_inquiry_st, update_inquiry_st, upsert_detail_st, insert_alert_st, upsert_meta_st;
-    Statement upsert_customer_st, upsert_alias_st, insert_reply_st;
+    Statement upsert_customer_st, upsert_alias_st, insert_reply_st, insert_audit_st;
     Statement max_alert_st, max_inquiry_st, max_event_st, event_count_st;
     Statement event_key_st, events_since_st, inquiry_st, open_inquiries_st, alerts_since_st;
-    Statement meta_st;
+    Statement meta_st, detail_st;
     // One per filter shape (state?, account?), so each gets the plan that fits it.
     std::array<Statement, 4> inquiries_st;
 };

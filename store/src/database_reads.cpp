@@ -114,6 +114,17 @@ Expected<std::optional<InquiryRow>> Database::inquiry(std::int64_t id) {
     return std::optional<InquiryRow>(read_inquiry_with_detail(st));
 }
 
+Expected<std::optional<DetailRow>> Database::detail(std::int64_t id) {
+    Statement& st = impl_->detail_st;
+    const auto scope = st.scope();
+    st.bind_int(1, id);
+    const int rc = st.step();
+    if (rc == SQLITE_DONE) return std::optional<DetailRow>();
+    if (rc != SQLITE_ROW) return impl_->fail(rc, "cannot read the details of inquiry " + std::to_string(id));
+    return std::optional<DetailRow>(DetailRow{st.int64(0), st.blob(1), st.text(2), st.text(3), st.text(4), st.text(5),
+                                              st.text(6), st.text(7), st.text(8)});
+}
+
 Expected<std::vector<InquiryRow>> Database::inquiries(const InquiryFilter& filter) {
     std::optional<Error> error;
     Statement* st = impl_->inquiries_statement(filter, error);

@@ -35,6 +35,12 @@ GroupCommitter::~GroupCommitter() {
 }
 
 bool GroupCommitter::submit(Change change, Done done) {
+    DoneWithChange with_change;
+    if (done) with_change = [done = std::move(done)](std::optional<Error> e, Change&) { done(std::move(e)); };
+    return submit(std::move(change), std::move(with_change));
+}
+
+bool GroupCommitter::submit(Change change, DoneWithChange done) {
     {
         const std::lock_guard lock(mutex_);
         if (stopping_ || queue_.size() >= options_.queue_capacity) return false;
@@ -116,8 +122,8 @@ void GroupCommitter::commit_batch() {
         options_.on_commit(
             CommitSample{std::chrono::duration_cast<std::chrono::microseconds>(elapsed), batch_.size(), !error});
     }
-    for (Done& done : batch_done_) {
-        if (done) done(error);
+    for (std::size_t i = 0; i < batch_done_.size(); ++i) {
+        if (batch_done_[i]) batch_done_[i](error, batch_[i]);
     }
     batch_.clear();
     batch_done_.clear();

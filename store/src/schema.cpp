@@ -98,8 +98,21 @@ DROP TABLE events;
 ALTER TABLE events_v3 RENAME TO events;
 )sql";
 
+// v4: who did what (reply, accept, transfer, decline, resolve) when access control names
+// the caller: appended in the transaction of the change it records.
+constexpr const char* kSchemaV4 = R"sql(
+CREATE TABLE audit(
+    seq INTEGER PRIMARY KEY,
+    at_ms INTEGER NOT NULL,
+    identity TEXT NOT NULL,
+    action TEXT NOT NULL,
+    inquiry_id INTEGER,
+    detail TEXT NOT NULL
+) STRICT;
+)sql";
+
 // migrations[i] takes the schema from version i to i + 1.
-constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3};
+constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4};
 static_assert(std::size(kMigrations) == kSchemaVersion);
 
 Expected<std::int64_t> query_int(sqlite3* db, std::string_view sql, const std::string& where) {

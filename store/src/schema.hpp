@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "ir/router/expected.hpp"
+#include "ir/base/expected.hpp"
 #include "ir/store/database.hpp"
 
 namespace ir::store {

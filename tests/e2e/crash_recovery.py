@@ -29,9 +29,8 @@ import signal
 import threading
 import time
 
-import daemon_harness as h
-import e2e_checks as checks
-import e2e_events as events
+import harness as h
+from harness import checks, events
 
 TOTAL_EVENTS = 5000
 CONNECTIONS = 16
@@ -111,10 +110,8 @@ def crash_round(run, name, total_events, kills):
             compare_clocks(run, prev_clocks, clocks, f"{label} (end)")
             checks.check_duplicates(run, d.port, ledger, 300, f"{label} (end)")
             checks.check_list(run, d.port, ledger, f"{label} (end)")
-            rc, secs = d.terminate(timeout=15)
+            rc, secs = d.stop(timeout=15)
             run.check(rc == 0, f"{label}: SIGTERM at the end: exit status {rc} after {secs:.1f}s (expected 0)")
-            if rc is None:
-                d.kill()
             checks.check_db(run, ledger, d.db_path, complete=True, label=f"{label} after SIGTERM")
         # Next run: first what got no answer (a client re-sends it) and the second messages
         # kept back, then what was never sent.

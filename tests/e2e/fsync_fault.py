@@ -28,9 +28,8 @@ import subprocess
 import threading
 import time
 
-import daemon_harness as h
-import e2e_checks as checks
-import e2e_events as events
+import harness as h
+from harness import checks, events
 
 FAULT_FROM = 30          # per thread: the 30th fdatasync (and 30th fsync) and all after fail
 SEQUENTIAL_MAX = 400     # events posted one by one until the fault shows
@@ -269,10 +268,8 @@ def scenario(run, name, fault_from, concurrent):
     h.log(f"{label}: {len(poster.refused)} events refused during the fault re-posted: "
           f"{stored_anyway} had been stored after all (200 duplicate), the rest 202")
     checks.check_inquiries(run, d.port, ledger, f"{name}, at the end")
-    rc, secs = d.terminate(timeout=STOP_BOUND_S)
+    rc, secs = d.stop(timeout=STOP_BOUND_S)
     run.check(rc == 0, f"{name}: SIGTERM without the fault: exit status {rc} after {secs:.1f}s (expected 0)")
-    if rc is None:
-        d.kill()
     checks.check_db(run, ledger, d.db_path, complete=True, label=f"{name}, at the end")
 
 

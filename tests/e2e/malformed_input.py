@@ -39,9 +39,8 @@ import socket
 import threading
 import time
 
-import daemon_harness as h
-import e2e_checks as checks
-import e2e_events as events
+import harness as h
+from harness import checks, events
 
 REQUEST_TIMEOUT_S = 2.0
 CLOSE_MARGIN_S = 4.0     # a slow client must be cut off within request_timeout + this
@@ -423,10 +422,8 @@ def main():
         c.close()
         checks.check_duplicates(run, d.port, ledger, 1000, "end")
         checks.check_inquiries(run, d.port, ledger, "end", conns=2)
-        rc, secs = d.terminate(timeout=15)
+        rc, secs = d.stop(timeout=15)
         run.check(rc == 0, f"SIGTERM: exit status {rc} after {secs:.1f}s (expected 0 within 15s)")
-        if rc is None:
-            d.kill()
         # Exactly the valid events are stored: none of the rejected ones slipped in.
         checks.check_db(run, ledger, d.db_path, complete=True, label="after SIGTERM")
         h.log(f"normal client served {normal.count} times; statuses of valid posts: {ledger.status_counts}")

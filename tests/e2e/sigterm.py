@@ -18,23 +18,21 @@ accepted, and an idle SIGTERM also exits 0; at the end every event is stored exa
 import socket
 import threading
 
-import daemon_harness as h
-import e2e_checks as checks
-import e2e_events as events
+import harness as h
+from harness import checks, events
 
 TOTAL_EVENTS = 4000
 CONNECTIONS = 16
 STOP_BOUND_S = 10.0   # "within a few seconds"
 
 
-def check_stage_metrics(run, port):
+def check_stage_metrics(run, d):
     """Every event accepted since the restart is counted in each stage of /metrics."""
-    text = h.Client(port).get("/metrics").body.decode()
-    samples = dict(line.rsplit(" ", 1) for line in text.splitlines() if line and not line.startswith("#"))
-    accepted = float(samples.get("inquiryd_events_accepted_total", "0"))
+    samples = d.metrics()
+    accepted = samples.get("inquiryd_events_accepted_total", 0.0)
     run.check(accepted > 0, "no accepted events in /metrics after the restart")
     for stage in ("analysis", "commit", "answer"):
-        count = float(samples.get(f'inquiryd_event_stage_seconds_count{{stage="{stage}"}}', "-1"))
+        count = samples.get(f'inquiryd_event_stage_seconds_count{{stage="{stage}"}}', -1.0)
         run.check(count >= accepted, f"/metrics: stage {stage} counted {count} events, {accepted} were accepted")
 
 
@@ -60,12 +58,10 @@ def main():
         with ledger.lock:
             acks_before = ledger.n_acks
             statuses_before = dict(ledger.status_counts)
-        rc, secs = d.terminate(timeout=STOP_BOUND_S)
+        rc, secs = d.stop(timeout=STOP_BOUND_S)
         h.log(f"SIGTERM after {acks_before} acks: exit status {rc} after {secs:.2f}s")
         run.check(rc == 0, f"SIGTERM under load: exit status {rc} after {secs:.1f}s "
                            f"(expected 0 within {STOP_BOUND_S:.0f}s)")
-        if rc is None:
-            d.kill()
         load.stop.set()
         rest = load.join(30)
         idle.close()
@@ -90,12 +86,10 @@ def main():
         run.check(not load.leftover and not rest, f"{len(load.leftover) + len(rest)} conversations unanswered "
                                                   f"after the restart")
         checks.check_inquiries(run, d.port, ledger, "after the rest of the load")
-        check_stage_metrics(run, d.port)
-        rc, secs = d.terminate(timeout=STOP_BOUND_S)
+        check_stage_metrics(run, d)
+        rc, secs = d.stop(timeout=STOP_BOUND_S)
         h.log(f"idle SIGTERM: exit status {rc} after {secs:.2f}s")
         run.check(rc == 0, f"idle SIGTERM: exit status {rc} after {secs:.1f}s (expected 0 within {STOP_BOUND_S:.0f}s)")
-        if rc is None:
-            d.kill()
         checks.check_db(run, ledger, d.db_path, complete=True, label="at the end")
         with ledger.lock:
             n_events, n_acked = len(ledger.events), len(ledger.acked)

@@ -17,7 +17,8 @@ import shutil
 import sys
 import sysconfig
 
-import daemon_harness as h
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
+import harness as h  # noqa: E402
 
 
 def find_corpus():
@@ -50,18 +51,16 @@ def main():
             os.makedirs(os.path.join(maildir, sub))
         for n, path in enumerate(mails):
             shutil.copy(path, os.path.join(maildir, "new", f"1700000000.{n}.corpus"))
-        config = run.write_config()
-        with open(config, "a") as f:
-            f.write(f'\n[[adapters.email]]\naccount = "alibaba-electronics"\nmaildir = "{maildir}"\n'
-                    f'quarantine = "{run.path("quarantine")}"\nparse_timeout = "5s"\n')
+        config = run.write_config(extra=f'\n[[adapters.email]]\naccount = "alibaba-electronics"\n'
+                                        f'maildir = "{maildir}"\nquarantine = "{run.path("quarantine")}"\n'
+                                        'parse_timeout = "5s"\n')
         d = run.daemon(run.path("state"), config).start()
         c = d.client()
 
-        def drained():
+        def healthy():
             run.check(c.get("/healthz").status == 200, "inquiryd stays healthy while reading the corpus")
-            return not os.listdir(os.path.join(maildir, "new"))
 
-        h.wait_until(drained, 90, "Maildir/new/ to empty", interval=0.2)
+        h.wait_for_empty_dir(os.path.join(maildir, "new"), 90, also=healthy, interval=0.2)
         cur = os.listdir(os.path.join(maildir, "cur"))
         quarantine = os.listdir(run.path("quarantine")) if os.path.isdir(run.path("quarantine")) else []
         kept = [q for q in quarantine if not q.endswith(".reason")]
@@ -78,7 +77,7 @@ def main():
         run.check(taken == len(cur), f"/metrics mail counts {counts}: {len(cur)} read into cur/")
         inquiries = c.get("/v1/inquiries?limit=1000").json["inquiries"]
         run.check(0 < len(inquiries) <= len(cur), f"{len(inquiries)} inquiries from {len(cur)} mails read")
-        rc, _ = d.terminate(timeout=10)
+        rc, _ = d.stop(timeout=10)
         run.check(rc == 0, f"SIGTERM: exit status {rc}")
         h.log(f"corpus {corpus}: {len(mails)} mails, {len(cur)} read ({len(inquiries)} inquiries), "
               f"{len(kept)} quarantined; /metrics: {counts}")

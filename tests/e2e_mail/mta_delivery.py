@@ -21,9 +21,10 @@ import shutil
 import signal
 import socket
 import subprocess
-import time
+import sys
 
-import daemon_harness as h
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
+import harness as h  # noqa: E402
 
 ACCOUNT = "alibaba-electronics"
 OWN = "sales@seller.example"
@@ -102,6 +103,7 @@ def start_exim(run, exim):
     port = free_port()
     subprocess.run([exim, "-C", conf, "-bd", "-oX", f"127.0.0.1:{port}", "-oP", run.path("exim", "exim.pid")],
                    check=True, timeout=10)
+    stopper = run.defer("exim", lambda: stop_exim(run))  # exim -bd detaches: stopped by its pid file
 
     def listening():
         try:
@@ -111,7 +113,7 @@ def start_exim(run, exim):
             return False
 
     h.wait_until(listening, 10, f"exim listening on 127.0.0.1:{port}", interval=0.05)
-    return port
+    return port, stopper
 
 
 def stop_exim(run):
@@ -136,51 +138,36 @@ def send(run, swaks, port, message_id):
 
 
 def write_config(run):
-    config = run.write_config(sla={"fast": "2s", "timely": "24h", "fast_warning": "1s", "timely_warning": "4h"})
-    with open(config, "a") as f:
-        f.write("\n[[adapters.email]]\n"
-                f'account = "{ACCOUNT}"\n'
-                f'maildir = "{run.path("Maildir")}"\n'
-                f'quarantine = "{run.path("quarantine")}"\n'
-                f'own_addresses = ["{OWN}"]\n'
-                "\n[[agents]]\n"
-                'id = "lena"\n'
-                "capacity = 5\n")
-    return config
+    return run.write_config(sla={"fast": "2s", "timely": "24h", "fast_warning": "1s", "timely_warning": "4h"},
+                            extra="\n[[adapters.email]]\n"
+                                  f'account = "{ACCOUNT}"\n'
+                                  f'maildir = "{run.path("Maildir")}"\n'
+                                  f'quarantine = "{run.path("quarantine")}"\n'
+                                  f'own_addresses = ["{OWN}"]\n'
+                                  "\n[[agents]]\n"
+                                  'id = "lena"\n'
+                                  "capacity = 5\n")
 
 
 def files(run, sub):
-    try:
-        return sorted(os.listdir(run.path("Maildir", sub)))
-    except FileNotFoundError:
-        return []
-
-
-def find_inquiry(client, message_id):
-    r = client.get(f"/v1/inquiries?state=open&account={ACCOUNT}")
-    if r.status != 200:
-        return None
-    for inq in (r.json or {}).get("inquiries", []):
-        if inq.get("thread_id") == message_id or (inq.get("sender") or {}).get("email") == BUYER:
-            return inq
-    return None
+    return h.list_dir(run.path("Maildir", sub))
 
 
 def main():
     with h.Run("mta_delivery", __doc__, budget_seconds=120) as run:
         exim, swaks = find_tools()
-        port = start_exim(run, exim)
+        port, exim_stopper = start_exim(run, exim)
         message_id = f"<e2e-{run.seed}@weber-handel.de>"
-        try:
-            send(run, swaks, port, message_id)
-            h.wait_until(lambda: files(run, "new"), 20, "exim's delivery into Maildir/new/")
-        finally:
-            stop_exim(run)
+        send(run, swaks, port, message_id)
+        h.wait_for_entries(run.path("Maildir", "new"), 1, timeout=20)  # exim's delivery
+        exim_stopper.kill()
         h.log(f"exim delivered {files(run, 'new')}")
 
         d = run.daemon(run.path("state"), write_config(run)).start()
         client = d.client()
-        inq = h.wait_until(lambda: find_inquiry(client, message_id), 20, "the mail as an open inquiry")
+        inq = h.wait_for_inquiries(
+            d, lambda i: i.get("thread_id") == message_id or (i.get("sender") or {}).get("email") == BUYER,
+            query=f"state=open&account={ACCOUNT}", timeout=20, what="the mail as an open inquiry")
         run.check(inq.get("channel") == "email", f"channel: {inq!r}")
         run.check(inq.get("account") == ACCOUNT, f"account: {inq!r}")
         run.check(inq.get("thread_id") == message_id, f"thread_id {inq.get('thread_id')!r}, want {message_id!r}")
@@ -194,19 +181,14 @@ def main():
         run.check(not os.path.exists(run.path("quarantine")) or not os.listdir(run.path("quarantine")),
                   "something was quarantined")
 
-        def alert():
-            r = client.get("/v1/alerts?since=0")
-            if r.status != 200:
-                return None
-            return [a for a in (r.json or {}).get("alerts", []) if a.get("inquiry_id") == inq.get("id")]
-
         run.check(inq.get("owner") == "lena", f"assigned to lena: {inq.get('owner')!r}")
-        alerts = h.wait_until(lambda: [a for a in (alert() or []) if a.get("kind") == "WARNING"] and alert(), 20,
-                              f"the ASSIGNED alert and a WARNING for inquiry {inq.get('id')}")
+        d.wait_for_alerts(1, 20, what=f"a WARNING for inquiry {inq.get('id')}", kind="WARNING",
+                          inquiry_id=inq.get("id"))
+        alerts = [a for a in d.alerts() if a.get("inquiry_id") == inq.get("id")]
         kinds = [(a.get("kind"), a.get("topic")) for a in alerts]
         run.check(("ASSIGNED", "agent/lena/") in kinds and ("WARNING", "agent/lena/") in kinds, f"alerts: {kinds}")
         h.log(f"alerts for inquiry {inq.get('id')}: {kinds}")
-        rc, secs = d.terminate(timeout=10)
+        rc, secs = d.stop(timeout=10)
         run.check(rc == 0, f"SIGTERM: exit status {rc} after {secs:.1f}s")
 
 

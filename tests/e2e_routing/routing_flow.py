@@ -18,11 +18,9 @@ import json
 import os
 import subprocess
 import sys
-import threading
-import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
-from daemon_harness import Daemon, Run, TestSkipped, format_rfc3339, log, now_ms, wait_until  # noqa: E402
+import harness as h  # noqa: E402
 
 AGENTS = """
 [routing]
@@ -49,77 +47,6 @@ CAPACITY = {"amy": 40, "bob": 40, "zed": 40}
 ROLES = {"amy": "agent", "bob": "senior", "zed": "supervisor"}
 
 
-def extra_args(parser):
-    parser.add_argument("--protoc", required=True)
-    parser.add_argument("--proto-dir", required=True)
-    parser.add_argument("--inquiryctl", required=True)
-
-
-def load_modules(run):
-    try:
-        import zmq  # noqa: F401
-    except ImportError:
-        raise TestSkipped("python3-zmq is not installed")
-    gen = run.path("gen")
-    os.makedirs(gen)
-    protos = sorted(os.path.join("inquiry", "v1", p)
-                    for p in os.listdir(os.path.join(run.args.proto_dir, "inquiry", "v1")) if p.endswith(".proto"))
-    cmd = [run.args.protoc, f"-I{os.path.abspath(run.args.proto_dir)}", f"--python_out={gen}"] + protos
-    if os.path.isdir("/usr/include/google/protobuf"):
-        cmd.insert(2, "-I/usr/include")
-    subprocess.run(cmd, check=True, cwd=run.args.proto_dir)
-    sys.path.insert(0, gen)
-    import zmq
-    from inquiry.v1 import alert_pb2
-    return zmq, alert_pb2
-
-
-class Subscriber(threading.Thread):
-    """A SUB socket on agent/, queue/ and escalation/; keeps (topic, Alert) in order."""
-
-    def __init__(self, zmq, alert_pb2, endpoint):
-        super().__init__(daemon=True)
-        self.alert_pb2 = alert_pb2
-        self.ctx = zmq.Context()
-        self.sock = self.ctx.socket(zmq.SUB)
-        self.sock.setsockopt(zmq.LINGER, 0)
-        for p in ("agent/", "queue/", "escalation/"):
-            self.sock.setsockopt(zmq.SUBSCRIBE, p.encode())
-        self.sock.connect(endpoint)
-        self.received, self.lock, self.stopping = [], threading.Lock(), threading.Event()
-
-    def run(self):
-        while not self.stopping.is_set():
-            if not self.sock.poll(20):
-                continue
-            topic, payload = self.sock.recv_multipart()
-            a = self.alert_pb2.Alert()
-            a.ParseFromString(payload)
-            with self.lock:
-                self.received.append((topic.decode(), a))
-
-    def stop(self):
-        self.stopping.set()
-        self.join(5)
-        self.sock.close()
-        self.ctx.term()
-
-    def snapshot(self):
-        with self.lock:
-            return list(self.received)
-
-
-def kind_name(alert_pb2, a):
-    return alert_pb2.AlertKind.Name(a.kind).replace("ALERT_KIND_", "")
-
-
-def start(run, state, config):
-    d = Daemon(run, state, config)
-    d.start()
-    endpoint = f"ipc://{run.path(f'pub-{Daemon._count}.sock')}"
-    return d, endpoint
-
-
 def open_inquiries(c):
     r = c.get("/v1/inquiries?state=open&limit=1000")
     assert r.status == 200, r
@@ -127,16 +54,12 @@ def open_inquiries(c):
 
 
 def main():
-    with Run("routing_flow", __doc__.splitlines()[0], budget_seconds=150, extra_args=extra_args) as run:
-        zmq, alert_pb2 = load_modules(run)
-        config = run.write_config()
-        with open(config, "a", encoding="utf-8") as f:
-            f.write(AGENTS)
-        state = run.path("state")
-        daemon, endpoint = start(run, state, config)
-        sub = Subscriber(zmq, alert_pb2, endpoint)
-        sub.start()
-        time.sleep(0.3)  # ZeroMQ's slow joiner: subscribe before anything is published
+    with h.Run("routing_flow", __doc__.splitlines()[0], budget_seconds=150) as run:
+        inquiryctl = run.need("inquiryctl")
+        daemon = run.daemon(run.path("state"), run.write_config(extra=AGENTS)).start()
+        # Returns once connected to the daemon; what the live stream misses is fetched over
+        # HTTP (and listed by missed_live(), checked before the restart).
+        sub = daemon.subscribe()
         c = daemon.client()
 
         # 1. The dev set, one conversation each, as buyers send them now.
@@ -146,7 +69,7 @@ def main():
         for n, ev in enumerate(events):
             ev["message_id"] = f"{ev['message_id']}-route-{n}"
             ev["thread_id"] = f"{ev['thread_id']}-route-{n}"
-            ev["received_at"] = format_rfc3339(now_ms())
+            ev["received_at"] = h.format_rfc3339(h.now_ms())
             r = c.post_json("/v1/events", ev)
             if run.check(r.status == 202, f"POST /v1/events {ev['message_id']}: {r}"):
                 ids.append(r.json["inquiry_id"])
@@ -168,15 +91,10 @@ def main():
             run.check(a["load"] <= CAPACITY[a["id"]], f"{a['id']} above capacity: {a}")
         run.check(sum(a["load"] for a in agents.values()) == len(inquiries), f"loads add up: {agents}")
 
-        def assigned_alerts():
-            out = {}
-            for topic, a in sub.snapshot():
-                if kind_name(alert_pb2, a) == "ASSIGNED" and topic.startswith("agent/"):
-                    out.setdefault(a.inquiry_id, []).append(topic)
-            return out
-
-        wait_until(lambda: len(assigned_alerts()) >= len(inquiries), 5, "an ASSIGNED alert per inquiry")
-        got = assigned_alerts()
+        sub.wait_for(len(inquiries), 5, "an ASSIGNED alert per inquiry", kind="ASSIGNED", topic_prefix="agent/")
+        got = {}
+        for a in sub.alerts(kind="ASSIGNED", topic_prefix="agent/"):
+            got.setdefault(a["inquiry_id"], []).append(a["topic"])
         for i in inquiries.values():
             run.check(got.get(i["id"]) == [f"agent/{i['owner']}/"],
                       f"#{i['id']}: ASSIGNED on {got.get(i['id'])}, owner {i['owner']}")
@@ -204,19 +122,15 @@ def main():
         run.check(after["tier"] == 1 and ROLES.get(after["owner"]) in ("senior", "supervisor"),
                   f"re-tiered: tier {after['tier']}, owner {after['owner']}")
 
-        def kinds_for(inquiry):
-            return [(kind_name(alert_pb2, a), t) for t, a in sub.snapshot() if a.inquiry_id == inquiry]
-
-        wait_until(lambda: ("RETIERED", "agent/amy/") in kinds_for(target["id"]), 5, "RETIERED to amy")
-        wait_until(lambda: ("ESCALATION", "agent/zed/") in kinds_for(target["id"]), 5, "the supervisor told")
+        sub.wait_for_alert("RETIERED", topic="agent/amy/", inquiry_id=target["id"], timeout=5)
+        sub.wait_for_alert("ESCALATION", topic="agent/zed/", inquiry_id=target["id"], timeout=5)  # the supervisor
 
         # 5. amy goes offline: her unanswered inquiries leave her at once.
         r = c.request("PUT", "/v1/agents/amy/presence", body=b'{"presence": "offline"}')
         run.check(r.status == 200 and r.json["presence"] == "offline" and r.json["load"] == 0, f"amy offline: {r}")
         now_open = open_inquiries(c)
         run.check(not any(i["owner"] == "amy" for i in now_open.values()), "nothing unanswered stays with amy")
-        wait_until(lambda: any(kind_name(alert_pb2, a) == "UNASSIGNED" and t == "agent/amy/"
-                               for t, a in sub.snapshot()), 5, "UNASSIGNED to amy")
+        sub.wait_for_alert("UNASSIGNED", topic="agent/amy/", timeout=5)
 
         # 6. A reply, for the report.
         held_by_bob = next(i for i in now_open.values() if i["owner"] == "bob")
@@ -225,7 +139,7 @@ def main():
         stats = c.get("/v1/stats/replies").json
         bob = [s for s in stats["agents"] if s["key"] == "bob"]
         run.check(bob and bob[0]["replies"] == 1 and bob[0]["share_within_5m"] == 1.0, f"stats: {stats}")
-        table = subprocess.run([run.args.inquiryctl, "stats", "--http", f"127.0.0.1:{daemon.port}"],
+        table = subprocess.run([inquiryctl, "stats", "--http", f"127.0.0.1:{daemon.port}"],
                                capture_output=True, text=True, timeout=20)
         run.check(table.returncode == 0 and "bob" in table.stdout and "100.0%" in table.stdout,
                   f"inquiryctl stats: {table.returncode} {table.stdout} {table.stderr}")
@@ -234,10 +148,14 @@ def main():
         before = open_inquiries(c)
         agents_before = c.get("/v1/agents").json["agents"]
         c.close()
+        # Every alert came on the live stream, once, in order (the API only filled in none).
+        run.check(sub.live() and not sub.missed_live(), f"alerts lost on the live stream: {sub.missed_live()}")
+        run.check(not sub.problems, f"live stream problems: {sub.problems}")
+        n_alerts = len(sub.alerts())
         sub.stop()
-        rc, _ = daemon.terminate(20)
+        rc, _ = daemon.stop(20)
         run.check(rc == 0, f"SIGTERM exit status {rc}")
-        daemon, endpoint = start(run, state, config)
+        daemon.start()
         c = daemon.client()
         after = open_inquiries(c)
         for id_, i in before.items():
@@ -247,7 +165,7 @@ def main():
                       f"{(i['owner'], i['queue'], i['tier'])}")
         agents_after = c.get("/v1/agents").json["agents"]
         run.check(agents_after == agents_before, f"agents after restart {agents_after} vs {agents_before}")
-        log(f"{len(ids)} inquiries routed; {len(sub.snapshot())} alerts seen")
+        h.log(f"{len(ids)} inquiries routed; {n_alerts} alerts seen")
 
 
 if __name__ == "__main__":

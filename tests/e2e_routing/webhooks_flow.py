@@ -11,11 +11,10 @@
 import hashlib
 import hmac
 import os
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
-from daemon_harness import Daemon, Run, log  # noqa: E402
+import harness as h  # noqa: E402
 
 PAYLOADS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "webhooks", "payloads")
 APP_SECRET = "wa-app-secret-for-tests"
@@ -37,9 +36,7 @@ def open_count(c):
 
 
 def write_config(run, secret_file):
-    path = run.write_config()
-    with open(path, "a", encoding="utf-8") as f:
-        f.write(f"""
+    return run.write_config(extra=f"""
 [adapters.whatsapp]
 account = "alibaba-electronics"
 app_secret_file = "{secret_file}"
@@ -53,22 +50,16 @@ secret_token = "{TG_SECRET}"
 account = "ebay-electronics"
 secret = "{EBAY_SECRET}"
 """)
-    return path
 
 
 def main():
-    def extra_args(parser):  # the same command line as routing_flow.py
-        parser.add_argument("--protoc")
-        parser.add_argument("--proto-dir")
-        parser.add_argument("--inquiryctl")
-
-    with Run("webhooks_flow", __doc__.splitlines()[0], budget_seconds=90, extra_args=extra_args) as run:
+    with h.Run("webhooks_flow", __doc__.splitlines()[0], budget_seconds=90) as run:
         secret_file = run.path("whatsapp.secret")
         with open(secret_file, "w") as f:
             f.write(APP_SECRET + "\n")
         os.chmod(secret_file, 0o600)
         config = write_config(run, secret_file)
-        daemon = Daemon(run, run.path("state"), config).start()
+        daemon = run.daemon(run.path("state"), config).start()
         c = daemon.client()
 
         # The handshake Meta makes when the webhook is set up.
@@ -118,32 +109,28 @@ def main():
                       headers={"X-Signature-256": sign(EBAY_SECRET, b"{not json")})
         run.check(r.status == 400 and "error" in r.json, f"a signed body that is not JSON: {r}")
         c.close()
-        daemon.terminate(20)
+        daemon.stop(20)
 
         # A secret file others can read: refused at start, the error names the key and the fix.
         os.chmod(secret_file, 0o644)
-        out = subprocess.run([run.args.inquiryd, "--config", config, "--state-dir", run.path("state2"),
-                              "--http-listen", "127.0.0.1:0", "--pub-endpoint", f"ipc://{run.path('p2.sock')}"],
-                             capture_output=True, text=True, timeout=20)
+        out = run.inquiryd_once("--config", config, "--state-dir", run.path("state2"),
+                                "--http-listen", "127.0.0.1:0", "--pub-endpoint", f"ipc://{run.path('p2.sock')}")
         run.check(out.returncode == 1 and "app_secret" in out.stderr and "chmod 600" in out.stderr
                   and APP_SECRET not in out.stderr, f"start with a loose secret file: {out.returncode} {out.stderr}")
         # --check-config reads the files the config names, so it says the same before a restart.
-        out = subprocess.run([run.args.inquiryd, "--config", config, "--check-config"],
-                             capture_output=True, text=True, timeout=20)
+        out = run.inquiryd_once("--config", config, "--check-config")
         run.check(out.returncode == 2 and "app_secret" in out.stderr and "chmod 600" in out.stderr
                   and APP_SECRET not in out.stderr, f"--check-config with a loose secret file: {out.returncode} {out.stderr}")
         os.chmod(secret_file, 0o600)
-        out = subprocess.run([run.args.inquiryd, "--config", config, "--check-config"],
-                             capture_output=True, text=True, timeout=20)
+        out = run.inquiryd_once("--config", config, "--check-config")
         run.check(out.returncode == 0 and ": ok" in out.stdout, f"--check-config, all good: {out.returncode} {out.stderr}")
         missing = run.path("no-catalog.toml")
         with open(config) as f, open(missing, "w") as g:
             g.write(f.read().replace(run.fixture("catalog.json"), run.path("missing-catalog.json")))
-        out = subprocess.run([run.args.inquiryd, "--config", missing, "--check-config"],
-                             capture_output=True, text=True, timeout=20)
+        out = run.inquiryd_once("--config", missing, "--check-config")
         run.check(out.returncode == 2 and "missing-catalog.json" in out.stderr,
                   f"--check-config with a missing catalogue: {out.returncode} {out.stderr}")
-        log("webhooks checked")
+        h.log("webhooks checked")
 
 
 if __name__ == "__main__":

@@ -34,12 +34,6 @@ TEST_CASE("read_contact takes WeChat, Skype and company lines") {
     CHECK(s.country == "CN");
 }
 
-TEST_CASE("utf8_prefix never cuts a character") {
-    CHECK(adapters::utf8_prefix("a你好", 3) == "a");
-    CHECK(adapters::utf8_prefix("a你好", 4) == "a你");
-    CHECK(adapters::utf8_prefix("abc", 10) == "abc");
-}
-
 TEST_CASE("contact fields cut from broken text are still valid UTF-8") {
     router::Sender s;
     std::string handle;

@@ -20,9 +20,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "e2e"))
 sys.path.insert(0, os.path.join(HERE, "..", "e2e_mail"))
 
-import daemon_harness as h  # noqa: E402
-import e2e_events as ev  # noqa: E402
+import harness as h  # noqa: E402
 import mta_delivery as mta  # noqa: E402
+
+ev = h.events
 
 TO = "supervisors@seller.test"
 

@@ -27,9 +27,10 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
 
-import daemon_harness as h  # noqa: E402
-import e2e_events as ev  # noqa: E402
+import harness as h  # noqa: E402
 import receivers as rx  # noqa: E402
+
+ev = h.events
 
 NOTIFIED = ("WARNING", "BREACH", "ESCALATION")
 ON_TIME_S = 1.0
@@ -150,8 +151,7 @@ def wait_delivered(run, receivers, client, names, timeout=40):
 
 
 def main():
-    with h.Run("notify_flow", __doc__, budget_seconds=150,
-               extra_args=lambda p: p.add_argument("--inquiryctl", help="path of inquiryctl")) as run:
+    with h.Run("notify_flow", __doc__, budget_seconds=150) as run:
         r = {"dingtalk": rx.Receiver("dingtalk", "SECd1"), "dingtalk-card": rx.Receiver("dingtalk", "SECd2"),
              "dingtalk-wrong": rx.Receiver("dingtalk", "SECd3"), "wecom": rx.Receiver("wecom"),
              "feishu": rx.Receiver("feishu", "fs-secret"), "slack": rx.Receiver("slack"),

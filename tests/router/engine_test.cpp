@@ -31,6 +31,19 @@ router::Event inbound(std::string message_id, std::string thread, sla::TimePoint
     return e;
 }
 
+// The inquiries a step stores, by id.
+std::vector<InquiryId> ids(const router::StepResult& s) {
+    std::vector<InquiryId> out;
+    for (const auto& i : s.inquiries) out.push_back(i.record.id);
+    return out;
+}
+
+std::vector<routing::CustomerId> customer_ids(const router::StepResult& s) {
+    std::vector<routing::CustomerId> out;
+    for (const auto& c : s.customers) out.push_back(c.id);
+    return out;
+}
+
 std::vector<AlertKind> kinds(const router::StepResult& s) {
     std::vector<AlertKind> out;
     for (const auto& a : s.alerts) out.push_back(a.kind);
@@ -44,7 +57,7 @@ TEST_CASE("a buyer message opens an inquiry, assessed, with both reply clocks") 
     auto step = engine.on_event(inbound("m1", "t1", T0), T0);
     REQUIRE(step.inquiry == InquiryId{1});
     CHECK(step.created);
-    CHECK(step.changed == std::vector<InquiryId>{InquiryId{1}});
+    CHECK(ids(step) == std::vector<InquiryId>{InquiryId{1}});
     const auto* r = engine.find(InquiryId{1});
     REQUIRE(r);
     CHECK(r->state == InquiryState::open);
@@ -79,7 +92,7 @@ TEST_CASE("a buyer known only by name stays one customer through the conversatio
     };
     const auto first = engine.on_event(message("m1", "t1", T0), T0);
     const auto customer = routing::CustomerId{engine.find(InquiryId{1})->customer};
-    CHECK(first.customers == std::vector<routing::CustomerId>{customer});
+    CHECK(customer_ids(first) == std::vector<routing::CustomerId>{customer});
     engine.on_order(customer, false, T0 + 1s);
     const auto second = engine.on_event(message("m2", "t1", T0 + 2s), T0 + 2s);
     CHECK(second.customers.empty());  // nothing new to store
@@ -161,7 +174,8 @@ TEST_CASE("a reply to a thread we do not track opens nothing") {
     reply.direction = router::Direction::outbound;
     auto step = engine.on_event(reply, T0);
     CHECK_FALSE(step.inquiry.has_value());
-    CHECK(step.changed.empty());
+    CHECK(step.inquiries.empty());
+    CHECK(step.empty());
 }
 
 TEST_CASE("resolve stops the clocks and publishes RESOLVED") {
@@ -172,10 +186,9 @@ TEST_CASE("resolve stops the clocks and publishes RESOLVED") {
     CHECK(engine.open_count() == 0);
     // It leaves memory with this step, which still carries it for the store.
     CHECK(engine.find(InquiryId{1}) == nullptr);
-    REQUIRE(step.retired.size() == 1);
-    CHECK(step.retired[0].id == InquiryId{1});
-    CHECK(step.retired[0].state == InquiryState::resolved);
-    CHECK(step.changed == std::vector<InquiryId>{InquiryId{1}});
+    REQUIRE(ids(step) == std::vector<InquiryId>{InquiryId{1}});
+    CHECK(step.inquiries[0].record.state == InquiryState::resolved);
+    CHECK_FALSE(step.inquiries[0].clock.has_value());  // no clock runs for it any more
     CHECK_FALSE(engine.next_deadline().has_value());
     // A new message on the thread is a new conversation.
     CHECK(engine.on_event(inbound("m2", "t1", T0 + 10s), T0 + 10s).inquiry == InquiryId{2});
@@ -222,7 +235,7 @@ TEST_CASE("scope buyer: one clock for all of a buyer's inquiries on the account,
     auto reply = inbound("r1", "t2", T0 + 40s);
     reply.direction = router::Direction::outbound;
     auto step = engine.on_event(reply, T0 + 40s);
-    CHECK(std::find(step.changed.begin(), step.changed.end(), InquiryId{1}) != step.changed.end());
+    CHECK(step.find(InquiryId{1}) != nullptr);
     auto later = engine.on_tick(T0 + 200s);
     for (const auto& a : later.alerts) CHECK(a.inquiry_id == 3);
 
@@ -241,4 +254,21 @@ TEST_CASE("the clock going backwards fires nothing twice") {
     CHECK(engine.on_tick(T0 + 61s).alerts.size() == 2);
     CHECK(engine.on_tick(T0 + 10s).alerts.empty());
     CHECK(engine.on_tick(T0 + 61s).alerts.empty());
+}
+
+TEST_CASE("a step is a value: what it stores is the engine's state after it, and equal inputs give equal steps") {
+    Engine a(test::assessor(), short_policy());
+    Engine b(test::assessor(), short_policy());
+    auto first = a.on_event(inbound("m1", "t1", T0), T0);
+    REQUIRE(first == b.on_event(inbound("m1", "t1", T0), T0));
+    REQUIRE(first.inquiries == std::vector<router::StoredInquiry>{
+                                   {*a.find(InquiryId{1}), a.clock(InquiryId{1}), a.routing_of(InquiryId{1})}});
+    const auto customer = routing::CustomerId{a.find(InquiryId{1})->customer};
+    REQUIRE(first.customers == std::vector{*a.customers().get(customer)});
+    // Later steps compare whole too: the engine is never asked again about what a step did.
+    REQUIRE(a.on_tick(T0 + 40s) == b.on_tick(T0 + 40s));
+    REQUIRE(a.on_reply(InquiryId{1}, "anna", T0 + 45s) == b.on_reply(InquiryId{1}, "anna", T0 + 45s));
+    REQUIRE(a.on_order(customer, false, T0 + 50s) == b.on_order(customer, false, T0 + 50s));
+    REQUIRE(a.on_resolve(InquiryId{1}, T0 + 55s) == b.on_resolve(InquiryId{1}, T0 + 55s));
+    REQUIRE(a.on_tick(T0 + 600s) == router::StepResult{});  // nothing runs any more
 }

@@ -1,26 +1,8 @@
-// Account interning, effect printing, and the purity of the core.
+// Effect printing and the purity of the core.
 #include "../purity_check.hpp"
-#include "ir/sla/account_names.hpp"
 #include "sla_test_support.hpp"
 
 using namespace sla_test;
-
-TEST_CASE("account names intern to small stable ids") {
-    AccountNames names;
-    const AccountId a = names.intern("alibaba-main");
-    const AccountId b = names.intern("amazon-de");
-    CHECK(a == AccountId{1});
-    CHECK(b == AccountId{2});
-    CHECK(names.intern("alibaba-main") == a);
-    CHECK(names.find("amazon-de") == b);
-    CHECK_FALSE(names.find("ebay").has_value());
-    CHECK(names.name(b) == "amazon-de");
-    CHECK(names.name(AccountId{0}).empty());
-    CHECK(names.name(AccountId{9}).empty());
-    const AccountNames restored{names.names()};
-    CHECK(restored.find("amazon-de") == b);
-    CHECK(restored.name(a) == "alibaba-main");
-}
 
 TEST_CASE("effects print as one readable line") {
     const Effect e = Breach{subject(3, Tier::one), DeadlineKind::fast, T0 + 5min, T0 + 5min, false};

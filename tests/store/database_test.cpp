@@ -103,6 +103,8 @@ TEST_CASE("an inquiry's details: the assessment is replaced, the buyer's fields 
     CHECK(*row->detail ==
           DetailRow{1, "assess-2", "Anna", "anna@x.de", "X GmbH", "+49 30 2", "", "DE", "whatsapp:+491"});
     CHECK_FALSE(db->inquiry(2).value()->detail);  // none yet: readers use the snapshot alone
+    CHECK(db->detail(1).value() == row->detail);  // alone, for answers built from a committed step
+    CHECK_FALSE(db->detail(2).value());
 
     auto listed = db->inquiries(InquiryFilter{.state = "open", .account = "acc"}).value();
     REQUIRE(listed.size() == 2);

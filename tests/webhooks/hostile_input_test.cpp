@@ -125,7 +125,7 @@ TEST_CASE("hostile: oversize ids and absurd timestamps are refused (422)") {
 }
 
 TEST_CASE("utf-8 prefixes never split a character") {
-    using adapters::webhook_json::utf8_prefix;
+    using ir::utf8_prefix;
     CHECK(utf8_prefix("h\xC3\xA9llo", 2) == "h");
     CHECK(utf8_prefix("h\xC3\xA9llo", 3) == "h\xC3\xA9");
     CHECK(utf8_prefix("abc", 10) == "abc");

@@ -7,7 +7,7 @@
 
 #include "ir/router/assessment.hpp"
 #include "ir/router/event.hpp"
-#include "ir/router/expected.hpp"
+#include "ir/base/expected.hpp"
 
 namespace ir::adapters {
 

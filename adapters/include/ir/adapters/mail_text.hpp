@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "ir/base/text.hpp"
 #include "ir/router/event.hpp"
 
 namespace ir::adapters {
@@ -27,8 +28,5 @@ MailBodyParts split_body(std::string_view text);
 // "WeChat", "Skype", a company line (GmbH, Ltd, ...), "Address:", a name after a sign-off;
 // the country from the phone's calling code or the email's country domain.
 void read_contact(std::string_view signature, router::Sender& s);
-
-// Longest prefix of `s` that is at most `max_bytes` and ends on a UTF-8 boundary.
-std::string_view utf8_prefix(std::string_view s, std::size_t max_bytes);
 
 }  // namespace ir::adapters

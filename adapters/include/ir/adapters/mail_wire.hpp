@@ -13,7 +13,7 @@
 #include <string_view>
 
 #include "ir/adapters/mail_parser.hpp"
-#include "ir/router/expected.hpp"
+#include "ir/base/expected.hpp"
 
 namespace ir::adapters {
 

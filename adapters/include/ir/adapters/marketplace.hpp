@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "ir/adapters/webhook.hpp"
-#include "ir/router/expected.hpp"
+#include "ir/base/expected.hpp"
 
 namespace ir::adapters {
 

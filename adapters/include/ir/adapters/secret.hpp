@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "ir/router/expected.hpp"
+#include "ir/base/expected.hpp"
 
 namespace ir::adapters {
 

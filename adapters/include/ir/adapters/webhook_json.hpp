@@ -9,7 +9,8 @@
 #include <string>
 #include <string_view>
 
-#include "ir/router/expected.hpp"
+#include "ir/base/expected.hpp"
+#include "ir/base/text.hpp"
 #include "ir/sla/time.hpp"
 
 namespace ir::adapters::webhook_json {
@@ -49,7 +50,6 @@ sla::TimePoint unix_seconds(const json::value& v, std::string_view path);
 sla::TimePoint any_time(const json::value& v, std::string_view path);
 
 std::string format_number(double d);  // shortest form: "52.5200066", "13"
-// Cuts s to at most max_bytes without splitting a UTF-8 sequence.
-std::string_view utf8_prefix(std::string_view s, std::size_t max_bytes);
+using ir::utf8_prefix;                // ir/base/text.hpp
 
 }  // namespace ir::adapters::webhook_json

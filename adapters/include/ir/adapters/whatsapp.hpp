@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "ir/adapters/webhook.hpp"
-#include "ir/router/expected.hpp"
+#include "ir/base/expected.hpp"
 
 namespace ir::adapters {
 

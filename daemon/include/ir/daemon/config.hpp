@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "ir/access/identity.hpp"
 #include "ir/notify/destination.hpp"
 #include "ir/notify/message.hpp"
 #include "ir/routing/agent.hpp"
@@ -24,6 +25,24 @@ struct HttpConfig {
     sla::Duration request_timeout{10'000};  // a whole request, once its first byte arrived
     sla::Duration idle_timeout{60'000};     // keep-alive connection with nothing to say
     std::size_t max_connections = 1024;
+    // Plain HTTP on an address other than loopback (behind a trusted network or proxy).
+    bool allow_plaintext = false;
+    // Host header values accepted (DNS rebinding): empty = the listen address, localhost,
+    // 127.0.0.1 and [::1], each with the port and without.
+    std::vector<std::string> hosts;
+    // Origins a state-changing request may come from: empty = the daemon's own (the console).
+    std::vector<std::string> allowed_origins;
+    // A second listener that serves only /v1/webhooks/* (for a public reverse proxy).
+    std::optional<std::pair<std::string, std::uint16_t>> webhook_listen;
+
+    bool tls() const { return false; }  // [http] tls_cert and tls_key given
+};
+
+// [access]: who may call what (docs/operations.md, "Running for a team").
+struct AccessConfig {
+    bool require = false;               // false: a request with no token may do everything (loopback only)
+    std::filesystem::path tokens_file;  // empty: <state_dir>/tokens
+    std::string metrics = "loopback";   // "loopback": open when HTTP binds loopback; "token"; "open"
 };
 
 struct SlaDurations {
@@ -93,7 +112,8 @@ struct AdaptersConfig {
 // [routing] and [[agents]]: who answers what, and how long an assignment waits for accept.
 struct RoutingConfig {
     routing::RoutingPolicy policy;
-    std::vector<routing::AgentSpec> agents;                // empty: routing off, inquiries wait per account
+    std::vector<routing::AgentSpec> agents;                // routed to (admins are not); empty: routing off
+    std::vector<access::Identity> identities;              // every [[agents]] entry, admins included
     std::map<std::string, std::string> agent_addresses;    // lower-case reply address -> agent id
     std::map<std::string, notify::AgentContact> contacts;  // agent id -> mobile, language (notifications)
 };
@@ -124,6 +144,11 @@ struct Config {
     AdaptersConfig adapters;
     RoutingConfig routing;
     NotifyConfig notify;
+    AccessConfig access;
+
+    std::filesystem::path tokens_file() const {
+        return access.tokens_file.empty() ? state_dir / "tokens" : access.tokens_file;
+    }
 };
 
 struct ConfigResult {

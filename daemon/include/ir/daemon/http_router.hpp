@@ -3,6 +3,7 @@
 // path segment. Unknown paths are 404, known paths with another method 405 with Allow,
 // a target that is not a path (plus query) 400; all with JSON error bodies.
 
+#include <ir/access/rules.hpp>
 #include <ir/daemon/http_server.hpp>
 
 #include <boost/beast/http/verb.hpp>
@@ -20,8 +21,9 @@ using StringMap = std::map<std::string, std::string, std::less<>>;
 
 struct RouteRequest {
     HttpRequest message;
-    StringMap params;  // {name} in the pattern -> the decoded path segment
-    StringMap query;   // decoded ('+' is a space); a repeated key keeps its first value
+    StringMap params;                          // {name} in the pattern -> the decoded path segment
+    StringMap query;                           // decoded ('+' is a space); a repeated key keeps its first value
+    access::Caller caller{nullptr, {}, true};  // who asks (set by the access check before the handler)
 
     // "" when absent.
     [[nodiscard]] std::string_view param(std::string_view name) const;

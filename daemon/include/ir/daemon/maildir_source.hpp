@@ -18,6 +18,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include <atomic>
+#include <cstdint>
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
@@ -59,8 +60,9 @@ struct MaildirConfig {
 struct SubmitOutcome {
     enum class Kind { committed, duplicate, rejected, retry_later };
     Kind kind = Kind::committed;
-    std::string reason;     // for rejected
-    bool permanent = true;  // rejected and permanent: quarantine; otherwise retried
+    std::string reason;         // for rejected
+    bool permanent = true;      // rejected and permanent: quarantine; otherwise retried
+    std::uint64_t inquiry = 0;  // committed or duplicate: the inquiry it belongs to (0: none)
 };
 
 // Called on the io_context thread; `done` may be called from any thread, exactly once.

@@ -35,6 +35,8 @@ struct InquiryView {
     router::Sender sender;
 };
 std::optional<InquiryView> view_of(const store::InquiryRow& row);
+// The same, for an inquiry as a committed step left it (its details from the store).
+InquiryView view_of(const router::StoredInquiry& stored, const std::optional<store::DetailRow>& detail);
 // `arena`: where the assessment's message is built (none: the heap).
 store::DetailRow detail_row(const router::InquiryDetail& d, google::protobuf::Arena* arena = nullptr);
 

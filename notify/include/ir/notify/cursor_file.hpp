@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <optional>
 
-#include "ir/router/expected.hpp"
+#include "ir/base/expected.hpp"
 
 namespace ir::notify {
 

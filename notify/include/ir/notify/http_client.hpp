@@ -7,7 +7,7 @@
 #include <string>
 
 #include "ir/notify/outgoing.hpp"
-#include "ir/router/expected.hpp"
+#include "ir/base/expected.hpp"
 
 namespace ir::notify {
 

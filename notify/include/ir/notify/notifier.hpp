@@ -13,7 +13,7 @@
 
 #include "ir/notify/destination.hpp"
 #include "ir/notify/message.hpp"
-#include "ir/router/expected.hpp"
+#include "ir/base/expected.hpp"
 
 namespace ir::notify {
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "ir/router/expected.hpp"
+#include "ir/base/expected.hpp"
 
 namespace ir::notify {
 

@@ -7,7 +7,7 @@
 #include "ir/router/assessment.hpp"
 #include "ir/router/catalog.hpp"
 #include "ir/router/event.hpp"
-#include "ir/router/expected.hpp"
+#include "ir/base/expected.hpp"
 #include "ir/router/rules.hpp"
 
 namespace ir::router {

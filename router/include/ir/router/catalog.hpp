@@ -4,7 +4,7 @@
 #include <string_view>
 #include <vector>
 
-#include "ir/router/expected.hpp"
+#include "ir/base/expected.hpp"
 
 namespace ir::router {
 

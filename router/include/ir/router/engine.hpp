@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "ir/base/name_table.hpp"
 #include "ir/router/alert.hpp"
 #include "ir/router/assessor.hpp"
 #include "ir/router/catalog.hpp"
@@ -38,27 +39,37 @@ struct ReplyRecord {
     bool operator==(const ReplyRecord&) const = default;
 };
 
-// What one step changed: the daemon stores all of it in one transaction.
-struct StepResult {
-    std::optional<InquiryId> inquiry;            // the inquiry the input was about, if any
-    bool created = false;                        // the input opened a new inquiry
-    std::vector<InquiryId> changed;              // inquiries whose stored record must be rewritten
-    std::vector<InquiryDetail> details;          // what buyer messages told us, to store beside them
-    std::vector<InquiryRecord> retired;          // resolved in this step: no longer in find(), still to store
-    std::vector<Alert> alerts;                   // with their sequence numbers, in order
-    std::vector<sla::Effect> sla_effects;        // the clock decisions, for the decision trace
-    std::vector<routing::CustomerId> customers;  // records to rewrite
-    std::vector<std::pair<routing::CustomerId, routing::CustomerId>> merged;  // gone -> survivor
-    std::vector<ReplyRecord> replies;
-    std::vector<std::pair<std::string, routing::Presence>> presence;  // agents whose presence was set
-    std::optional<routing::Refusal> refused;                          // a request routing refused: nothing changed
-};
-
 // A stored inquiry, its clock and its routing state, as the engine exports and restores them.
 struct StoredInquiry {
     InquiryRecord record;
     std::optional<sla::ClockState> clock;
     std::optional<routing::ItemRecord> routing;
+    bool operator==(const StoredInquiry&) const = default;
+};
+
+// What one step changed, as values: everything the daemon stores (in one transaction)
+// and publishes, with no need to ask the engine again. Same inputs, equal results.
+struct StepResult {
+    std::optional<InquiryId> inquiry;  // the inquiry the input was about, if any
+    bool created = false;              // the input opened a new inquiry
+    // Every inquiry whose stored record must be rewritten, as it is after the step (one
+    // resolved in this step included, with no clock: it has left the engine).
+    std::vector<StoredInquiry> inquiries;
+    std::vector<InquiryDetail> details;                     // what buyer messages told us, to store beside them
+    std::vector<Alert> alerts;                              // with their sequence numbers, in order
+    std::vector<sla::Effect> sla_effects;                   // the clock decisions, for the decision trace
+    std::vector<routing::CustomerRecord> customers;         // records to rewrite, as they are after the step
+    std::vector<std::pair<CustomerId, CustomerId>> merged;  // gone -> survivor
+    std::vector<ReplyRecord> replies;
+    std::vector<std::pair<std::string, routing::Presence>> presence;  // agents whose presence was set
+    std::optional<routing::Refusal> refused;                          // a request routing refused: nothing changed
+    bool operator==(const StepResult&) const = default;
+
+    // The inquiry as this step left it, if the step changed it.
+    const StoredInquiry* find(InquiryId id) const;
+    const routing::CustomerRecord* find_customer(CustomerId id) const;
+    // Nothing to store or publish (an idle tick, a refused request).
+    bool empty() const;
 };
 
 // Everything a restart needs, read back from the store.
@@ -132,21 +143,22 @@ public:
     void set_buyer_scope(std::set<std::string> accounts) { buyer_scope_ = std::move(accounts); }
 
 private:
-    InquiryRecord& open_inquiry(const Event& event, sla::TimePoint now, StepResult& out);
-    routing::CustomerId identify(const Sender& sender, const InquiryRecord& inquiry, sla::TimePoint now,
-                                 StepResult& out);
+    // A step being built: the result plus what it has touched, turned into values at the end.
+    struct Draft;
+    StepResult seal(Draft&& draft) const;
+    InquiryRecord& open_inquiry(const Event& event, sla::TimePoint now, Draft& out);
+    routing::CustomerId identify(const Sender& sender, const InquiryRecord& inquiry, sla::TimePoint now, Draft& out);
     void route_buyer_message(InquiryRecord& r, bool created, bool was_replied, const AssessmentSummary& before,
-                             const std::string& category, sla::TimePoint now, StepResult& out);
-    void record_reply(InquiryRecord& r, const std::string& agent, sla::TimePoint at, sla::TimePoint now,
-                      StepResult& out);
-    void close(InquiryRecord& r, sla::TimePoint now, StepResult& out);
+                             const std::string& category, sla::TimePoint now, Draft& out);
+    void record_reply(InquiryRecord& r, const std::string& agent, sla::TimePoint at, sla::TimePoint now, Draft& out);
+    void close(InquiryRecord& r, sla::TimePoint now, Draft& out);
     std::string category_of(const Event& event, const Assessment& a) const;
     std::string agent_of_reply(const Sender& sender) const;
     sla::TimePoint fast_deadline(const InquiryRecord& r, sla::TimePoint fallback) const;
-    void add_sla_effects(sla::Effects effects, StepResult& out);
-    void add_decisions(const routing::Decisions& decisions, sla::TimePoint now, StepResult& out);
-    void alert_for(const sla::Effect& effect, StepResult& out);
-    Alert& push_alert(StepResult& out, AlertKind kind, const InquiryRecord& r, std::string topic);
+    void add_sla_effects(sla::Effects effects, Draft& out);
+    void add_decisions(const routing::Decisions& decisions, sla::TimePoint now, Draft& out);
+    void alert_for(const sla::Effect& effect, Draft& out);
+    Alert& push_alert(Draft& out, AlertKind kind, const InquiryRecord& r, std::string topic);
     InquiryRecord* find_mutable(std::uint64_t id);
     InquiryRecord* find_thread(std::string_view account, Channel channel, std::string_view thread);
     void index_thread(const InquiryRecord& r);
@@ -155,8 +167,8 @@ private:
     sla::ClockId clock_of(const InquiryRecord& r) const;
     void share_clock(InquiryRecord& r);
     const InquiryRecord* clock_holder(const sla::Subject& s) const;
-    void note_changed(InquiryId id, StepResult& out) const;
-    void note_customer(routing::CustomerId id, StepResult& out) const;
+    void note_changed(InquiryId id, Draft& out) const;
+    void note_customer(routing::CustomerId id, Draft& out) const;
 
     const Assessor& assessor_;
     sla::AccountNames accounts_;  // before policy_: the per-account overrides intern into it
@@ -170,7 +182,8 @@ private:
     // (account, channel, thread) -> inquiry, keyed by a 64-bit hash to keep it small; a hit
     // is checked against the record, so a collision costs a comparison, never a mix-up.
     std::unordered_multimap<std::uint64_t, InquiryId> by_thread_;
-    NamePool names_;  // accounts, queues, agents: one copy each
+    NamePool names_;                // accounts, queues, agents: one copy each
+    NameTable<AgentId> agent_ids_;  // who replied, as the clocks' reply records name them
     std::set<std::string> buyer_scope_;
     std::unordered_map<std::uint64_t, std::vector<InquiryId>> shared_clocks_;  // open inquiries per shared clock
     std::uint64_t next_inquiry_id_ = 1;

@@ -5,14 +5,15 @@
 #include <string>
 #include <string_view>
 
+#include "ir/base/ids.hpp"
 #include "ir/router/assessment.hpp"
 #include "ir/router/event.hpp"
-#include "ir/router/shared_name.hpp"
+#include "ir/base/shared_name.hpp"
 #include "ir/sla/time.hpp"
 
 namespace ir::router {
 
-enum class InquiryId : std::uint64_t {};
+using ir::InquiryId;  // ir/base/ids.hpp
 
 enum class InquiryState : std::uint8_t {
     open,      // a buyer message waits for our reply

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "ir/router/expected.hpp"
+#include "ir/base/expected.hpp"
 
 namespace ir::router {
 

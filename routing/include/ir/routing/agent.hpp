@@ -2,6 +2,7 @@
 // Our people as routing sees them: who they are, what they can answer, when they work.
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,6 +14,7 @@ enum class Presence : std::uint8_t { available, away, offline };
 
 std::string_view to_string(Role r);
 std::string_view to_string(Presence p);
+std::optional<Presence> parse_presence(std::string_view s);  // "available", "away", "offline"
 
 // One stretch of work in local time: minutes since local midnight, [start, end), end <= 1440.
 // A night shift is two spans (22:00-24:00 on one day, 00:00-06:00 on the next).

@@ -19,11 +19,12 @@
 #include <utility>
 #include <vector>
 
+#include "ir/base/ids.hpp"
 #include "ir/sla/time.hpp"
 
 namespace ir::routing {
 
-enum class CustomerId : std::uint64_t {};
+using ir::CustomerId;  // ir/base/ids.hpp
 
 // What one message tells about who sent it; empty fields are unknown.
 struct Identity {

@@ -6,6 +6,7 @@
 #include <compare>
 #include <cstdint>
 #include <optional>
+#include <string_view>
 
 #include "ir/sla/stage.hpp"
 #include "ir/sla/subject.hpp"
@@ -61,6 +62,13 @@ TimePoint due_at(const ClockState& c, Stage s);
 TimePoint deadline_of(const ClockState& c, DeadlineKind k);
 bool has_fired(const Fired& f, Stage s);
 void mark_fired(Fired& f, Stage s);
+// How one of a clock's two deadlines stands at `now`, wherever a clock is shown: met (our
+// reply came by it), breached (it passed unanswered, or our reply came after it), or
+// running.
+enum class ClockStatus : std::uint8_t { running, met, breached };
+ClockStatus clock_status(const ClockState& c, DeadlineKind k, TimePoint now);
+std::string_view to_string(ClockStatus s);
+
 // The earliest alarm that has not fired yet; nullopt when nothing is left to fire.
 std::optional<Alarm> next_alarm(const ClockState& c);
 

@@ -18,7 +18,7 @@
 #include <optional>
 #include <thread>
 
-#include "ir/router/expected.hpp"
+#include "ir/base/expected.hpp"
 
 namespace ir::store {
 

@@ -14,12 +14,12 @@
 #include <string_view>
 #include <vector>
 
-#include "ir/router/expected.hpp"
+#include "ir/base/expected.hpp"
 #include "ir/store/rows.hpp"
 
 namespace ir::store {
 
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 struct Options {
     std::filesystem::path path{};  // parent folders are created when missing (read-write)
@@ -65,6 +65,8 @@ public:
         const std::function<void(std::int64_t, std::string_view, std::string_view, std::string_view)>& visit);
     Expected<std::optional<InquiryRow>> inquiry(std::int64_t id);
     Expected<std::vector<InquiryRow>> inquiries(const InquiryFilter& filter);
+    // What an inquiry's buyer messages told us (none before its first message).
+    Expected<std::optional<DetailRow>> detail(std::int64_t id);
     Expected<std::vector<InquiryRow>> open_inquiries();  // state != "resolved", by id
     Expected<std::vector<AlertRow>> alerts_since(std::int64_t seq, std::string_view topic_prefix, std::size_t limit);
     Expected<std::int64_t> max_alert_seq();  // 0 when there is none

@@ -14,7 +14,7 @@
 #include <thread>
 #include <vector>
 
-#include "ir/router/expected.hpp"
+#include "ir/base/expected.hpp"
 #include "ir/store/database.hpp"
 #include "ir/store/rows.hpp"
 
@@ -49,6 +49,9 @@ public:
     // Called on the writer thread, in submission order, once the batch is durable
     // (nullopt) or has failed and left nothing behind (the error). Must not throw.
     using Done = std::function<void(std::optional<Error>)>;
+    // The same, given the change as it was committed: the callback may take parts of it
+    // (the daemon takes the alert rows it publishes) before the writer frees the batch.
+    using DoneWithChange = std::function<void(std::optional<Error>, Change&)>;
 
     static Expected<std::unique_ptr<GroupCommitter>> start(CommitterOptions options);
     GroupCommitter(const GroupCommitter&) = delete;
@@ -57,6 +60,7 @@ public:
 
     // False at once when the queue is full or the committer is stopping.
     [[nodiscard]] bool submit(Change change, Done done);
+    [[nodiscard]] bool submit(Change change, DoneWithChange done);
     // Commits what is queued, then joins the writer. Not from inside a Done callback.
     void stop();
     // Applied by the writer before its next batch (see Options::max_page_count).
@@ -72,7 +76,7 @@ public:
 private:
     struct Item {
         Change change;
-        Done done;
+        DoneWithChange done;
     };
     GroupCommitter(CommitterOptions options, std::unique_ptr<Database> db);
     void run();
@@ -82,7 +86,7 @@ private:
     CommitterOptions options_;
     std::unique_ptr<Database> db_;  // used by the writer thread only
     std::vector<Change> batch_;     // writer thread only, reused between batches
-    std::vector<Done> batch_done_;
+    std::vector<DoneWithChange> batch_done_;
     std::optional<std::int64_t> quota_;  // writer thread only: a max_page_count to apply
     std::atomic<bool> wrap_wanted_{false};
 

@@ -86,6 +86,17 @@ struct AlertRow {
     bool operator==(const AlertRow&) const = default;
 };
 
+// Who did what: a request made with an identity (reply, accept, transfer, decline,
+// resolve), appended with the change it made.
+struct AuditRow {
+    sla::TimePoint at{};
+    std::string identity{};  // the token's identity, or "" without access control
+    std::string action{};
+    std::optional<std::int64_t> inquiry_id{};
+    std::string detail{};
+    bool operator==(const AuditRow&) const = default;
+};
+
 // Everything one ingested event (or one timer tick) changes: written all or nothing.
 struct Change {
     std::vector<EventRow> events{};
@@ -96,9 +107,10 @@ struct Change {
     std::vector<CustomerRow> customers{};
     std::vector<CustomerAliasRow> customer_aliases{};
     std::vector<ReplyRow> replies{};
+    std::vector<AuditRow> audit{};
     std::size_t row_count() const {
         return events.size() + inquiries.size() + details.size() + alerts.size() + meta.size() + customers.size() +
-               customer_aliases.size() + replies.size();
+               customer_aliases.size() + replies.size() + audit.size();
     }
     bool operator==(const Change&) const = default;
 };

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <unordered_map>
 
-namespace ir::router {
+namespace ir {
 
 class SharedName {
 public:
@@ -59,4 +59,4 @@ private:
     std::unordered_map<std::string_view, std::shared_ptr<const std::string>> names_;
 };
 
-}  // namespace ir::router
+}  // namespace ir

@@ -1,12 +1,13 @@
 """What the SQLite file and the HTTP API of inquiryd must show for the events that the
-test knows were acknowledged (see e2e_events.Ledger)."""
+test knows were acknowledged (see events.Ledger)."""
 
 import sqlite3
 import threading
 import time
 
-import daemon_harness as h
-import e2e_events as events
+from . import events
+from .httpclient import Client, ConnectionFailed
+from .util import Deadline, format_rfc3339, is_utc_rfc3339, log, parse_rfc3339_ns
 
 
 # ---------------------------------------------------------------------------------------
@@ -101,7 +102,7 @@ def check_db(run, ledger, db_path, complete=False, label="", expect_state="open"
     if complete:
         unsent = [k for k in sent if k not in rows]
         run.check(not unsent, f"{label}: {len(unsent)} sent events are not stored at the end: {unsent[:3]}")
-    h.log(f"{label}: db has {len(rows)} events, {len(db['inquiries'])} inquiries; {len(acked)} acknowledged "
+    log(f"{label}: db has {len(rows)} events, {len(db['inquiries'])} inquiries; {len(acked)} acknowledged "
         f"events checked ({time.monotonic() - t0:.1f}s)")
     return db
 
@@ -155,20 +156,20 @@ def check_inquiry(run, body, tk, iid, first_ms, label, budgets=None):
             if not isinstance(c, dict) or c.get("kind") not in budgets:
                 continue
             kind = c["kind"]
-            started, deadline = h.parse_rfc3339_ns(c.get("started_at")), h.parse_rfc3339_ns(c.get("deadline"))
-            if not h.is_utc_rfc3339(c.get("started_at")) or not h.is_utc_rfc3339(c.get("deadline")):
+            started, deadline = parse_rfc3339_ns(c.get("started_at")), parse_rfc3339_ns(c.get("deadline"))
+            if not is_utc_rfc3339(c.get("started_at")) or not is_utc_rfc3339(c.get("deadline")):
                 p.append(f"{kind} clock times not RFC 3339 UTC: {c.get('started_at')!r} {c.get('deadline')!r}")
                 continue
             if started != first_ms * 1_000_000:
-                p.append(f"{kind}.started_at {c['started_at']} (expected {h.format_rfc3339(first_ms)})")
+                p.append(f"{kind}.started_at {c['started_at']} (expected {format_rfc3339(first_ms)})")
             want = (first_ms + budgets[kind]) * 1_000_000
             if deadline != want:
-                p.append(f"{kind}.deadline {c['deadline']} (expected {h.format_rfc3339(first_ms + budgets[kind])})")
+                p.append(f"{kind}.deadline {c['deadline']} (expected {format_rfc3339(first_ms + budgets[kind])})")
             if "warning_at" in c and kind in WARNINGS_MS and c["warning_at"] is not None:
                 want_warn = want - WARNINGS_MS[kind] * 1_000_000
-                if h.parse_rfc3339_ns(c["warning_at"]) != want_warn:
+                if parse_rfc3339_ns(c["warning_at"]) != want_warn:
                     p.append(f"{kind}.warning_at {c['warning_at']} (expected "
-                             f"{h.format_rfc3339(first_ms + budgets[kind] - WARNINGS_MS[kind])})")
+                             f"{format_rfc3339(first_ms + budgets[kind] - WARNINGS_MS[kind])})")
             if not isinstance(c.get("state"), str):
                 p.append(f"{kind}.state={c.get('state')!r}")
             got[kind] = (started, deadline, c.get("state"))
@@ -188,12 +189,12 @@ def check_inquiries(run, port, ledger, label, conns=8, budgets=None):
     errors = []
 
     def worker(part):
-        c = h.Client(port, timeout=30)
+        c = Client(port, timeout=30)
         try:
             for tk, (iid, first_ms) in part:
                 try:
                     r = c.get(f"/v1/inquiries/{iid}")
-                except h.ConnectionFailed as e:
+                except ConnectionFailed as e:
                     with lock:
                         errors.append(str(e))
                     continue
@@ -209,19 +210,19 @@ def check_inquiries(run, port, ledger, label, conns=8, budgets=None):
     threads = [threading.Thread(target=worker, args=(todo[i::conns],), daemon=True) for i in range(conns)]
     for t in threads:
         t.start()
-    deadline = h.Deadline(60)
+    deadline = Deadline(60)
     for t in threads:
         t.join(deadline.remaining())
     if any(t.is_alive() for t in threads):
         run.fail(f"{label}: GET /v1/inquiries/{{id}} hanging after 60s")
     run.check(not errors, f"{label}: {len(errors)} GET /v1/inquiries/{{id}} got no answer, e.g. {errors[:2]}")
-    h.log(f"{label}: {len(results)} inquiries checked over HTTP ({time.monotonic() - t0:.1f}s)")
+    log(f"{label}: {len(results)} inquiries checked over HTTP ({time.monotonic() - t0:.1f}s)")
     return results
 
 
 def check_duplicates(run, port, ledger, sample, label):
     """Re-posts acknowledged events: each must be 200 duplicate with its inquiry id."""
-    c = h.Client(port, timeout=30)
+    c = Client(port, timeout=30)
     try:
         with ledger.lock:
             items = [(k, ledger.events[k], iid) for k, iid in ledger.acked.items()]
@@ -229,14 +230,14 @@ def check_duplicates(run, port, ledger, sample, label):
         for k, ev, iid in items[:sample]:
             try:
                 r = c.request("POST", "/v1/events", body=events.encode_event(ev))
-            except h.ConnectionFailed as e:
+            except ConnectionFailed as e:
                 run.fail(f"{label}: re-post of {k}: no answer ({e})")
                 continue
             ok = (r.status == 200 and isinstance(r.json, dict) and r.json.get("duplicate") is True
                   and r.json.get("inquiry_id") == iid)
             run.check(ok, f"{label}: re-post of acknowledged {k}: expected 200 "
                           f"{{\"inquiry_id\": {iid}, \"duplicate\": true}}, got {r!r}")
-        h.log(f"{label}: re-posted {min(sample, len(items))} acknowledged events")
+        log(f"{label}: re-posted {min(sample, len(items))} acknowledged events")
     finally:
         c.close()
 
@@ -247,14 +248,14 @@ def check_list(run, port, ledger, label):
     ours = {}
     for (account, _, _), (iid, _) in threads.items():
         ours.setdefault(account, set()).add(iid)
-    c = h.Client(port, timeout=30)
+    c = Client(port, timeout=30)
     try:
         for account, ids in sorted(ours.items()):
             limit = 100
             path = f"/v1/inquiries?state=open&account={account}&limit={limit}"
             try:
                 r = c.get(path)
-            except h.ConnectionFailed as e:
+            except ConnectionFailed as e:
                 run.fail(f"{label}: GET {path}: no answer ({e})")
                 continue
             if not (r.status == 200 and isinstance(r.json, dict) and isinstance(r.json.get("inquiries"), list)):

@@ -6,7 +6,8 @@ import json
 import random
 import threading
 
-import daemon_harness as h
+from .httpclient import Client, ConnectionFailed
+from .util import Deadline, format_rfc3339, now_ms
 
 
 # ---------------------------------------------------------------------------------------
@@ -82,7 +83,7 @@ def stamp(ev, rng):
     """Sets received_at to now (UTC) the first time the event is sent; a retry of the same
     message keeps it. Returns the received_at in ms."""
     if ev.get("received_at") is None:
-        ms = h.now_ms()
+        ms = now_ms()
         with_millis = rng.random() < 0.5
         if not with_millis:
             ms -= ms % 1000
@@ -90,7 +91,7 @@ def stamp(ev, rng):
         if before is not None and before.get("_received_ms") is not None and ms <= before["_received_ms"]:
             # A later message of the conversation: strictly after the first one.
             ms, with_millis = before["_received_ms"] + 1, True
-        ev["received_at"] = h.format_rfc3339(ms, with_millis)
+        ev["received_at"] = format_rfc3339(ms, with_millis)
         ev["_received_ms"] = ms
     return ev["_received_ms"]
 
@@ -201,7 +202,7 @@ class Ledger:
 
     def wait_acks(self, n, stop, timeout):
         """Waits until at least n acks were recorded, or `stop` is set, or the timeout."""
-        deadline = h.Deadline(timeout)
+        deadline = Deadline(timeout)
         with self.cv:
             while self.n_acks < n and not stop.is_set() and not deadline.expired():
                 self.cv.wait(min(0.1, deadline.remaining()) or 0.01)
@@ -218,7 +219,7 @@ def post_event(client, ledger, ev, rng, stop, max_503=200):
     for _ in range(max_503):
         try:
             r = client.request("POST", "/v1/events", body=body)
-        except h.ConnectionFailed:
+        except ConnectionFailed:
             ledger.note_unanswered()
             return "unanswered"
         ledger.note_status(r.status)
@@ -267,7 +268,7 @@ class LoadPhase:
             return self.units.pop(0) if self.units else None
 
     def _worker(self):
-        client = h.Client(self.port, timeout=self.timeout)
+        client = Client(self.port, timeout=self.timeout)
         rng = random.Random(self.run.rng.random())
         try:
             while not self.stop.is_set():
@@ -307,7 +308,7 @@ class LoadPhase:
         return True
 
     def join(self, timeout):
-        deadline = h.Deadline(timeout)
+        deadline = Deadline(timeout)
         for t in self.threads:
             t.join(deadline.remaining())
         alive = [t.name for t in self.threads if t.is_alive()]

@@ -1,0 +1,144 @@
+// The commit path every state change takes: rows, group commit, then (on the io thread)
+// the answer and the alerts; after a failure, the core is rebuilt from the store.
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
+
+#include <chrono>
+
+#include "ir/daemon/pipeline.hpp"
+#include "ir/daemon/step_rows.hpp"
+#include "pipeline_metrics.hpp"
+
+namespace ir::daemon {
+namespace {
+
+using Steady = std::chrono::steady_clock;
+
+double seconds_between(Steady::time_point from, Steady::time_point to) {
+    return std::chrono::duration<double>(to - from).count();
+}
+
+}  // namespace
+
+// A step on its way to the disk, until its answer.
+struct Pipeline::Commit {
+    router::StepResult step;
+    std::function<void(StepOutcome)> done;
+    std::optional<std::pair<std::string, std::int64_t>> journaled;  // the event's dedupe key and seq
+    Steady::time_point submitted;
+};
+
+void Pipeline::commit(router::StepResult step, const router::Event* event, std::function<void(StepOutcome)> done,
+                      store::Change change) {
+    auto c = std::make_shared<Commit>();
+    std::optional<JournaledEvent> journal;
+    if (event) {  // numbered here, so dedupe_ can learn where it went
+        journal.emplace(JournaledEvent{*event, next_event_seq_, now()});
+        c->journaled.emplace(DedupeIndex::key(router::to_string(event->channel), event->account, event->message_id),
+                             next_event_seq_++);
+    }
+    append_step_rows(step, journal, change);
+    log_step(step);
+    arm_timer();  // the step may have brought the earliest deadline forward
+    ++pending_;
+    c->step = std::move(step);
+    c->done = std::move(done);
+    c->submitted = Steady::now();
+    const bool queued =
+        committer_->submit(std::move(change), [this, c](std::optional<Error> error, store::Change& committed) {
+            if (error) log_->error("commit failed: {}", error->message);
+            boost::asio::post(ioc_, [this, c, error = std::move(error), alerts = std::move(committed.alerts),
+                                     durable = Steady::now()]() mutable {
+                metrics_->wait_commit.observe(seconds_between(c->submitted, durable));
+                metrics_->wait_answer.observe(seconds_between(durable, Steady::now()));
+                on_durable(c, std::move(error), std::move(alerts));
+            });
+        });
+    if (!queued) {  // the committer is stopping: nothing of this step may stay applied
+        log_->error("commit queue refused a change");
+        boost::asio::post(ioc_, [this, c] { on_durable(c, Error{"the commit queue is closed"}, {}); });
+    }
+}
+
+void Pipeline::on_durable(std::shared_ptr<Commit> c, std::optional<Error> error, std::vector<store::AlertRow> alerts) {
+    last_commit_failed_ = error.has_value();
+    if (error) {
+        recovering_ = true;  // the core holds changes the disk does not: rebuild it from the disk
+    } else {
+        if (c->journaled) {  // before in_flight_ lets the key go
+            dedupe_.add(c->journaled->first, c->journaled->second);
+            metrics_->dedupe_bytes.set(static_cast<double>(dedupe_.memory_bytes()));
+        }
+        publish(c->step, alerts);
+    }
+    StepOutcome outcome;
+    if (error) {
+        outcome.refusal = Refusal::commit_failed;
+        outcome.detail = error->message;
+    }
+    outcome.step = std::move(c->step);
+    c->done(std::move(outcome));
+    --pending_;
+    if (error) after_failure();
+    check_drained();
+}
+
+void Pipeline::publish(const router::StepResult& step, const std::vector<store::AlertRow>& alerts) {
+    if (!alerts.empty())
+        for (const auto& listener : listeners_) listener(alerts);
+    metrics_->alerts_published.inc(alerts.size());
+    const auto published = now();
+    for (const auto& e : step.sla_effects) {
+        std::optional<sla::TimePoint> due;
+        if (const auto* w = std::get_if<sla::Warning>(&e))
+            due = w->due_at;
+        else if (const auto* b = std::get_if<sla::Breach>(&e))
+            due = b->deadline;
+        if (due) metrics_->alert_lateness.observe(static_cast<double>((published - *due).count()) / 1000.0);
+    }
+    metrics_->open_inquiries.set(static_cast<double>(core_.engine->open_count()));
+}
+
+// After a failed commit the core may hold state the disk does not. Once nothing is in
+// flight any more, rebuild the core from what is durable, then take changes again.
+void Pipeline::after_failure() {
+    if (!recovering_ || pending_ != 0 || stopping_) return;
+    if (auto e = recover()) {
+        log_->error("recovery after a failed commit failed: {}; retrying in 1s", *e);
+        retry_timer_.expires_after(std::chrono::seconds(1));
+        retry_timer_.async_wait([this](boost::system::error_code ec) {
+            if (!ec) after_failure();
+        });
+        return;
+    }
+    recovering_ = false;
+    log_->warn("core rebuilt from the store after a failed commit; accepting events again");
+    arm_timer();
+}
+
+void Pipeline::arm_timer() {
+    if (stopping_) return;
+    const auto next = core_.engine->next_deadline();
+    if (!next) {
+        timer_.cancel();
+        return;
+    }
+    timer_.expires_after(std::max(sla::Duration{0}, *next - now()));
+    timer_.async_wait([this](boost::system::error_code ec) {
+        if (!ec) on_timer();
+    });
+}
+
+void Pipeline::poke_timer() {
+    arm_timer();
+}
+
+void Pipeline::on_timer() {
+    if (stopping_ || recovering_) return;
+    auto step = core_.engine->on_tick(now());  // decided again with a fresh now
+    if (step.empty()) return arm_timer();
+    commit(std::move(step), nullptr, [](StepOutcome) {});
+}
+
+}  // namespace ir::daemon

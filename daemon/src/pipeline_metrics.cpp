@@ -1,0 +1,30 @@
+#include "pipeline_metrics.hpp"
+
+namespace ir::daemon {
+namespace {
+
+metrics::Histogram& stage(metrics::Registry& r, const char* name) {
+    return r.histogram("inquiryd_event_stage_seconds", "Time a state change spends in each stage of the ingest path",
+                       metrics::latency_buckets_seconds(), {{"stage", name}});
+}
+
+}  // namespace
+
+Pipeline::Metrics::Metrics(metrics::Registry& r)
+    : registry(r),
+      accepted(r.counter("inquiryd_events_accepted_total", "Events committed and acknowledged")),
+      duplicates(r.counter("inquiryd_events_duplicate_total", "Repeated events recognised")),
+      commit_latency(r.histogram("inquiryd_commit_latency_seconds", "Durable commit time per batch",
+                                 metrics::latency_buckets_seconds())),
+      commit_failures(r.counter("inquiryd_commit_failures_total", "Batches that failed to commit")),
+      open_inquiries(r.gauge("inquiryd_open_inquiries", "Inquiries not resolved")),
+      alerts_published(r.counter("inquiryd_alerts_published_total", "Alerts published on ZeroMQ")),
+      alert_lateness(r.histogram("inquiryd_alert_lateness_seconds", "Publish time minus the alarm's moment",
+                                 metrics::latency_buckets_seconds())),
+      dedupe_bytes(
+          r.gauge("inquiryd_dedupe_index_bytes", "Memory of the dedupe index: 16 bytes a slot, a slot per event")),
+      wait_analysis(stage(r, "analysis")),
+      wait_commit(stage(r, "commit")),
+      wait_answer(stage(r, "answer")) {}
+
+}  // namespace ir::daemon

@@ -1,0 +1,26 @@
+#pragma once
+// The pipeline's counters and histograms on /metrics. Private to the pipeline's files.
+#include "ir/daemon/metrics.hpp"
+#include "ir/daemon/pipeline.hpp"
+
+namespace ir::daemon {
+
+struct Pipeline::Metrics {
+    explicit Metrics(metrics::Registry& r);
+
+    metrics::Registry& registry;
+    metrics::Counter& accepted;
+    metrics::Counter& duplicates;
+    metrics::Histogram& commit_latency;
+    metrics::Counter& commit_failures;
+    metrics::Gauge& open_inquiries;
+    metrics::Counter& alerts_published;
+    metrics::Histogram& alert_lateness;
+    metrics::Gauge& dedupe_bytes;  // grows with the journal: 16 bytes a slot
+    // Where an accepted event's time goes, stage by stage (see docs/operations.md).
+    metrics::Histogram& wait_analysis;  // queued for analysis .. back on the loop
+    metrics::Histogram& wait_commit;    // handed to the writer .. durable
+    metrics::Histogram& wait_answer;    // durable .. the loop answers
+};
+
+}  // namespace ir::daemon

@@ -1,0 +1,113 @@
+// Opening the store and rebuilding the core from it: at start, and after a failed commit.
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
+
+#include <unordered_set>
+
+#include "ir/daemon/pipeline.hpp"
+#include "ir/daemon/proto_convert.hpp"
+#include "ir/daemon/step_rows.hpp"
+#include "pipeline_metrics.hpp"
+
+namespace ir::daemon {
+
+std::optional<std::string> Pipeline::open() {
+    store::CommitterOptions copts;
+    copts.database.path = options_.database;
+    copts.database.auto_checkpoint = false;             // the checkpointer thread does it, off the commit path
+    copts.queue_capacity = options_.ingest_queue + 64;  // ticks and replies never find it full
+    copts.max_batch = options_.commit_batch;
+    copts.on_commit = [this](const store::CommitSample& s) {
+        boost::asio::post(ioc_, [this, s] {
+            metrics_->commit_latency.observe(static_cast<double>(s.latency.count()) / 1e6);
+            if (!s.ok) metrics_->commit_failures.inc();
+        });
+    };
+    auto committer = store::GroupCommitter::start(copts);
+    if (!committer) return committer.error().message;
+    committer_ = std::move(*committer);
+    store::Options ropts;
+    ropts.path = options_.database;
+    auto reader = store::Database::open(ropts);
+    if (!reader) return reader.error().message;
+    reader_ = std::move(*reader);
+    store::CheckpointerOptions cpopts;
+    cpopts.path = options_.database;
+    cpopts.caught_up = [this] { committer_->request_wal_wrap(); };
+    auto checkpointer = store::Checkpointer::start(cpopts);
+    if (!checkpointer) return checkpointer.error().message;
+    checkpointer_ = std::move(*checkpointer);
+    return recover();
+}
+
+std::optional<std::string> Pipeline::recover() {
+    auto inquiries = reader_->open_inquiries();
+    auto max_id = reader_->max_inquiry_id();
+    auto max_seq = reader_->max_alert_seq();
+    if (!inquiries || !max_id || !max_seq)
+        return "cannot read the state: " + (!inquiries ? inquiries.error().message
+                                            : !max_id  ? max_id.error().message
+                                                       : max_seq.error().message);
+    router::EngineState state;
+    state.inquiries.reserve(inquiries->size());
+    for (const auto& row : *inquiries) {
+        auto s = from_stored(row.payload);
+        if (!s) return "inquiry " + std::to_string(row.id) + " is stored unreadably";
+        state.inquiries.push_back(std::move(*s));
+    }
+    const std::size_t count = state.inquiries.size();
+    if (auto e = load_routing_state(state)) return e;
+    dedupe_.clear();
+    next_event_seq_ = 1;
+    if (auto e = reader_->scan_event_keys(
+            [this](std::int64_t seq, std::string_view c, std::string_view a, std::string_view m) {
+                dedupe_.add(DedupeIndex::key(c, a, m), seq);
+                next_event_seq_ = seq + 1;  // the scan goes by seq
+            }))
+        return "cannot read the journal: " + e->message;
+    metrics_->dedupe_bytes.set(static_cast<double>(dedupe_.memory_bytes()));
+    state.next_inquiry_id = static_cast<std::uint64_t>(*max_id) + 1;
+    state.next_alert_seq = static_cast<std::uint64_t>(*max_seq) + 1;
+    auto step = core_.engine->restore(std::move(state), now());
+    // Routing may decide anew (an owner who left the roster): stored like any step.
+    if (!step.empty()) commit(std::move(step), nullptr, [](StepOutcome) {});
+    metrics_->open_inquiries.set(static_cast<double>(core_.engine->open_count()));
+    log_->info("recovered {} open inquiries; next alert seq {}; {} journaled events (dedupe index {} MiB)", count,
+               core_.engine->next_alert_seq(), dedupe_.size(), dedupe_.memory_bytes() >> 20);
+    return std::nullopt;
+}
+
+// Customers (and their merges) and agents' presence, as last stored.
+std::optional<std::string> Pipeline::load_routing_state(router::EngineState& state) {
+    auto customers = reader_->customers();
+    auto aliases = reader_->customer_aliases();
+    auto presence = reader_->meta_with_prefix(kPresencePrefix);
+    if (!customers || !aliases || !presence)
+        return "cannot read the customers: " + (!customers ? customers.error().message
+                                                : !aliases ? aliases.error().message
+                                                           : presence.error().message);
+    std::uint64_t next_customer = 1;
+    std::unordered_set<std::int64_t> merged_away;  // their last record stays in the table, unused
+    for (const auto& a : *aliases) merged_away.insert(a.id);
+    for (const auto& row : *customers) {
+        next_customer = std::max<std::uint64_t>(next_customer, static_cast<std::uint64_t>(row.id) + 1);
+        if (merged_away.contains(row.id)) continue;
+        inquiry::v1::StoredCustomer c;
+        if (!c.ParseFromString(row.payload)) return "customer " + std::to_string(row.id) + " is stored unreadably";
+        state.customers.customers.push_back(from_proto(c));
+    }
+    for (const auto& a : *aliases) {
+        state.customers.aliases.emplace_back(CustomerId{static_cast<std::uint64_t>(a.id)},
+                                             CustomerId{static_cast<std::uint64_t>(a.survivor)});
+        next_customer = std::max<std::uint64_t>(next_customer, static_cast<std::uint64_t>(a.id) + 1);
+    }
+    state.customers.next_id = next_customer;
+    for (const auto& [key, value] : *presence) {
+        const std::string agent = key.substr(kPresencePrefix.size());
+        if (auto p = routing::parse_presence(value)) state.presence[agent] = *p;
+    }
+    return std::nullopt;
+}
+
+}  // namespace ir::daemon

@@ -1,0 +1,88 @@
+// Every route of the HTTP API, in one table: what a reader needs to see the whole API.
+#include <boost/json.hpp>
+
+#include "ir/daemon/http_json.hpp"
+#include "routes.hpp"
+
+namespace ir::daemon {
+namespace http = boost::beast::http;
+namespace json = boost::json;
+
+namespace {
+
+using access::Rule;
+
+// Each route, and who may call it (ir/access/rules.hpp says what each rule allows).
+struct Route {
+    http::verb method;
+    const char* pattern;
+    Rule rule;
+    std::variant<routes::Async, routes::Sync> handler;
+};
+
+const Route kRoutes[] = {
+    {http::verb::post, "/v1/events", Rule::ingest, routes::post_event},
+    {http::verb::get, "/v1/inquiries", Rule::caller, routes::list_inquiries},  // of the caller's accounts
+    {http::verb::get, "/v1/inquiries/{id}", Rule::read_inquiry, routes::get_inquiry},
+    {http::verb::post, "/v1/inquiries/{id}/reply", Rule::act_on_inquiry, routes::reply},
+    {http::verb::post, "/v1/inquiries/{id}/resolve", Rule::act_on_inquiry, routes::resolve},
+    {http::verb::post, "/v1/inquiries/{id}/accept", Rule::accept_inquiry, routes::accept},
+    {http::verb::post, "/v1/inquiries/{id}/transfer", Rule::act_on_inquiry, routes::transfer},
+    {http::verb::post, "/v1/inquiries/{id}/decline", Rule::act_on_inquiry, routes::decline},
+    {http::verb::get, "/v1/alerts", Rule::caller, routes::list_alerts},  // topics the caller may read
+    {http::verb::get, "/v1/agents", Rule::caller, routes::list_agents},  // who shares an account
+    {http::verb::put, "/v1/agents/{id}/presence", Rule::presence, routes::set_presence},
+    {http::verb::get, "/v1/queues", Rule::caller, routes::list_queues},  // of the caller's accounts
+    {http::verb::get, "/v1/customers/{id}", Rule::admin, routes::get_customer},
+    {http::verb::post, "/v1/customers/{id}/orders", Rule::admin, routes::post_order},
+    {http::verb::get, "/v1/stats/replies", Rule::caller, routes::reply_stats},  // own line, or overseen
+    {http::verb::get, "/v1/webhooks/whatsapp", Rule::open, routes::whatsapp_handshake},
+    {http::verb::post, "/v1/webhooks/whatsapp", Rule::open, routes::whatsapp},
+    {http::verb::post, "/v1/webhooks/telegram", Rule::open, routes::telegram},
+    {http::verb::post, "/v1/webhooks/marketplace/{platform}", Rule::open, routes::marketplace},
+    {http::verb::get, "/healthz", Rule::open, routes::health},
+    {http::verb::get, "/metrics", Rule::caller, routes::metrics},  // open when [access] metrics says so
+};
+
+bool is_webhook(const Route& r) {
+    return std::string_view(r.pattern).starts_with("/v1/webhooks/");
+}
+
+}  // namespace
+
+void add_routes(HttpRouter& router, RouteContext& context, Listener listener) {
+    for (const Route& r : kRoutes) {
+        if (listener == Listener::webhooks_only && !is_webhook(r)) continue;
+        const bool metrics = std::string_view(r.pattern) == "/metrics";
+        const Rule rule = metrics && !context.metrics_need_token ? Rule::open : r.rule;
+        const bool browser_checks = rule != Rule::open;  // webhooks carry signatures; /healthz says little
+        router.add(r.method, r.pattern,
+                   RouteHandler([&context, rule, browser_checks, h = r.handler](RouteRequest&& req, Responder respond) {
+                       if (!routes::admit(context, rule, browser_checks, req, respond)) return;
+                       if (const auto* async = std::get_if<routes::Async>(&h))
+                           return (*async)(context, std::move(req), std::move(respond));
+                       respond(std::get<routes::Sync>(h)(context, req));
+                   }));
+    }
+}
+
+namespace routes {
+
+HttpResponse health(RouteContext& c, const RouteRequest&) {
+    const auto h = c.pipeline.health();
+    const bool unwell = h.stopping || h.recovering || h.last_commit_failed;
+    const char* status = h.stopping ? "stopping" : unwell ? "degraded" : "ok";
+    json::object body{{"status", status}, {"open_inquiries", h.open_inquiries}};
+    if (h.last_commit_failed) body["reason"] = "the last commit failed: events are refused until one succeeds";
+    if (c.notify_failing)  // reported, never a reason for 503
+        if (auto failing = c.notify_failing(); !failing.empty()) body["notify_failing"] = std::move(failing);
+    return json_response(unwell ? http::status::service_unavailable : http::status::ok, body);
+}
+
+HttpResponse metrics(RouteContext& c, const RouteRequest&) {
+    if (c.refresh_metrics) c.refresh_metrics();
+    return text_response(http::status::ok, c.registry.render(), metrics::Registry::content_type);
+}
+
+}  // namespace routes
+}  // namespace ir::daemon

@@ -119,17 +119,9 @@ std::string DestinationSpec::effective_format() const {
     return format.empty() ? std::string(formats_of(kind).front()) : format;
 }
 
-// The platforms' limits, plus a quarter of each in a quarter of its window: a burst
-// cannot spend a whole minute's budget at once and leave the rest of the minute silent.
-// Given explicitly, rate_limit is taken as it is.
 std::vector<RateLimit> DestinationSpec::effective_rate_limits() const {
     if (unlimited) return {};
-    if (!rate_limits.empty()) return rate_limits;
-    auto limits = default_rate_limits(kind);
-    const std::size_t n = limits.size();
-    for (std::size_t i = 0; i < n; ++i)
-        if (limits[i].count >= 8) limits.push_back({limits[i].count / 4, limits[i].window / 4});
-    return limits;
+    return rate_limits.empty() ? default_rate_limits(kind) : rate_limits;
 }
 
 std::optional<std::string> check_url(std::string_view url, bool allow_plain_http) {

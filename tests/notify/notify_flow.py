@@ -41,8 +41,6 @@ def destination(name, kind, url, secret=None, extra=""):
     lines = ["[[notify.destinations]]", f'name = "{name}"', f'kind = "{kind}"', f'url = "{url}"',
              "allow_plain_http = true", 'kinds = ["WARNING", "BREACH", "ESCALATION"]',
              'retry_initial = "200ms"', 'retry_max = "1s"', 'timeout = "3s"']
-    if kind == "dingtalk":
-        lines.append('rate_limit = "20/1m"')  # as documented, without the default's burst pacing
     if secret:
         lines.append(f'secret = "{secret}"')
     return "\n".join(lines) + ("\n" + extra if extra else "") + "\n\n"

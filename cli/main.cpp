@@ -5,12 +5,13 @@
 
 #include "notify_command.hpp"
 #include "score_command.hpp"
+#include "simulate_command.hpp"
 #include "stats_command.hpp"
 #include "tail_command.hpp"
 #include "token_command.hpp"
 
 int main(int argc, char** argv) {
-    CLI::App app{"inquiryctl: score inquiries, follow alerts and reply statistics of inquiryd"};
+    CLI::App app{"inquiryctl: score inquiries, follow alerts and reply statistics of inquiryd, replay traffic"};
     app.require_subcommand(1);
 
     ir::cli::ScoreOptions score;
@@ -25,6 +26,9 @@ int main(int argc, char** argv) {
     ir::cli::StatsOptions stats;
     auto* stats_cmd = ir::cli::add_stats_subcommand(app, stats);
 
+    ir::cli::SimulateOptions simulate;
+    ir::cli::GenerateOptions generate;
+    const auto simulate_cmds = ir::cli::add_simulate_subcommand(app, simulate, generate);
     ir::cli::TokenOptions token;
     const auto token_cmds = ir::cli::add_token_subcommands(app, token);
     ir::cli::NotifyTestOptions notify_test;
@@ -37,5 +41,7 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("token") || *token_cmds.keygen)
         return ir::cli::run_token(token_cmds, token, std::cout, std::cerr);
     if (*notify_cmd) return ir::cli::run_notify_test(notify_test, std::cout, std::cerr);
+    if (*simulate_cmds.generate) return ir::cli::run_generate(generate, std::cout, std::cerr);
+    if (*simulate_cmds.simulate) return ir::cli::run_simulate(simulate, std::cout, std::cerr);
     return 0;
 }

@@ -124,7 +124,7 @@ std::string format_token_file(const TokenFile& file) {
     out << kHeader;
     for (const auto& t : file.tokens) {
         std::string scopes;
-        for (auto s : t.scopes) scopes += (scopes.empty() ? "" : ",") + std::string(to_string(s));
+        for (auto s : t.scopes) scopes.append(scopes.empty() ? "" : ",").append(to_string(s));
         out << "token\t" << t.id << '\t' << t.agent << '\t' << scopes << '\t' << sla::to_unix_ms(t.created) << '\t'
             << (t.expires ? sla::to_unix_ms(*t.expires) : 0) << '\t' << to_hex(t.secret_hash) << '\t' << clean(t.label)
             << '\n';

@@ -13,6 +13,7 @@
 #include "ir/adapters/event_json.hpp"
 #include "ir/adapters/mail_mime.hpp"
 #include "ir/adapters/mail_text.hpp"
+#include "ir/adapters/mail_trust.hpp"
 
 // GLib's type-check macros are C casts.
 #pragma GCC diagnostic ignored "-Wold-style-cast"
@@ -151,12 +152,33 @@ bool is_own(const MailOptions& o, const std::string& email) {
                        [&](const std::string& a) { return ascii_lower(a) == l; });
 }
 
+// Every value of header `name`, topmost first.
+std::vector<std::string> header_values(GMimeMessage* m, const char* name) {
+    std::vector<std::string> out;
+    GMimeHeaderList* list = g_mime_object_get_header_list(GMIME_OBJECT(m));
+    const int n = list ? g_mime_header_list_get_count(list) : 0;
+    for (int i = 0; i < n; ++i) {
+        GMimeHeader* h = g_mime_header_list_get_header_at(list, i);
+        const char* hname = h ? g_mime_header_get_name(h) : nullptr;
+        const char* value = h ? g_mime_header_get_raw_value(h) : nullptr;
+        if (hname && value && g_ascii_strcasecmp(hname, name) == 0) out.emplace_back(value);
+    }
+    return out;
+}
+
+// Our reply: from the Sent folder, or From an own address with the trusted server's dmarc=pass.
+bool is_our_reply(GMimeMessage* m, const MailOptions& o, const From& from) {
+    if (o.outbound) return true;
+    if (!is_own(o, from.email)) return false;
+    return judge_own_mail(header_values(m, "Authentication-Results"), o.trusted_authserv_id).trusted;
+}
+
 MailResult build(GMimeMessage* m, GMimeParserOptions* opts, std::string_view raw, const MailOptions& o) {
     if (!has_any_header(m)) return MailError{"not a mail: no From, To, Date, Subject or Message-ID header"};
     const From from = first_from(m);
     router::Event e;
     fill_ids(m, opts, raw, e);
-    const bool own = o.outbound || is_own(o, from.email);
+    const bool own = is_our_reply(m, o, from);
     if (!own)
         if (auto reason = not_inquiry_reason(m, from); !reason.empty())
             return MailNotInquiry{std::move(reason), from.email, e.message_id};

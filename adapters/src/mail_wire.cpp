@@ -33,9 +33,14 @@ Expected<std::optional<FrameHeader>> read_frame_header(std::string_view buf, std
 
 std::string encode_mail_request(std::string_view raw, const MailOptions& o) {
     json::array own(o.own_addresses.begin(), o.own_addresses.end());
-    const json::object opts{{"account", o.account},     {"own_addresses", own},     {"now_ms", sla::to_unix_ms(o.now)},
-                            {"max_bytes", o.max_bytes}, {"max_parts", o.max_parts}, {"max_depth", o.max_depth},
-                            {"outbound", o.outbound}};
+    const json::object opts{{"account", o.account},
+                            {"own_addresses", own},
+                            {"now_ms", sla::to_unix_ms(o.now)},
+                            {"max_bytes", o.max_bytes},
+                            {"max_parts", o.max_parts},
+                            {"max_depth", o.max_depth},
+                            {"outbound", o.outbound},
+                            {"trusted_authserv_id", o.trusted_authserv_id}};
     std::string payload = json::serialize(opts);
     payload += '\n';
     payload.append(raw);
@@ -58,6 +63,8 @@ Expected<MailRequest> decode_mail_request(std::string_view payload) {
         r.options.max_parts = o.at("max_parts").to_number<std::size_t>();
         r.options.max_depth = o.at("max_depth").to_number<std::size_t>();
         r.options.outbound = o.at("outbound").as_bool();
+        if (const auto* t = o.if_contains("trusted_authserv_id"))
+            r.options.trusted_authserv_id = json::value_to<std::string>(*t);
     } catch (const std::exception& e) {
         return Error{std::string("request options: ") + e.what()};
     }

@@ -1,5 +1,6 @@
 // Assessments per second on one core over the dev set's inquiries (target >= 50,000/s).
 // Usage: bench_assess [FIXTURES_DIR] [SECONDS]
+#include <CLI/CLI.hpp>
 #include <boost/json.hpp>
 
 #include <chrono>
@@ -27,8 +28,12 @@ std::string slurp(const std::string& path) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    const std::string dir = argc > 1 ? argv[1] : IR_FIXTURES_DIR;
-    const double seconds = argc > 2 ? std::stod(argv[2]) : 3.0;
+    CLI::App app{"bench_assess: assessments per second on one core over the dev set's inquiries"};
+    std::string dir = IR_FIXTURES_DIR;
+    double seconds = 3.0;
+    app.add_option("FIXTURES_DIR", dir, "folder with catalog.json and inquiries.dev.jsonl")->capture_default_str();
+    app.add_option("SECONDS", seconds, "measured seconds")->capture_default_str()->check(CLI::PositiveNumber);
+    CLI11_PARSE(app, argc, argv);
     auto catalog = router::parse_catalog_json(slurp(dir + "/catalog.json"));
     auto rules = router::parse_rules_toml(router::default_rules_toml(), "default");
     if (!catalog || !rules) {

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
@@ -29,6 +30,7 @@
 
 #include "access_cost.hpp"
 #include "daemon_harness.hpp"
+#include "read_load.hpp"
 #include "soak.hpp"
 
 namespace {
@@ -251,38 +253,62 @@ void paced_phase(const fs::path& dir, double rate, double seconds) {
 // bench_daemon ingest [SECONDS]: the daemon's two runs alone, without the limits or memory.
 // bench_daemon memory [N]: memory only, with N open inquiries (default 100,000).
 // bench_daemon access [SECONDS]: ingest with bearer tokens checked against without, alternating.
+// bench_daemon reads [EVENTS]: timer lateness and ingest p99 while clients hammer the heaviest
+// read routes on a store of EVENTS events (default 1,000,000).
 // bench_daemon paced [RATE] [SECONDS]: one open-loop run (default 10,000/s for 5 s).
 // bench_daemon soak [RATE] [MINUTES]: steady load (default 2,000/s for 20 minutes), see soak.hpp.
 int main(int argc, char** argv) {
+    CLI::App app{"bench_daemon: inquiryd's ingest throughput, memory, access cost and a soak"};
+    double seconds = 5.0, rate = 10'000, soak_rate = 2'000, minutes = 20;
+    std::size_t inquiries = 100'000;
+    app.add_option("SECONDS", seconds, "measured seconds a run")->capture_default_str()->check(CLI::PositiveNumber);
+    auto* ingest_cmd = app.add_subcommand("ingest", "the daemon's two runs alone, without the limits or memory");
+    ingest_cmd->add_option("SECONDS", seconds, "measured seconds a run")->check(CLI::PositiveNumber);
+    auto* memory_cmd = app.add_subcommand("memory", "memory only, with N open inquiries");
+    memory_cmd->add_option("N", inquiries, "open inquiries")->capture_default_str()->check(CLI::PositiveNumber);
+    auto* access_cmd = app.add_subcommand("access", "ingest with bearer tokens checked against without");
+    access_cmd->add_option("SECONDS", seconds, "measured seconds a run")->check(CLI::PositiveNumber);
+    std::size_t events = 1'000'000;
+    auto* reads_cmd = app.add_subcommand("reads", "timer lateness and ingest p99 while clients hammer the read routes");
+    reads_cmd->add_option("EVENTS", events, "events in the store")->capture_default_str()->check(CLI::PositiveNumber);
+    auto* paced_cmd = app.add_subcommand("paced", "one open-loop run");
+    paced_cmd->add_option("RATE", rate, "events/s")->capture_default_str()->check(CLI::PositiveNumber);
+    paced_cmd->add_option("SECONDS", seconds, "measured seconds")->check(CLI::PositiveNumber);
+    auto* soak_cmd = app.add_subcommand("soak", "steady load for minutes, see soak.hpp");
+    soak_cmd->add_option("RATE", soak_rate, "events/s")->capture_default_str()->check(CLI::PositiveNumber);
+    soak_cmd->add_option("MINUTES", minutes, "minutes")->capture_default_str()->check(CLI::PositiveNumber);
+    CLI11_PARSE(app, argc, argv);
+
     ::signal(SIGPIPE, SIG_IGN);
     char tmpl[] = "/tmp/ir-bench-daemon-XXXXXX";
     const fs::path dir = ::mkdtemp(tmpl);
-    if (argc > 1 && std::string_view(argv[1]) == "memory") {
-        memory_phase(dir, argc > 2 ? std::stoul(argv[2]) : 100'000);
+    if (*memory_cmd) {
+        memory_phase(dir, inquiries);
         fs::remove_all(dir);
         return 0;
     }
-    if (argc > 1 && std::string_view(argv[1]) == "soak") {
-        const int status =
-            ir::bench::soak(dir, argc > 2 ? std::stod(argv[2]) : 2'000, argc > 3 ? std::stod(argv[3]) : 20);
+    if (*soak_cmd) {
+        const int status = ir::bench::soak(dir, soak_rate, minutes);
         fs::remove_all(dir);
         return status;
     }
-    if (argc > 1 && std::string_view(argv[1]) == "access") {
-        ir::bench::access_cost(
-            dir, std::chrono::milliseconds(static_cast<int>(1000 * (argc > 2 ? std::stod(argv[2]) : 5.0))), 3);
+    if (*access_cmd) {
+        ir::bench::access_cost(dir, std::chrono::milliseconds(static_cast<int>(1000 * seconds)), 3);
         fs::remove_all(dir);
         return 0;
     }
-    if (argc > 1 && std::string_view(argv[1]) == "paced") {
-        paced_phase(dir, argc > 2 ? std::stod(argv[2]) : 10'000, argc > 3 ? std::stod(argv[3]) : 5.0);
+    if (*reads_cmd) {
+        ir::bench::read_load(dir, events);
         fs::remove_all(dir);
         return 0;
     }
-    const bool ingest_only = argc > 1 && std::string_view(argv[1]) == "ingest";
-    const int seconds_arg = ingest_only ? 2 : 1;
-    const auto run =
-        std::chrono::milliseconds(static_cast<int>(1000 * (argc > seconds_arg ? std::stod(argv[seconds_arg]) : 5.0)));
+    if (*paced_cmd) {
+        paced_phase(dir, rate, seconds);
+        fs::remove_all(dir);
+        return 0;
+    }
+    const bool ingest_only = static_cast<bool>(*ingest_cmd);
+    const auto run = std::chrono::milliseconds(static_cast<int>(1000 * seconds));
     const auto bodies = make_bodies(50);
     const double bare = ingest_only ? 0 : bare_http_rate(bodies, run);
     const double disk = ingest_only ? 0 : raw_sqlite_rate(dir, bodies, run);

@@ -3,6 +3,7 @@
 // generator; or, with --target, drives a running server (e.g. inquiryd) instead.
 
 #include <ir/bench/load_generator.hpp>
+#include <ir/daemon/config.hpp>
 #include <ir/daemon/http_json.hpp>
 #include <ir/daemon/http_server.hpp>
 
@@ -15,6 +16,7 @@
 #include <filesystem>
 #include <optional>
 #include <thread>
+#include <tuple>
 
 namespace {
 
@@ -94,7 +96,11 @@ int main(int argc, char** argv) {
     std::optional<double> rate, seconds;
     LoadOptions base;
     base.warmup = 300ms;
-    app.add_option("--target", target, "HOST:PORT of a running server instead of the bare one");
+    app.add_option("--target", target, "HOST:PORT of a running server instead of the bare one")
+        ->check([](const std::string& t) {
+            return ir::daemon::parse_listen(t) ? std::string{}
+                                               : std::string{"must be HOST:PORT, such as 127.0.0.1:8080"};
+        });
     app.add_option("--path", base.path, "request path")->capture_default_str();
     app.add_option("--bodies", bodies_file, "JSONL file; each line's \"event\" is a body (default: the dev fixture)");
     app.add_option("--connections,-c", connections, "keep-alive connections (one scenario instead of the default set)");
@@ -112,9 +118,7 @@ int main(int argc, char** argv) {
                       std::chrono::milliseconds(static_cast<long>(seconds.value_or(5) * 1000))}};
     }
     if (!target.empty()) {
-        const auto colon = target.rfind(':');
-        base.host = target.substr(0, colon);
-        base.port = static_cast<std::uint16_t>(std::stoi(target.substr(colon + 1)));
+        std::tie(base.host, base.port) = *ir::daemon::parse_listen(target);
         return run(base, scenarios, "target-http");
     }
     BareServer server;

@@ -33,12 +33,13 @@ std::vector<std::string> load_jsonl_bodies(const std::string& path, std::string_
 }
 
 std::string format_result(std::string_view label, const LoadOptions& options, const LoadResult& r) {
+    const std::string rate =
+        options.rate > 0 ? std::string(" rate=").append(std::to_string(static_cast<long long>(options.rate))) : "";
     char line[512];
     std::snprintf(line, sizeof line,
                   "%.*s: conns=%zu threads=%zu%s requests/s=%.0f p50_us=%.0f p90_us=%.0f p99_us=%.0f "
                   "p99.9_us=%.0f max_us=%.0f requests=%llu errors=%llu",
-                  static_cast<int>(label.size()), label.data(), options.connections, options.threads,
-                  options.rate > 0 ? (" rate=" + std::to_string(static_cast<long long>(options.rate))).c_str() : "",
+                  static_cast<int>(label.size()), label.data(), options.connections, options.threads, rate.c_str(),
                   r.requests_per_second, r.p50_us, r.p90_us, r.p99_us, r.p999_us, r.max_us,
                   static_cast<unsigned long long>(r.requests), static_cast<unsigned long long>(r.errors));
     std::string out = line;
@@ -46,7 +47,7 @@ std::string format_result(std::string_view label, const LoadOptions& options, co
     out += " status=";
     bool first = true;
     for (const auto& [status, n] : r.by_status) {
-        out += (first ? "" : ",") + std::to_string(status) + ":" + std::to_string(n);
+        out.append(first ? "" : ",").append(std::to_string(status)).append(":").append(std::to_string(n));
         first = false;
     }
     if (first) out += "none";

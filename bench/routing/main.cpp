@@ -5,6 +5,7 @@
 // bench_routing memory: heap bytes per tracked inquiry (100,000: 90% queued, 10% held by 20
 // agents) and per customer (100,000, one email each, 30% with a phone too), from glibc's
 // mallinfo2() (allocated bytes, malloc's chunk overhead included).
+#include <CLI/CLI.hpp>
 #include <malloc.h>
 
 #include <chrono>
@@ -189,10 +190,12 @@ int memory(TimePoint now) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc > 1 && std::string_view(argv[1]) == "memory") {
-        return memory(TimePoint{std::chrono::sys_days{std::chrono::year{2026} / 11 / 23}});
-    }
-    const long ops = argc > 1 ? std::atol(argv[1]) : 300'000;
+    CLI::App app{"bench_routing: routing decisions per second (10,000 queued inquiries, 200 agents)"};
+    long ops = 300'000;
+    app.add_option("OPS", ops, "operations in the steady mix")->capture_default_str()->check(CLI::PositiveNumber);
+    auto* memory_cmd = app.add_subcommand("memory", "heap bytes per tracked inquiry and per customer");
+    CLI11_PARSE(app, argc, argv);
+    if (*memory_cmd) return memory(TimePoint{std::chrono::sys_days{std::chrono::year{2026} / 11 / 23}});
     std::mt19937 rng(42);
     TimePoint now = TimePoint{std::chrono::sys_days{std::chrono::year{2026} / 11 / 23}};
     const FixedOffsetClock utc;

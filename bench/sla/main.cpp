@@ -1,16 +1,20 @@
 // bench_sla [all|lateness|floor|memory] : the SLA engine's speed and memory targets.
+#include <CLI/CLI.hpp>
+
 #include <cstdio>
+#include <string>
 #include <string_view>
 
 #include "bench_sla.hpp"
 
 int main(int argc, char** argv) {
     using namespace std::chrono_literals;
-    const std::string_view what = argc > 1 ? argv[1] : "all";
-    if (what != "all" && what != "lateness" && what != "floor" && what != "memory") {
-        std::fprintf(stderr, "usage: bench_sla [all|lateness|floor|memory]\n");
-        return 2;
-    }
+    CLI::App app{"bench_sla: the SLA engine's speed and memory targets"};
+    std::string what = "all";
+    app.add_option("WHAT", what, "which part to run")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"all", "lateness", "floor", "memory"}));
+    CLI11_PARSE(app, argc, argv);
     bench_sla::Percentiles floor;
     if (what == "all" || what == "floor" || what == "lateness") {
         floor = bench_sla::timer_floor(3000);

@@ -4,6 +4,7 @@
 // of a 200 MiB file every 250 ms, like a checkpoint pass, synced either once at the end
 // or every N pages. Prints the commit fsync's latency for each case.
 // Usage: bench_fsync_pacing [folder] [seconds per case]   (default: a temporary folder, 5 s)
+#include <CLI/CLI.hpp>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -101,11 +102,16 @@ void run_case(const std::filesystem::path& dir, int sync_every, double seconds) 
 }  // namespace
 
 int main(int argc, char** argv) {
-    const bool temporary = argc <= 1;
+    CLI::App app{"bench_fsync_pacing: WAL fsync latency beside checkpoint-like writes"};
+    std::string folder;
+    double seconds = 5.0;
+    app.add_option("FOLDER", folder, "where the test files go (default: a temporary folder, removed after)");
+    app.add_option("SECONDS", seconds, "seconds per case")->capture_default_str()->check(CLI::PositiveNumber);
+    CLI11_PARSE(app, argc, argv);
+    const bool temporary = folder.empty();
     const std::filesystem::path dir =
         temporary ? std::filesystem::temp_directory_path() / ("ir_bench_fsync_" + std::to_string(::getpid()))
-                  : std::filesystem::path(argv[1]);
-    const double seconds = argc > 2 ? std::atof(argv[2]) : 5.0;
+                  : std::filesystem::path(folder);
     std::filesystem::create_directories(dir);
     {
         Fd db(dir / "db");

@@ -2,6 +2,7 @@
 // event) with its pragmas (WAL, synchronous=FULL), at 1, 10, 100 and 1000 events per
 // commit, then through GroupCommitter with 16 submitting threads. About 2.5 s a case.
 // Usage: bench_store [folder] [seconds per case]. "rows" below counts events.
+#include <CLI/CLI.hpp>
 #include <unistd.h>
 
 #include <algorithm>
@@ -167,10 +168,16 @@ void print(const std::string& label, const Result& r, const std::string& extra =
 }  // namespace
 
 int main(int argc, char** argv) {
+    CLI::App app{"bench_store: the store's write throughput, direct and through GroupCommitter"};
+    std::string folder;
+    double seconds = 2.5;
+    app.add_option("FOLDER", folder, "where the test files go (default: a temporary folder, removed after)");
+    app.add_option("SECONDS", seconds, "seconds per case")->capture_default_str()->check(CLI::PositiveNumber);
+    CLI11_PARSE(app, argc, argv);
+    const bool temporary = folder.empty();
     const std::filesystem::path dir =
-        argc > 1 ? std::filesystem::path(argv[1])
-                 : std::filesystem::temp_directory_path() / ("ir_bench_store_" + std::to_string(getpid()));
-    const double seconds = argc > 2 ? std::atof(argv[2]) : 2.5;
+        temporary ? std::filesystem::temp_directory_path() / ("ir_bench_store_" + std::to_string(getpid()))
+                  : std::filesystem::path(folder);
     const auto budget = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
     std::filesystem::create_directories(dir);
     std::printf("# %s, WAL, synchronous=FULL, %.1f s a case; rows = events (insert + upsert)\n", dir.c_str(), seconds);
@@ -189,6 +196,6 @@ int main(int argc, char** argv) {
     std::snprintf(extra, sizeof extra, " avg_batch=%.1f",
                   static_cast<double>(flood.rows) / static_cast<double>(std::max<std::uint64_t>(flood.batches, 1)));
     print("committer threads=16 wait=none", flood, extra);
-    if (argc <= 1) std::filesystem::remove_all(dir);
+    if (temporary) std::filesystem::remove_all(dir);
     return 0;
 }

@@ -4,7 +4,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <iostream>
 #include <string>
+#include <string_view>
 
 #include "ir/adapters/mail_wire.hpp"
 
@@ -69,7 +71,17 @@ bool next_request(std::string& buf, std::string& payload) {
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+    if (argc > 1) {  // inquiryd starts it without arguments; a person typing it gets the usage
+        const std::string_view arg = argv[1];
+        const bool help = arg == "--help" || arg == "-h";
+        (help ? std::cout : std::cerr)
+            << (help ? "" : "inquiryd-mailparse: takes no arguments\n")
+            << "Usage: inquiryd-mailparse\n"
+               "Parses framed mail requests on standard input (adapters/mail_wire.hpp) and answers\n"
+               "each on standard output until end of input. inquiryd starts it; it is not run by hand.\n";
+        return help ? 0 : 2;
+    }
     ir::adapters::init_gmime();
     std::string buf, payload;
     while (next_request(buf, payload)) {

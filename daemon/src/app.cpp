@@ -11,10 +11,12 @@
 #include <fstream>
 
 #include "access_control.hpp"
+#include "ir/daemon/tls_context.hpp"
 #include "exposure.hpp"
 #include "feed_keys.hpp"
 #include "mail_sources.hpp"
 #include "notify_wiring.hpp"
+#include "read_thread.hpp"
 #include "routes.hpp"
 #include "webhooks.hpp"
 
@@ -22,6 +24,9 @@ namespace ir::daemon {
 namespace asio = boost::asio;
 
 namespace {
+
+// Lists, catch-up and rankings waiting for the read thread; beyond: 503 with Retry-After.
+constexpr std::size_t kMaxQueuedReads = 64;
 
 // Written after binding, so scripts and tests started with port 0 find the port.
 void write_port_file(const std::filesystem::path& dir, std::uint16_t port) {
@@ -41,6 +46,7 @@ App::App(Config config)
 }
 
 App::~App() {
+    reads_.reset();  // its reads use the routes' context: they finish first
     if (lock_fd_ >= 0) ::close(lock_fd_);
 }
 
@@ -53,6 +59,11 @@ std::optional<std::string> App::check() {
     else
         log_->info("routing to {} agents", config_.routing.agents.size());
     if (auto e = check_exposure(config_)) return e;
+    if (config_.http.tls()) {
+        auto tls = TlsContext::open({config_.http.tls_cert, config_.http.tls_key});
+        if (!tls) return tls.error().message;
+        tls_ = std::move(*tls);
+    }
     access_ = std::make_unique<AccessControl>(config_, registry_);
     if (config_.access.require || std::filesystem::exists(config_.tokens_file()))
         if (auto e = access_->load()) return e;
@@ -81,13 +92,17 @@ std::optional<std::string> App::open_store_and_sockets() {
     auto reader = store::Database::open(ropts);
     if (!reader) return reader.error().message;
     reader_ = std::move(*reader);
+    auto reads = ReadThread::open(database_path(), kMaxQueuedReads);
+    if (!reads) return reads.error().message;
+    reads_ = std::move(*reads);
     if (auto e = open_feed()) return e;
     if (auto e = open_notifier()) return e;
     const bool metrics_need_token = config_.access.metrics == "token" ||
                                     (config_.access.metrics == "loopback" && !is_loopback_host(config_.http.host));
-    routes_ = std::make_unique<RouteContext>(
-        RouteContext{*pipeline_, *reader_, registry_, *webhooks_, *access_, BrowserRules{}, metrics_need_token,
-                     [this] { refresh_metrics(); }, [this] { return failing_destinations(notifier_.get()); }});
+    routes_ = std::make_unique<RouteContext>(RouteContext{*pipeline_, *reader_, *reads_, registry_, *webhooks_,
+                                                          *access_, BrowserRules{}, metrics_need_token,
+                                                          [this] { refresh_metrics(); },
+                                                          [this] { return failing_destinations(notifier_.get()); }});
     add_routes(router_, *routes_);
     add_routes(webhook_router_, *routes_, Listener::webhooks_only);
     try {
@@ -99,8 +114,9 @@ std::optional<std::string> App::open_store_and_sockets() {
     }
     routes_->browser = browser_rules(config_.http, http_->port(), config_.http.tls());
     write_port_file(config_.state_dir, http_->port());
-    log_->info("inquiryd {} listening on http://{}:{}{}, alerts on {}{}, state in {}", IR_VERSION, config_.http.host,
-               http_->port(), webhook_http_ ? " (webhooks also on " + std::to_string(webhook_http_->port()) + ")" : "",
+    log_->info("inquiryd {} listening on {}://{}:{}{}, alerts on {}{}, state in {}", IR_VERSION,
+               tls_ ? "https" : "http", config_.http.host, http_->port(),
+               webhook_http_ ? " (webhooks also on " + std::to_string(webhook_http_->port()) + ")" : "",
                publisher_->endpoint(), config_.access.require ? " (CURVE)" : "", config_.state_dir.string());
     return std::nullopt;
 }
@@ -152,6 +168,7 @@ std::unique_ptr<HttpServer> App::listen_http(const std::string& host, std::uint1
     hopts.request_timeout = config_.http.request_timeout;
     hopts.idle_timeout = config_.http.idle_timeout;
     hopts.max_connections = config_.http.max_connections;
+    hopts.tls = tls_;
     const asio::ip::tcp::endpoint listen(asio::ip::make_address(host), port);
     return std::make_unique<HttpServer>(ioc_, listen, std::ref(router), registry_, hopts);
 }
@@ -210,6 +227,7 @@ void App::reload() {
         if (reloaded.errors.empty()) spdlog::set_level(spdlog::level::from_str(reloaded.config.log_level));
     }
     log_->info("SIGHUP: log level {}", spdlog::level::to_string_view(log_->level()));
+    if (tls_) tls_->reload();
 }
 
 // Stop taking work; once every commit in flight has been answered, the io_context runs out

@@ -1,5 +1,7 @@
 #include "ir/daemon/config.hpp"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <charconv>
 #include <fstream>
@@ -14,10 +16,22 @@
 namespace ir::daemon {
 namespace {
 
+void read_tls(Reader& r, const toml::table& t, HttpConfig& http) {
+    std::string cert, key;
+    r.string(t, "http", "tls_cert", cert);
+    r.string(t, "http", "tls_key", key);
+    http.tls_cert = cert;
+    http.tls_key = key;
+    if (cert.empty() != key.empty()) {
+        r.problem(t.get(cert.empty() ? "tls_key" : "tls_cert"), "http.tls_cert",
+                  "tls_cert and tls_key go together: give both PEM files, or neither");
+    }
+}
+
 void read_http(Reader& r, const toml::table& t, HttpConfig& http) {
     r.only_keys(t, "http",
                 {"listen", "max_body_bytes", "request_timeout", "idle_timeout", "max_connections", "allow_plaintext",
-                 "hosts", "allowed_origins", "webhook_listen"});
+                 "hosts", "allowed_origins", "webhook_listen", "tls_cert", "tls_key"});
     if (const auto* n = t.get("listen")) {
         auto v = n->value<std::string>();
         auto hp = v ? parse_listen(*v) : std::nullopt;
@@ -38,6 +52,7 @@ void read_http(Reader& r, const toml::table& t, HttpConfig& http) {
         http.webhook_listen = v ? parse_listen(*v) : std::nullopt;
         if (!http.webhook_listen) r.problem(n, "http.webhook_listen", "must be HOST:PORT, such as \"127.0.0.1:8081\"");
     }
+    read_tls(r, t, http);
 }
 
 void read_access(Reader& r, const toml::table& t, AccessConfig& a) {
@@ -105,7 +120,7 @@ void read_sla(Reader& r, const toml::table& t, SlaConfig& sla) {
 void read_root(Reader& r, const toml::table& root, Config& c) {
     r.only_keys(root, "",
                 {"state_dir", "catalog", "rules", "http", "zmq", "log", "ingest", "sla", "adapters", "routing",
-                 "agents", "access", "notify"});
+                 "agents", "access", "notify", "simulate"});
     std::string state_dir = c.state_dir.string();
     r.string(root, "", "state_dir", state_dir);
     c.state_dir = state_dir;
@@ -134,6 +149,7 @@ void read_root(Reader& r, const toml::table& root, Config& c) {
     if (const auto* n = root.get("agents")) read_agents(r, *n, c.routing);
     if (const auto* t = r.table(root, "", "notify")) read_notify(r, *t, c.notify);
     if (const auto* t = r.table(root, "", "access")) read_access(r, *t, c.access);
+    (void)r.table(root, "", "simulate");  // simulated people for `inquiryctl simulate`: read there, not here
 }
 
 }  // namespace
@@ -164,6 +180,22 @@ ConfigResult parse_config(std::string_view toml_text, std::string source) {
     return result;
 }
 
+namespace {
+
+// The config keys holding a secret inline.
+std::vector<std::string> inline_secrets(const AdaptersConfig& a) {
+    std::vector<const SecretRef*> refs;
+    if (a.whatsapp) refs.insert(refs.end(), {&a.whatsapp->app_secret, &a.whatsapp->verify_token});
+    if (a.telegram) refs.push_back(&a.telegram->secret_token);
+    for (const auto& [platform, m] : a.marketplace) refs.push_back(&m.secret);
+    std::vector<std::string> keys;
+    for (const auto* ref : refs)
+        if (!ref->value.empty()) keys.push_back(ref->key);
+    return keys;
+}
+
+}  // namespace
+
 ConfigResult load_config(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
@@ -173,7 +205,16 @@ ConfigResult load_config(const std::filesystem::path& path) {
     }
     std::ostringstream ss;
     ss << in.rdbuf();
-    return parse_config(ss.str(), path.string());
+    auto result = parse_config(ss.str(), path.string());
+    // A secret inline is only as private as the file: one everybody may read is refused.
+    struct stat st {};
+    const auto secrets = inline_secrets(result.config.adapters);
+    if (!secrets.empty() && ::stat(path.c_str(), &st) == 0 && (st.st_mode & (S_IROTH | S_IWOTH)) != 0)
+        result.errors.push_back(path.string() + ": holds " + secrets.front() +
+                                (secrets.size() > 1 ? " and other secrets" : "") +
+                                " inline, but every user may read the file: run chmod o-rw " + path.string() +
+                                ", or give the secret as a _file or _credential");
+    return result;
 }
 
 }  // namespace ir::daemon

@@ -11,8 +11,13 @@ void read_secret(Reader& r, const toml::table& t, const std::string& prefix, con
     std::string file;
     r.string(t, prefix, name + "_file", file);
     out.file = file;
-    if (!out.value.empty() && !file.empty())
-        r.problem(t.get(name), out.key, "give either " + name + " or " + name + "_file, not both");
+    r.string(t, prefix, name + "_credential", out.credential);
+    if (out.credential.find('/') != std::string::npos)
+        r.problem(t.get(name + "_credential"), out.key + "_credential",
+                  "is a credential's name (LoadCredential=NAME:PATH), not a path");
+    const int given = !out.value.empty() + !file.empty() + !out.credential.empty();
+    if (given > 1)
+        r.problem(&t, out.key, "give one of " + name + ", " + name + "_file or " + name + "_credential");
 }
 
 void require(Reader& r, const toml::table& t, const std::string& prefix, std::string_view key, bool present) {
@@ -22,7 +27,7 @@ void require(Reader& r, const toml::table& t, const std::string& prefix, std::st
 void read_email(Reader& r, const toml::table& t, const std::string& prefix, EmailAdapterConfig& e) {
     r.only_keys(t, prefix,
                 {"account", "maildir", "sent_maildir", "quarantine", "own_addresses", "poll_interval", "parse_timeout",
-                 "cur_lookback", "max_bytes", "worker"});
+                 "cur_lookback", "max_bytes", "worker", "trusted_authserv_id"});
     std::string maildir, sent, quarantine;
     r.string(t, prefix, "account", e.account);
     r.string(t, prefix, "maildir", maildir);
@@ -33,6 +38,7 @@ void read_email(Reader& r, const toml::table& t, const std::string& prefix, Emai
     e.quarantine =
         quarantine.empty() && !maildir.empty() ? e.maildir / "quarantine" : std::filesystem::path(quarantine);
     r.string_list(t, prefix, "own_addresses", e.own_addresses);
+    r.string(t, prefix, "trusted_authserv_id", e.trusted_authserv_id);
     r.duration(t, prefix, "poll_interval", e.poll_interval);
     r.duration(t, prefix, "parse_timeout", e.parse_timeout);
     r.duration(t, prefix, "cur_lookback", e.cur_lookback);
@@ -73,7 +79,8 @@ void read_email_list(Reader& r, const toml::node& n, std::vector<EmailAdapterCon
 void read_whatsapp(Reader& r, const toml::table& w, WhatsAppAdapterConfig& c) {
     const std::string prefix = "adapters.whatsapp";
     r.only_keys(w, prefix,
-                {"account", "app_secret", "app_secret_file", "verify_token", "verify_token_file", "phone_number_ids"});
+                {"account", "app_secret", "app_secret_file", "app_secret_credential", "verify_token", "verify_token_file",
+                 "verify_token_credential", "phone_number_ids"});
     r.string(w, prefix, "account", c.account);
     read_secret(r, w, prefix, "app_secret", c.app_secret);
     read_secret(r, w, prefix, "verify_token", c.verify_token);
@@ -85,7 +92,7 @@ void read_whatsapp(Reader& r, const toml::table& w, WhatsAppAdapterConfig& c) {
 
 void read_telegram(Reader& r, const toml::table& tg, TelegramAdapterConfig& c) {
     const std::string prefix = "adapters.telegram";
-    r.only_keys(tg, prefix, {"account", "secret_token", "secret_token_file"});
+    r.only_keys(tg, prefix, {"account", "secret_token", "secret_token_file", "secret_token_credential"});
     r.string(tg, prefix, "account", c.account);
     read_secret(r, tg, prefix, "secret_token", c.secret_token);
     require(r, tg, prefix, "account", !c.account.empty());
@@ -100,7 +107,7 @@ void read_marketplaces(Reader& r, const toml::table& m, AdaptersConfig& a) {
             r.problem(&node, prefix, "must be a table");
             continue;
         }
-        r.only_keys(*pt, prefix, {"account", "secret", "secret_file", "fields"});
+        r.only_keys(*pt, prefix, {"account", "secret", "secret_file", "secret_credential", "fields"});
         auto& c = a.marketplace[std::string(platform.str())];
         c.platform = platform.str();
         r.string(*pt, prefix, "account", c.account);

@@ -104,7 +104,7 @@ void post_order(RouteContext& c, RouteRequest&& req, Responder respond) {
 }
 
 // GET /v1/stats/replies?since=RFC3339&account=ID: the ranking the platform will show.
-HttpResponse reply_stats(RouteContext& c, const RouteRequest& req) {
+HttpResponse reply_stats(RouteContext& c, const RouteRequest& req, store::Database& db) {
     store::ReplyFilter filter;
     filter.since = c.pipeline.now() - std::chrono::days(30);
     if (auto s = req.query_value("since")) {
@@ -113,7 +113,7 @@ HttpResponse reply_stats(RouteContext& c, const RouteRequest& req) {
         filter.since = *t;
     }
     if (auto a = req.query_value("account")) filter.account = std::string(*a);
-    auto rows = c.reader.replies(filter);
+    auto rows = db.replies(filter);
     if (!rows) return error_response(http::status::service_unavailable, rows.error().message);
     std::vector<routing::ReplyRow> replies;
     replies.reserve(rows->size());

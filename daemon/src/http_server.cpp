@@ -79,7 +79,7 @@ Responder Responder::to_function(std::function<void(HttpResponse&&)> fn) {
 
 // ---- shared server state ----
 
-void detail::ServerMetrics::register_in(metrics::Registry& registry) {
+void detail::ServerMetrics::register_in(metrics::Registry& registry, bool tls) {
     static constexpr const char* classes[] = {"1xx", "2xx", "3xx", "4xx", "5xx"};
     for (std::size_t i = 0; i < requests_by_class.size(); ++i) {
         requests_by_class[i] =
@@ -92,6 +92,10 @@ void detail::ServerMetrics::register_in(metrics::Registry& registry) {
     accepted = &registry.counter("http_connections_accepted_total", "HTTP connections accepted");
     rejected = &registry.counter("http_connections_rejected_total", "HTTP connections refused at the limit");
     timeouts = &registry.counter("http_timeouts_total", "HTTP connections closed by an idle, request or write timeout");
+    if (tls) {
+        tls_handshake_failures = &registry.counter("http_tls_handshake_failures_total",
+                                                   "TLS handshakes that failed or timed out (e.g. plain HTTP, old TLS)");
+    }
 }
 
 void detail::ServerMetrics::count_response(unsigned status, double seconds) const noexcept {
@@ -143,7 +147,8 @@ private:
         state_->on_drained = [weak = weak_from_this()] {
             if (auto self = weak.lock()) self->on_drained();
         };
-        state_->log->info("listening on {}:{}", endpoint_.address().to_string(), endpoint_.port());
+        state_->log->info("listening on {}:{}{}", endpoint_.address().to_string(), endpoint_.port(),
+                          state_->options.tls ? " (TLS)" : "");
         do_accept();
     }
 
@@ -231,7 +236,7 @@ HttpServer::HttpServer(net::io_context& ioc, const tcp::endpoint& listen, HttpHa
     auto state = std::make_shared<detail::ServerState>();
     state->options = options;
     state->handler = std::move(handler);
-    state->metrics.register_in(registry);
+    state->metrics.register_in(registry, state->options.tls != nullptr);
     state->log = http_logger();
     listener_ = std::make_shared<Listener>(ioc, listen, std::move(state));
 }

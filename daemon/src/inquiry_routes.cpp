@@ -102,7 +102,7 @@ HttpResponse get_inquiry(RouteContext& c, const RouteRequest& req) {
     return inquiry_response(c, **row);
 }
 
-HttpResponse list_inquiries(RouteContext& c, const RouteRequest& req) {
+HttpResponse list_inquiries(RouteContext& c, const RouteRequest& req, store::Database& db) {
     store::InquiryFilter filter;
     if (auto s = req.query_value("state")) {
         if (!router::parse_inquiry_state(*s))
@@ -123,7 +123,7 @@ HttpResponse list_inquiries(RouteContext& c, const RouteRequest& req) {
         if (!v) return error_response(http::status::bad_request, "must be an inquiry id", "after");
         filter.after_id = *v;
     }
-    auto rows = c.reader.inquiries(filter);
+    auto rows = db.inquiries(filter);
     if (!rows) return store_error(rows.error());
     json::array out;
     const auto at = c.pipeline.now();
@@ -134,7 +134,7 @@ HttpResponse list_inquiries(RouteContext& c, const RouteRequest& req) {
 }
 
 // Alerts a subscriber missed: everything after `since` on topics starting with `topic`.
-HttpResponse list_alerts(RouteContext& c, const RouteRequest& req) {
+HttpResponse list_alerts(RouteContext& c, const RouteRequest& req, store::Database& db) {
     std::int64_t since = 0;
     if (auto s = req.query_value("since")) {
         auto v = parse_int(*s, 0, INT64_MAX);
@@ -154,8 +154,8 @@ HttpResponse list_alerts(RouteContext& c, const RouteRequest& req) {
                               "access.caller");
     // last_seq is read first: every alert up to it is either in this answer (when it is on
     // the topic and within the limit) or not on the topic.
-    auto last = c.reader.max_alert_seq();
-    auto rows = c.reader.alerts_since(since, topic, limit);
+    auto last = db.max_alert_seq();
+    auto rows = db.alerts_since(since, topic, limit);
     if (!rows) return store_error(rows.error());
     if (!last) return store_error(last.error());
     if (!rows->empty() && rows->back().seq > *last) *last = rows->back().seq;

@@ -16,6 +16,7 @@ MaildirConfig maildir_config(const EmailAdapterConfig& e, const Config& config) 
     if (!e.sent_maildir.empty()) c.sent_maildir = e.sent_maildir;
     c.quarantine = e.quarantine;
     c.own_addresses = e.own_addresses;
+    c.trusted_authserv_id = e.trusted_authserv_id;
     c.worker = e.worker;
     c.parse_timeout = e.parse_timeout;
     c.poll_interval = e.poll_interval;

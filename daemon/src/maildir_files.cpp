@@ -2,6 +2,7 @@
 #include "ir/daemon/maildir_files.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -24,6 +25,8 @@ std::string move_file(const fs::path& from, const fs::path& to) {
     fs::rename(from, to, ec);
     if (!ec) return {};
     if (ec != std::errc::cross_device_link) return from.string() + " -> " + to.string() + ": " + ec.message();
+    if (!not_regular(from).empty())  // copying would follow the link or block on the FIFO
+        return from.string() + " -> " + to.string() + ": not a regular file, not copied across filesystems";
     fs::copy_file(from, to, fs::copy_options::none, ec);
     if (ec) return from.string() + " -> " + to.string() + ": " + ec.message();
     if (int fd = ::open(to.c_str(), O_RDONLY | O_CLOEXEC); fd >= 0) ::fsync(fd), ::close(fd);
@@ -34,8 +37,11 @@ std::string move_file(const fs::path& from, const fs::path& to) {
 // A name in `folder` not taken yet: NAME, NAME.1, NAME.2, ...
 fs::path free_name(const fs::path& folder, const std::string& name) {
     fs::path p = folder / name;
-    for (int i = 1; fs::exists(p) || fs::exists(p.string() + ".reason"); ++i)
-        p = folder / (name + "." + std::to_string(i));
+    auto taken = [](const fs::path& q) {
+        std::error_code ec;
+        return fs::exists(fs::symlink_status(q, ec));  // a dangling link is taken too
+    };
+    for (int i = 1; taken(p) || taken(p.string() + ".reason"); ++i) p = folder / (name + "." + std::to_string(i));
     return p;
 }
 
@@ -50,6 +56,26 @@ std::string utc_now() {
 
 }  // namespace
 
+std::string kind_of(unsigned mode) {
+    switch (mode & S_IFMT) {
+        case S_IFREG:
+            return {};
+        case S_IFLNK:
+            return "a symbolic link";
+        case S_IFIFO:
+            return "a FIFO";
+        case S_IFDIR:
+            return "a directory";
+        case S_IFCHR:
+            return "a character device";
+        case S_IFBLK:
+            return "a block device";
+        case S_IFSOCK:
+            return "a socket";
+    }
+    return "not a regular file";
+}
+
 std::vector<std::string> list_new(const fs::path& maildir) {
     return list_since(maildir, "new", fs::file_time_type::min());
 }
@@ -60,9 +86,13 @@ std::vector<std::string> list_since(const fs::path& maildir, const char* sub, fs
     for (fs::directory_iterator it(maildir / sub, ec), end; !ec && it != end; it.increment(ec)) {
         const std::string name = it->path().filename().string();
         std::error_code fec;
-        if (name.empty() || name[0] == '.' || !it->is_regular_file(fec)) continue;
-        const auto mtime = it->last_write_time(fec);
-        if (fec) continue;  // vanished meanwhile
+        if (name.empty() || name[0] == '.') continue;
+        // lstat: a symlink, FIFO or device is listed as itself (and quarantined), never followed.
+        struct stat st {};
+        if (::lstat(it->path().c_str(), &st) != 0) continue;  // vanished meanwhile
+        const auto mtime = std::chrono::file_clock::from_sys(
+            std::chrono::system_clock::time_point(std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                std::chrono::seconds(st.st_mtim.tv_sec) + std::chrono::nanoseconds(st.st_mtim.tv_nsec))));
         if (mtime >= since) files.emplace_back(mtime, name);
     }
     std::sort(files.begin(), files.end());
@@ -99,6 +129,7 @@ std::string quarantine(const fs::path& file, const fs::path& folder, const std::
     fs::rename(why.string() + ".tmp", why, ec);
     if (ec) return why.string() + ": " + ec.message();
     if (keep == Keep::move) return move_file(file, target);
+    if (!not_regular(file).empty()) return {};  // a client's link or FIFO: the reason is all we keep
     fs::copy_file(file, target, fs::copy_options::none, ec);
     return ec ? file.string() + " -> " + target.string() + ": " + ec.message() : std::string{};
 }
@@ -138,10 +169,27 @@ std::optional<fs::file_time_type> watched_since(const fs::path& record, std::str
     return std::chrono::file_clock::from_sys(now);
 }
 
-std::optional<std::string> read_mail(const fs::path& file, std::size_t max_bytes, std::string& error) {
-    const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+std::string not_regular(const fs::path& file) {
+    struct stat st {};
+    if (::lstat(file.c_str(), &st) != 0) return {};
+    return kind_of(st.st_mode);
+}
+
+std::optional<std::string> read_mail(const fs::path& file, std::size_t max_bytes, std::string& error,
+                                     std::string& kind) {
+    // Never blocking: a FIFO or a device opens at once and is refused after fstat.
+    const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
     if (fd < 0) {
-        if (errno != ENOENT) error = file.string() + ": cannot open: " + std::strerror(errno);
+        if (errno == ELOOP)
+            kind = "a symbolic link";
+        else if (errno != ENOENT)
+            error = file.string() + ": cannot open: " + std::strerror(errno);
+        return std::nullopt;
+    }
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        kind = kind_of(st.st_mode);
+        ::close(fd);
         return std::nullopt;
     }
     std::string data;

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 
+#include "ir/base/text.hpp"
 #include "ir/daemon/maildir_files.hpp"
 #include "ir/daemon/maildir_worker.hpp"
 
@@ -172,8 +173,9 @@ MaildirSource::Step MaildirSource::process(const fs::path& maildir, Folder folde
             log_->error("account {}: {}", config_.account, err);
         return Step::next;
     };
-    std::string error;
-    auto raw = maildir::read_mail(file, config_.max_bytes, error);
+    std::string error, kind;
+    auto raw = maildir::read_mail(file, config_.max_bytes, error, kind);
+    if (!raw && !kind.empty()) return to_quarantine("not a regular file: " + kind + ", never opened");
     if (!raw) {
         if (!error.empty()) log_->error("account {}: {}", config_.account, error);
         return Step::next;  // vanished (another reader moved it) or unreadable: next scan
@@ -187,6 +189,7 @@ MaildirSource::Step MaildirSource::process(const fs::path& maildir, Folder folde
     adapters::MailOptions opts;
     opts.account = config_.account;
     opts.own_addresses = config_.own_addresses;
+    opts.trusted_authserv_id = config_.trusted_authserv_id;
     opts.now = wall_now();
     opts.max_bytes = config_.max_bytes;
     opts.outbound = outbound;
@@ -217,6 +220,7 @@ MaildirSource::Step MaildirSource::process(const fs::path& maildir, Folder folde
 MaildirSource::Step MaildirSource::handle_event(const fs::path& maildir, Folder folder, const std::string& name,
                                                 router::Event event) {
     const std::string message_id = event.message_id;
+    const bool untrusted_own = event.direction == router::Direction::inbound && is_own_address(event.sender.email);
     auto outcome = submit_and_wait(std::move(event));
     if (!outcome) return Step::pause;  // stopping: the next run resubmits it
     using Kind = SubmitOutcome::Kind;
@@ -227,6 +231,13 @@ MaildirSource::Step MaildirSource::handle_event(const fs::path& maildir, Folder 
             ++(outcome->kind == Kind::committed ? stats_.events : stats_.duplicates);
             log_->info("inq={} account {}: {} {} ({})", outcome->inquiry, config_.account, file.filename().string(),
                        outcome->kind == Kind::committed ? "committed" : "already committed", message_id);
+            if (untrusted_own)
+                log_->warn(
+                    "inq={} account {}: {} is From our own address {} without a dmarc=pass from {}: "
+                    "taken as an inbound mail, not as our reply",
+                    outcome->inquiry, config_.account, file.filename().string(), message_id,
+                    config_.trusted_authserv_id.empty() ? "a trusted server (none configured)"
+                                                        : config_.trusted_authserv_id);
             file_away(maildir, folder, name);
             return Step::next;
         }
@@ -248,6 +259,12 @@ MaildirSource::Step MaildirSource::handle_event(const fs::path& maildir, Folder 
             return Step::pause;
     }
     return Step::pause;
+}
+
+bool MaildirSource::is_own_address(const std::string& email) const {
+    const std::string l = ascii_lower(email);
+    return std::any_of(config_.own_addresses.begin(), config_.own_addresses.end(),
+                       [&](const std::string& a) { return ascii_lower(a) == l; });
 }
 
 std::optional<SubmitOutcome> MaildirSource::submit_and_wait(router::Event event) {

@@ -27,6 +27,15 @@ std::variant<std::string, HttpResponse> body_string(const RouteRequest& req, std
     return std::string(v->as_string());
 }
 
+void on_read_thread(RouteContext& c, Read read, RouteRequest&& req, Responder respond) {
+    // std::function needs a copyable callable: the request and the answer travel shared.
+    auto request = std::make_shared<RouteRequest>(std::move(req));
+    auto answer = std::make_shared<Responder>(std::move(respond));
+    if (!c.reads.submit([&c, read, request, answer](store::Database& db) { (*answer)(read(c, *request, db)); }))
+        (*answer)(error_response(http::status::service_unavailable, "too many reads are waiting", "",
+                                 {{"Retry-After", "1"}}));
+}
+
 HttpResponse store_error(const Error& e) {
     return error_response(http::status::service_unavailable, "the store cannot be read: " + e.message);
 }

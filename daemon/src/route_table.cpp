@@ -17,7 +17,7 @@ struct Route {
     http::verb method;
     const char* pattern;
     Rule rule;
-    std::variant<routes::Async, routes::Sync> handler;
+    std::variant<routes::Async, routes::Sync, routes::Read> handler;
 };
 
 const Route kRoutes[] = {
@@ -61,6 +61,8 @@ void add_routes(HttpRouter& router, RouteContext& context, Listener listener) {
                        if (!routes::admit(context, rule, browser_checks, req, respond)) return;
                        if (const auto* async = std::get_if<routes::Async>(&h))
                            return (*async)(context, std::move(req), std::move(respond));
+                       if (const auto* read = std::get_if<routes::Read>(&h))
+                           return routes::on_read_thread(context, *read, std::move(req), std::move(respond));
                        respond(std::get<routes::Sync>(h)(context, req));
                    }));
     }

@@ -13,6 +13,7 @@
 #include "ir/daemon/pipeline.hpp"
 #include "access_control.hpp"
 #include "http_guard.hpp"
+#include "read_thread.hpp"
 #include "ir/store/database.hpp"
 #include "webhooks.hpp"
 
@@ -20,7 +21,8 @@ namespace ir::daemon {
 
 struct RouteContext {
     Pipeline& pipeline;
-    store::Database& reader;  // the API's reads: what is durable
+    store::Database& reader;  // point reads on the io thread (by id: their cost does not grow)
+    ReadThread& reads;        // the reads whose cost grows with the store: off the io thread
     metrics::Registry& registry;
     const Webhooks& webhooks;
     AccessControl& access;
@@ -38,13 +40,18 @@ namespace routes {
 
 using Async = void (*)(RouteContext&, RouteRequest&&, Responder);
 using Sync = HttpResponse (*)(RouteContext&, const RouteRequest&);
+// Runs on the read thread with its connection: may touch only what is safe from any thread
+// (the request, the store connection given, the identities, the clock).
+using Read = HttpResponse (*)(RouteContext&, const RouteRequest&, store::Database&);
+// Queues a Read (503 when too many wait) and answers from the read thread.
+void on_read_thread(RouteContext& c, Read read, RouteRequest&& req, Responder respond);
 
 // Events (event_routes.cpp).
 void post_event(RouteContext& c, RouteRequest&& req, Responder respond);
 // Inquiries and alerts (inquiry_routes.cpp).
 HttpResponse get_inquiry(RouteContext& c, const RouteRequest& req);
-HttpResponse list_inquiries(RouteContext& c, const RouteRequest& req);
-HttpResponse list_alerts(RouteContext& c, const RouteRequest& req);
+HttpResponse list_inquiries(RouteContext& c, const RouteRequest& req, store::Database& db);
+HttpResponse list_alerts(RouteContext& c, const RouteRequest& req, store::Database& db);
 void reply(RouteContext& c, RouteRequest&& req, Responder respond);
 void resolve(RouteContext& c, RouteRequest&& req, Responder respond);
 void accept(RouteContext& c, RouteRequest&& req, Responder respond);
@@ -57,7 +64,7 @@ void set_presence(RouteContext& c, RouteRequest&& req, Responder respond);
 // Customers and the ranking (customer_routes.cpp).
 HttpResponse get_customer(RouteContext& c, const RouteRequest& req);
 void post_order(RouteContext& c, RouteRequest&& req, Responder respond);
-HttpResponse reply_stats(RouteContext& c, const RouteRequest& req);
+HttpResponse reply_stats(RouteContext& c, const RouteRequest& req, store::Database& db);
 // Webhooks (webhook_routes.cpp).
 HttpResponse whatsapp_handshake(RouteContext& c, const RouteRequest& req);
 void whatsapp(RouteContext& c, RouteRequest&& req, Responder respond);

@@ -3,6 +3,9 @@
 // carries takes the same ingest path as POST /v1/events; the answer waits for all of them.
 #include <boost/json.hpp>
 
+#include <cstdlib>
+#include <filesystem>
+
 #include "http_outcome.hpp"
 #include "ir/daemon/http_json.hpp"
 #include "routes.hpp"
@@ -15,6 +18,18 @@ namespace json = boost::json;
 namespace {
 
 std::optional<std::string> secret_of(const SecretRef& ref, adapters::Secret& out) {
+    if (!ref.credential.empty()) {
+        const char* dir = std::getenv("CREDENTIALS_DIRECTORY");
+        if (!dir || !*dir)
+            return ref.key + "_credential: $CREDENTIALS_DIRECTORY is not set: run under systemd with "
+                             "LoadCredential=" +
+                   ref.credential + ":/path/to/secret, or set it to the folder that holds " + ref.credential;
+        auto s = adapters::load_secret_file((std::filesystem::path(dir) / ref.credential).string(),
+                                            ref.key + "_credential");
+        if (!s) return ref.key + "_credential: " + s.error().message;
+        out = std::move(*s);
+        return std::nullopt;
+    }
     auto s = adapters::resolve_secret(ref.key, ref.value.empty() ? nullptr : &ref.value,
                                       ref.file.empty() ? nullptr : &ref.file.native());
     if (!s) return ref.key + ": " + s.error().message;

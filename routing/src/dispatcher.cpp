@@ -169,7 +169,7 @@ Decisions Dispatcher::update(std::uint64_t inquiry, int tier, bool suspect, sla:
         m.route(*s, now, out, "");
         // Still waiting where it was: nothing new to tell.
         if (s->queue == old_queue && !out.empty() && std::holds_alternative<Queued>(out.back())) out.pop_back();
-    } else if (s->owner != no_index && !s->answered && s->needs_senior() &&
+    } else if (m.by_rules() && s->owner != no_index && !s->answered && s->needs_senior() &&
                m.agents[s->owner].spec.role == Role::agent) {
         const std::uint32_t was = s->owner;
         m.unassign(*s, Unassigned::Why::needs_senior, out);

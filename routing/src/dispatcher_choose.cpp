@@ -60,17 +60,20 @@ bool Dispatcher::Impl::free_for_work(const AgentState& a) const {
 
 bool Dispatcher::Impl::can_take(const AgentState& a, const ItemState& s) const {
     if (!free_for_work(a) || !has_account(a, s.account)) return false;
+    if (!by_rules()) return true;  // the comparison strategies know only the account
     if (s.needs_senior() && a.spec.role == Role::agent) return false;
     return s.suspect || has_category(a, s.category);  // verification is about the buyer
 }
 
 bool Dispatcher::Impl::serves(const AgentState& a, const Queue& q) const {
     if (!has_account(a, q.account)) return false;
+    if (!by_rules()) return true;
     if (q.verify) return a.spec.role != Role::agent;
     return has_category(a, q.category);
 }
 
 std::optional<Choice> Dispatcher::Impl::choose(const ItemState& s, sla::TimePoint now, bool ignore_tried) const {
+    if (!by_rules()) return choose_by_strategy(s, ignore_tried);
     const auto usable = [&](std::uint32_t i) { return can_take(agents[i], s) && (ignore_tried || !has_tried(s, i)); };
     if (s.preferred != 0) {
         const std::uint32_t p = agent_of(names.name(s.preferred));
@@ -95,6 +98,38 @@ std::optional<Choice> Dispatcher::Impl::choose(const ItemState& s, sla::TimePoin
     for (const std::uint32_t i : any_account) consider(i);
     if (best == no_index) return std::nullopt;
     return Choice{best, false, describe(agents[best], s, names)};
+}
+
+// Round robin, least loaded, none: among the free agents of the account, by the strategy's
+// one criterion, then roster order.
+std::optional<Choice> Dispatcher::Impl::choose_by_strategy(const ItemState& s, bool ignore_tried) const {
+    if (policy.strategy == Strategy::none) return std::nullopt;  // it waits until someone takes it
+    const bool by_turn = policy.strategy == Strategy::round_robin;
+    std::uint32_t best = no_index;
+    std::pair<std::uint64_t, std::uint32_t> best_rank{};
+    const auto consider = [&](std::uint32_t i) {
+        if (!can_take(agents[i], s) || (!ignore_tried && has_tried(s, i))) return;
+        const auto turn = turns.find((std::uint64_t{s.account} << 32U) | i);
+        const std::uint64_t key = by_turn ? (turn == turns.end() ? 0 : turn->second) : agents[i].load;
+        const auto rank = std::make_pair(key, i);
+        if (best == no_index || rank < best_rank) {
+            best = i;
+            best_rank = rank;
+        }
+    };
+    if (s.account < by_account.size()) {
+        for (const std::uint32_t i : by_account[s.account]) consider(i);
+    }
+    for (const std::uint32_t i : any_account) consider(i);
+    if (best == no_index) return std::nullopt;
+    const AgentState& a = agents[best];
+    return Choice{best, false,
+                  by_turn ? "round robin: next in turn"
+                          : "least loaded (" + std::to_string(a.load) + "/" + std::to_string(a.spec.capacity) + ")"};
+}
+
+void Dispatcher::Impl::note_turn(const ItemState& s, std::uint32_t agent) {
+    if (policy.strategy == Strategy::round_robin) turns[(std::uint64_t{s.account} << 32U) | agent] = next_turn++;
 }
 
 std::vector<std::string> Dispatcher::Impl::supervisors_of(std::uint32_t account) const {

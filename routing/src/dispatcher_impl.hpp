@@ -94,6 +94,10 @@ struct Dispatcher::Impl {
     std::unordered_map<std::uint64_t, std::uint32_t> queue_index;
     std::set<std::pair<sla::TimePoint, std::uint64_t>> reservations;
     std::set<std::pair<sla::TimePoint, std::uint32_t>> shifts;
+    // Round robin: (account << 32 | agent) -> when they last had a turn on that account.
+    // Not exported: a restart starts the rotation over (only `ours` runs in the daemon).
+    std::unordered_map<std::uint64_t, std::uint64_t> turns;
+    std::uint64_t next_turn = 1;
 
     Impl(std::vector<AgentSpec> roster, RoutingPolicy p, const LocalClock& c, sla::TimePoint now);
 
@@ -111,10 +115,14 @@ struct Dispatcher::Impl {
     void erase_item(std::uint64_t inquiry);
 
     // Who can take what (dispatcher_choose.cpp).
+    // The dispatcher's own rules (roles, skills, previous owner), not a comparison strategy.
+    bool by_rules() const { return policy.strategy == Strategy::ours; }
     bool free_for_work(const AgentState& a) const;
     bool can_take(const AgentState& a, const ItemState& s) const;
     bool serves(const AgentState& a, const Queue& q) const;
     std::optional<Choice> choose(const ItemState& s, sla::TimePoint now, bool ignore_tried) const;
+    std::optional<Choice> choose_by_strategy(const ItemState& s, bool ignore_tried) const;
+    void note_turn(const ItemState& s, std::uint32_t agent);
     std::vector<std::string> supervisors_of(std::uint32_t account) const;
 
     // Moves (dispatcher_moves.cpp).

@@ -21,6 +21,7 @@ void Dispatcher::Impl::route(ItemState& s, sla::TimePoint now, Decisions& out, c
         if (c) clear_tried(s);
     }
     if (c) {
+        note_turn(s, c->agent);
         assign(s, c->agent, now, previous, c->sticky, std::move(c->reason), out);
     } else {
         push_queue(s, &out);
@@ -82,10 +83,11 @@ void Dispatcher::Impl::pop_queue(ItemState& s) {
 }
 
 // The best queued inquiry this agent can take, over every queue they serve. Queued items
-// have nobody else free to take them, so the freed agent simply takes the front.
+// have nobody else free to take them, so the freed agent simply takes the front. With no
+// routing (Strategy::none) people work a shared inbox: one inquiry each time they are free.
 void Dispatcher::Impl::pull(std::uint32_t agent, sla::TimePoint now, Decisions& out) {
     AgentState& a = agents[agent];
-    const bool plain = a.spec.role == Role::agent;
+    const bool plain = by_rules() && a.spec.role == Role::agent;
     const QueueKey first_for_plain{2, sla::TimePoint::min(), 0};  // plain agents skip tier 1
     while (free_for_work(a)) {
         const Queue* from = nullptr;
@@ -102,6 +104,7 @@ void Dispatcher::Impl::pull(std::uint32_t agent, sla::TimePoint now, Decisions& 
         if (!best) return;
         ItemState& s = items.at(best->inquiry);
         assign(s, agent, now, "", false, "next in queue " + from->name, out);
+        if (policy.strategy == Strategy::none) return;
     }
 }
 

@@ -64,9 +64,19 @@ constexpr const char* open_inquiries =
     "SELECT id, account, state, updated_at_ms, payload FROM inquiries"
     " WHERE state <> 'resolved' ORDER BY id";
 // substr/length count characters on both sides, so any UTF-8 prefix matches.
+// Two plans for one question, chosen per call (Database::alerts_since): along seq, fast
+// when the topic is dense after `since`; along the topic index, fast when it is sparse.
 constexpr const char* alerts_since =
-    "SELECT seq, topic, created_at_ms, payload FROM alerts"
+    "SELECT seq, topic, created_at_ms, payload FROM alerts NOT INDEXED"
     " WHERE seq > ?1 AND substr(topic, 1, length(?2)) = ?2 ORDER BY seq LIMIT ?3";
+constexpr const char* alerts_since_by_topic =
+    "SELECT seq, topic, created_at_ms, payload FROM alerts INDEXED BY alerts_by_topic"
+    " WHERE topic >= ?2 AND topic < ?4 AND seq > ?1"
+    " ORDER BY seq LIMIT ?3";
+// How many alerts on the topic follow `since`, counted up to ?3 (on the index alone).
+constexpr const char* alerts_on_topic =
+    "SELECT count(*) FROM (SELECT 1 FROM alerts INDEXED BY alerts_by_topic"
+    " WHERE topic >= ?2 AND topic < ?4 AND seq > ?1 LIMIT ?3)";
 }  // namespace sql
 
 }  // namespace
@@ -95,6 +105,8 @@ std::optional<Error> Database::Impl::prepare_all() {
         {&inquiry_st, sql::inquiry},
         {&open_inquiries_st, sql::open_inquiries},
         {&alerts_since_st, sql::alerts_since},
+        {&alerts_by_topic_st, sql::alerts_since_by_topic},
+        {&alerts_on_topic_st, sql::alerts_on_topic},
         {&meta_st, "SELECT value FROM meta WHERE key=?1"},
         {&detail_st,
          "SELECT id, assessment, name, email, company, phone, address, country, im FROM inquiry_details WHERE id=?1"},

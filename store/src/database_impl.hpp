@@ -62,6 +62,7 @@ struct Database::Impl {
     Statement upsert_customer_st, upsert_alias_st, insert_reply_st, insert_audit_st;
     Statement max_alert_st, max_inquiry_st, max_event_st, event_count_st;
     Statement event_key_st, events_since_st, inquiry_st, open_inquiries_st, alerts_since_st;
+    Statement alerts_by_topic_st, alerts_on_topic_st;
     Statement meta_st, detail_st;
     // One per filter shape (state?, account?), so each gets the plan that fits it.
     std::array<Statement, 4> inquiries_st;

@@ -143,12 +143,49 @@ Expected<std::vector<InquiryRow>> Database::open_inquiries() {
     return impl_->collect<InquiryRow>(st, read_inquiry, "cannot list open inquiries");
 }
 
+namespace {
+
+// The first string after every string starting with `prefix` ("queue/" -> "queue0"), or
+// nullopt when there is none (empty, or only 0xff bytes).
+std::optional<std::string> prefix_end(std::string_view prefix) {
+    std::string end(prefix);
+    while (!end.empty() && static_cast<unsigned char>(end.back()) == 0xff) end.pop_back();
+    if (end.empty()) return std::nullopt;
+    end.back() = static_cast<char>(static_cast<unsigned char>(end.back()) + 1);
+    return end;
+}
+
+// Above this many alerts on the topic after `since`, the topic is dense enough that
+// walking along seq finds a page sooner than sorting the topic's alerts.
+constexpr std::int64_t kSparseTopic = 20'000;
+
+void bind_topic(Statement& st, std::int64_t seq, std::string_view prefix, const std::string* end) {
+    st.bind_int(1, seq);
+    st.bind_text(2, prefix);
+    if (end) st.bind_text(4, *end);
+}
+
+}  // namespace
+
+// The cost is bounded whatever the store's size: counting at most kSparseTopic index
+// entries, then either sorting at most that many or walking along seq where at least
+// that many match.
 Expected<std::vector<AlertRow>> Database::alerts_since(std::int64_t seq, std::string_view topic_prefix,
                                                        std::size_t limit) {
-    Statement& st = impl_->alerts_since_st;
+    bool sparse = false;
+    const auto end = prefix_end(topic_prefix);
+    if (end) {  // a prefix (else every topic matches: the walk along seq is the plan)
+        Statement& count = impl_->alerts_on_topic_st;
+        const auto scope = count.scope();
+        bind_topic(count, seq, topic_prefix, &*end);
+        count.bind_int(3, kSparseTopic);
+        const int rc = count.step();
+        if (rc != SQLITE_ROW) return impl_->fail(rc, "cannot read alerts");
+        sparse = count.int64(0) < kSparseTopic;
+    }
+    Statement& st = sparse ? impl_->alerts_by_topic_st : impl_->alerts_since_st;
     const auto scope = st.scope();
-    st.bind_int(1, seq);
-    st.bind_text(2, topic_prefix);
+    bind_topic(st, seq, topic_prefix, sparse ? &*end : nullptr);
     st.bind_int(3, clamp_limit(limit));
     return impl_->collect<AlertRow>(st, read_alert, "cannot read alerts");
 }

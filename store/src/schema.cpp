@@ -111,8 +111,14 @@ CREATE TABLE audit(
 ) STRICT;
 )sql";
 
+// v5: catch-up reads by topic (GET /v1/alerts?topic=...) seek instead of scanning every
+// alert after `since`.
+constexpr const char* kSchemaV5 = R"sql(
+CREATE INDEX alerts_by_topic ON alerts(topic, seq);
+)sql";
+
 // migrations[i] takes the schema from version i to i + 1.
-constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4};
+constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4, kSchemaV5};
 static_assert(std::size(kMigrations) == kSchemaVersion);
 
 Expected<std::int64_t> query_int(sqlite3* db, std::string_view sql, const std::string& where) {

@@ -84,3 +84,23 @@ TEST_CASE("an email adapter's cur_lookback defaults to 14 days and is a duration
     REQUIRE(bad.errors.size() == 1);
     CHECK(bad.errors[0].rfind("c.toml:4: adapters.email[0].cur_lookback: must be a duration", 0) == 0);
 }
+
+TEST_CASE("a [simulate] table is accepted and ignored: inquiryctl simulate reads it") {
+    auto r = parse_config("[simulate]\nseed = 7\nmiss_rate = 0.1\n[simulate.reply_median]\nagent = \"4m\"\n", "c.toml");
+    CHECK(r.errors.empty());
+    auto bad = parse_config("simulate = 3\n", "c.toml");
+    REQUIRE(bad.errors.size() == 1);
+    CHECK(bad.errors[0] == "c.toml:1: simulate: must be a table");
+}
+
+TEST_CASE("TLS: a certificate and its key go together") {
+    auto both =
+        parse_config("[http]\ntls_cert = \"/etc/inquiryd/tls.crt\"\ntls_key = \"/etc/inquiryd/tls.key\"\n", "t.toml");
+    REQUIRE(both.errors.empty());
+    CHECK(both.config.http.tls());
+    CHECK(both.config.http.tls_key == "/etc/inquiryd/tls.key");
+    CHECK_FALSE(parse_config("", "t.toml").config.http.tls());
+    auto alone = parse_config("[http]\ntls_cert = \"/etc/inquiryd/tls.crt\"\n", "t.toml");
+    REQUIRE(alone.errors.size() == 1);
+    CHECK(alone.errors[0].find("tls_cert and tls_key go together") != std::string::npos);
+}

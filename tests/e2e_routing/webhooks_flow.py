@@ -5,7 +5,10 @@
   * a signed delivery becomes inquiries; the same delivery again (Meta retries) changes
     nothing and says so; a wrong signature is 401 and changes nothing;
   * Telegram's secret token and a marketplace relay's HMAC are checked the same way;
-  * an app secret in a file others can read stops the daemon at start, with a clear error.
+  * an app secret in a file others can read stops the daemon at start, with a clear error;
+    so does a config holding secrets inline that every user may read;
+  * a secret given as a systemd credential (`_credential`, read from $CREDENTIALS_DIRECTORY
+    as LoadCredential= fills it) works, and without that folder the error says what to do.
 """
 
 import hashlib
@@ -44,7 +47,7 @@ verify_token = "verify-me"
 
 [adapters.telegram]
 account = "aliexpress-jewelry"
-secret_token = "{TG_SECRET}"
+secret_token_credential = "telegram-secret"
 
 [adapters.marketplace.ebay]
 account = "ebay-electronics"
@@ -58,7 +61,14 @@ def main():
         with open(secret_file, "w") as f:
             f.write(APP_SECRET + "\n")
         os.chmod(secret_file, 0o600)
+        credentials = run.path("credentials")  # what systemd's LoadCredential= makes
+        os.makedirs(credentials, mode=0o700)
+        with open(os.path.join(credentials, "telegram-secret"), "w") as f:
+            f.write(TG_SECRET + "\n")
+        os.chmod(os.path.join(credentials, "telegram-secret"), 0o400)
+        os.environ["CREDENTIALS_DIRECTORY"] = credentials
         config = write_config(run, secret_file)
+        os.chmod(config, 0o600)  # it holds secrets inline
         daemon = run.daemon(run.path("state"), config).start()
         c = daemon.client()
 
@@ -124,9 +134,22 @@ def main():
         os.chmod(secret_file, 0o600)
         out = run.inquiryd_once("--config", config, "--check-config")
         run.check(out.returncode == 0 and ": ok" in out.stdout, f"--check-config, all good: {out.returncode} {out.stderr}")
+        # Secrets inline in a config every user may read: refused.
+        os.chmod(config, 0o644)
+        out = run.inquiryd_once("--config", config, "--check-config")
+        run.check(out.returncode == 2 and "chmod o-rw" in out.stderr and EBAY_SECRET not in out.stderr,
+                  f"--check-config with inline secrets in a world-readable file: {out.returncode} {out.stderr}")
+        os.chmod(config, 0o600)
+        # A credential without $CREDENTIALS_DIRECTORY: the error names LoadCredential=.
+        del os.environ["CREDENTIALS_DIRECTORY"]
+        out = run.inquiryd_once("--config", config, "--check-config")
+        run.check(out.returncode == 2 and "secret_token_credential" in out.stderr and "LoadCredential=" in out.stderr,
+                  f"--check-config with a credential and no credentials folder: {out.returncode} {out.stderr}")
+        os.environ["CREDENTIALS_DIRECTORY"] = credentials
         missing = run.path("no-catalog.toml")
         with open(config) as f, open(missing, "w") as g:
             g.write(f.read().replace(run.fixture("catalog.json"), run.path("missing-catalog.json")))
+        os.chmod(missing, 0o600)
         out = run.inquiryd_once("--config", missing, "--check-config")
         run.check(out.returncode == 2 and "missing-catalog.json" in out.stderr,
                   f"--check-config with a missing catalogue: {out.returncode} {out.stderr}")

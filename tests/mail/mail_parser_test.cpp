@@ -151,15 +151,36 @@ TEST_CASE("replies join their conversation by References, else In-Reply-To") {
     CHECK(b.thread_id == "<r1@x>");
 }
 
-TEST_CASE("mail from our own address, or from the Sent folder, is outbound") {
-    auto e = event_of(
+TEST_CASE("mail from our own address is outbound with the trusted server's dmarc=pass, or from the Sent folder") {
+    auto o = options();
+    o.trusted_authserv_id = "mx.example.com";
+    const std::string reply =
         "From: Sales <Sales@Seller.Example>\r\nTo: j@x.de\r\nMessage-ID: <s@x>\r\n"
-        "In-Reply-To: <CAF1x2@mail.example.de>\r\n\r\nHere is our quote.\r\n");
+        "In-Reply-To: <CAF1x2@mail.example.de>\r\n\r\nHere is our quote.\r\n";
+    auto e = event_of(
+        "Authentication-Results: mx.example.com;\r\n dkim=pass; dmarc=pass header.from=seller.example\r\n" + reply, o);
     CHECK(e.direction == router::Direction::outbound);
     CHECK(e.thread_id == "<CAF1x2@mail.example.de>");
-    auto o = options();
     o.outbound = true;
     CHECK(event_of(simple("Message-ID: <t@x>\r\n", "x"), o).direction == router::Direction::outbound);
+}
+
+TEST_CASE("a forged From: our own address is an inbound mail") {
+    auto o = options();
+    o.trusted_authserv_id = "mx.example.com";
+    const std::string reply =
+        "From: Sales <sales@seller.example>\r\nTo: sales@seller.example\r\nMessage-ID: <f@x>\r\n"
+        "In-Reply-To: <CAF1x2@mail.example.de>\r\n\r\nHere is our quote.\r\n";
+    CHECK(event_of(reply, o).direction == router::Direction::inbound);  // no Authentication-Results
+    CHECK(event_of("Authentication-Results: mx.example.com; dmarc=fail\r\n"
+                   "Authentication-Results: mx.example.com; dmarc=pass\r\n" +
+                       reply,
+                   o)
+              .direction == router::Direction::inbound);  // the sender's own header, below the real one
+    CHECK(event_of("Authentication-Results: mx.attacker.example; dmarc=pass\r\n" + reply, o).direction ==
+          router::Direction::inbound);
+    CHECK(event_of("Authentication-Results: mx.example.com; dmarc=pass\r\n" + reply, options()).direction ==
+          router::Direction::inbound);  // no trusted server configured
 }
 
 TEST_CASE("Amazon buyer messages relayed by mail are marketplace events") {

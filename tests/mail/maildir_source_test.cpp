@@ -1,3 +1,5 @@
+#include <sys/stat.h>
+
 #include <catch2/catch.hpp>
 
 #include <fstream>
@@ -339,4 +341,32 @@ TEST_CASE("the worker survives being fed garbage and a crash of its own") {
     auto r3 = worker.parse(mail("w3@x"), o, std::chrono::seconds(5));
     REQUIRE(std::holds_alternative<adapters::MailResult>(r3));
     CHECK(worker.pid() != first);
+}
+
+TEST_CASE("a FIFO and a symlink in new/ are quarantined with a reason, never opened or followed") {
+    TempDir tmp;
+    IoThread io;
+    FakeIngest ingest;
+    auto cfg = config_for(tmp.path);
+    for (const char* d : {"tmp", "new", "cur"}) fs::create_directories(cfg.maildir / d);
+    REQUIRE(::mkfifo((cfg.maildir / "new" / "a-fifo").c_str(), 0600) == 0);
+    const fs::path secret = tmp.path / "secret.txt";
+    std::ofstream(secret) << mail("secret@x");
+    fs::create_symlink(secret, cfg.maildir / "new" / "b-link");
+    deliver(cfg.maildir, "c-fine", mail("fine@x"));
+    daemon::MaildirSource source(io.ioc, cfg, ingest.fn());
+    const auto start = std::chrono::steady_clock::now();
+    source.start();
+    REQUIRE(wait_until([&] { return count_files(cfg.maildir / "new") == 0; }, kWait));
+    source.stop();
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
+    REQUIRE(ingest.count() == 1);
+    CHECK(ingest.events[0].message_id == "<fine@x>");
+    CHECK(read(cfg.quarantine / "a-fifo.reason").find("reason: not a regular file: a FIFO") == 0);
+    CHECK(read(cfg.quarantine / "b-link.reason").find("reason: not a regular file: a symbolic link") == 0);
+    CHECK(fs::is_fifo(fs::symlink_status(cfg.quarantine / "a-fifo")));
+    CHECK(fs::is_symlink(fs::symlink_status(cfg.quarantine / "b-link")));
+    CHECK(fs::read_symlink(cfg.quarantine / "b-link") == secret);
+    CHECK(read(secret) == mail("secret@x"));  // the target untouched
+    CHECK(source.stats().quarantined == 2);
 }

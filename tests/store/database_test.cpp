@@ -388,6 +388,37 @@ TEST_CASE("alerts_since filters by seq and topic prefix, in seq order") {
     CHECK(db->alerts_since(0, "inquiry/", 10).value() == std::vector<AlertRow>{c.alerts[2]});
 }
 
+TEST_CASE("alerts_since answers alike whether the topic is dense or sparse after since") {
+    TempDir dir;
+    auto db = t::open_db(dir.file("store.db"));
+    // 45,000 alerts: queue/a/ on most, agent/x/ on every 1000th, queue/b/ from 40,000 on:
+    // dense and sparse topics on both sides of the plan's threshold (20,000 after since).
+    std::vector<std::string> topics;
+    for (int i = 1; i <= 45'000; ++i)
+        topics.push_back(i % 1000 == 0 ? "agent/x/" : i > 40'000 && i % 2 ? "queue/b/" : "queue/a/");
+    for (std::size_t from = 0; from < topics.size(); from += 5000) {
+        Change c;
+        for (std::size_t i = from; i < from + 5000; ++i)
+            c.alerts.push_back(t::alert(static_cast<std::int64_t>(i + 1), topics[i]));
+        REQUIRE_FALSE(db->apply(c));
+    }
+    const auto expected = [&](std::int64_t after, std::string_view prefix, std::size_t limit) {
+        std::vector<std::int64_t> out;
+        for (std::size_t i = static_cast<std::size_t>(after); i < topics.size() && out.size() < limit; ++i)
+            if (std::string_view(topics[i]).starts_with(prefix)) out.push_back(static_cast<std::int64_t>(i + 1));
+        return out;
+    };
+    const auto seqs = [&](std::int64_t after, std::string_view prefix, std::size_t limit) {
+        std::vector<std::int64_t> out;
+        const auto rows = db->alerts_since(after, prefix, limit).value();
+        for (const auto& row : rows) out.push_back(row.seq);
+        return out;
+    };
+    for (const char* prefix : {"agent/x/", "agent/", "queue/a/", "queue/b/", "queue/", "", "nomatch/"})
+        for (std::int64_t after : {0, 20'000, 39'999, 44'990, 45'000})
+            for (std::size_t limit : {1, 1000}) CHECK(seqs(after, prefix, limit) == expected(after, prefix, limit));
+}
+
 TEST_CASE("a read-only connection sees each commit while the writer goes on") {
     TempDir dir;
     const auto path = dir.file("store.db");

@@ -25,10 +25,12 @@ class DaemonDied(Exception):
 class Daemon:
     """One inquiryd on one state dir, restartable (start() again). Its ZeroMQ endpoint
     (pub_endpoint) stays the same across restarts, so that subscribers reconnect; its HTTP
-    port is a new free one at each start unless start(keep_port=True)."""
+    port is a new free one at each start unless start(keep_port=True). tls_ca: the daemon
+    speaks HTTPS with a certificate that CA (PEM) signed; every client here trusts it."""
 
-    def __init__(self, run, state_dir, config, wrapper=(), number=1):
+    def __init__(self, run, state_dir, config, wrapper=(), number=1, tls_ca=None):
         self.run = run
+        self.tls_ca = tls_ca
         self.state_dir = state_dir
         self.config = config
         self.wrapper = list(wrapper)
@@ -118,7 +120,7 @@ class Daemon:
             return False  # not completely written yet
         port = int(text)
         try:
-            c = Client(port, timeout=2)
+            c = Client(port, timeout=2, cafile=self.tls_ca)
             r = c.get("/healthz")
             c.close()
         except (OSError, http.client.HTTPException, ConnectionFailed):
@@ -204,13 +206,13 @@ class Daemon:
     # -- HTTP --------------------------------------------------------------------------
     def client(self, timeout=30):
         """A new keep-alive connection (the caller closes it)."""
-        return Client(self.port, timeout=timeout)
+        return Client(self.port, timeout=timeout, cafile=self.tls_ca)
 
     @property
     def http(self):
         """A shared keep-alive connection of the main thread, renewed at each start."""
         if self._http is None:
-            self._http = Client(self.port, timeout=30)
+            self._http = Client(self.port, timeout=30, cafile=self.tls_ca)
         return self._http
 
     def _close_http(self):

@@ -7,6 +7,7 @@ import json
 import re
 import select
 import socket
+import ssl
 import time
 
 from .util import Deadline
@@ -42,10 +43,12 @@ class Client:
     A POST is never retried here: the caller decides what an unanswered request means.
     A GET on a reused connection that the server had closed is retried once."""
 
-    def __init__(self, port, timeout=30):
+    def __init__(self, port, timeout=30, cafile=None):
+        """cafile: speak HTTPS, trusting that CA certificate (PEM)."""
         self.port = port
         self.timeout = timeout
         self.conn = None
+        self.tls = ssl.create_default_context(cafile=cafile) if cafile else None
 
     def close(self):
         if self.conn is not None:
@@ -55,7 +58,10 @@ class Client:
     def request(self, method, path, body=None, headers=None):
         for attempt in (0, 1):
             reused = self.conn is not None
-            if self.conn is None:
+            if self.conn is None and self.tls is not None:
+                self.conn = http.client.HTTPSConnection("127.0.0.1", self.port, timeout=self.timeout,
+                                                        context=self.tls)
+            elif self.conn is None:
                 self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
             try:
                 hdrs = {"Host": "127.0.0.1"}

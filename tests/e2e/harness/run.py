@@ -206,13 +206,13 @@ class Run:
             f.write("\n".join(lines) + "\n" + extra)
         return path
 
-    def daemon(self, state_dir=None, config=None, wrapper=()):
+    def daemon(self, state_dir=None, config=None, wrapper=(), tls_ca=None):
         """A Daemon (not started) on `state_dir` (default <tmp>/state) and `config`
-        (default: write_config())."""
+        (default: write_config()); tls_ca: it speaks HTTPS, trust that CA certificate."""
         from .daemon import Daemon
         self._daemons += 1
         return Daemon(self, state_dir or self.path("state"), config or self.write_config(), wrapper,
-                      number=self._daemons)
+                      number=self._daemons, tls_ca=tls_ca)
 
     def spawn(self, name, cmd):
         """Starts a helper process (see Helper); it never outlives the run."""

@@ -21,7 +21,10 @@ inline constexpr std::size_t kMaxMailBodyBytes = std::size_t{1} << 20;
 
 struct MailOptions {
     std::string account;
-    std::vector<std::string> own_addresses;  // mail From one of these is our reply: outbound
+    // Mail From one of these is our reply (outbound) only from the Sent folder (`outbound`)
+    // or with a dmarc=pass from trusted_authserv_id (mail_trust.hpp); otherwise inbound.
+    std::vector<std::string> own_addresses;
+    std::string trusted_authserv_id;  // empty: no inbox mail is our reply
     sla::TimePoint now{};                    // received_at when the mail has no usable Date
     bool outbound = false;                   // from our Sent folder: outbound whoever it is from
     std::size_t max_bytes = std::size_t{10} << 20;

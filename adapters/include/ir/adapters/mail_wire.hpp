@@ -2,7 +2,7 @@
 // The pipe protocol between inquiryd and its mail parsing worker (inquiryd-mailparse).
 // One frame each way per mail: "<decimal length>\n<payload>".
 //   request payload:  one line of JSON options ({"account", "own_addresses", "now_ms",
-//                     "max_bytes", "outbound"}), "\n", then the raw mail bytes;
+//                     "max_bytes", "outbound", "trusted_authserv_id"}), "\n", then the raw mail bytes;
 //   response payload: JSON {"kind": "event", "event": {generic event}} |
 //                     {"kind": "not_inquiry", "reason", "from", "message_id"} |
 //                     {"kind": "error", "reason"}.

@@ -33,6 +33,7 @@ namespace ir::daemon {
 struct Webhooks;
 struct RouteContext;
 class AccessControl;
+class ReadThread;
 
 class App {
 public:
@@ -69,10 +70,12 @@ private:
     std::unique_ptr<Webhooks> webhooks_;
     metrics::Registry registry_;
     std::unique_ptr<AccessControl> access_;
+    std::shared_ptr<TlsContext> tls_;  // [http] tls_cert/tls_key: every listener's, reloaded on SIGHUP
     std::unique_ptr<Pipeline> pipeline_;
     std::vector<notify::Destination> notify_destinations_;  // secrets read at check(), until the notifier starts
     std::unique_ptr<notify::Notifier> notifier_;            // its threads read the store on their own
-    std::unique_ptr<store::Database> reader_;               // the API's reads
+    std::unique_ptr<store::Database> reader_;               // the API's point reads, on the io thread
+    std::unique_ptr<ReadThread> reads_;                     // the API's reads whose cost grows with the store
     zmq::context_t zmq_;
     std::unique_ptr<AlertPublisher> publisher_;
     std::unique_ptr<RouteContext> routes_;

@@ -35,7 +35,12 @@ struct HttpConfig {
     // A second listener that serves only /v1/webhooks/* (for a public reverse proxy).
     std::optional<std::pair<std::string, std::uint16_t>> webhook_listen;
 
-    bool tls() const { return false; }  // [http] tls_cert and tls_key given
+    // PEM files: with both, the listeners (and webhook_listen) speak only TLS 1.2+.
+    // The key must be mode 0600 or stricter; SIGHUP reads both again.
+    std::filesystem::path tls_cert;
+    std::filesystem::path tls_key;
+
+    bool tls() const { return !tls_cert.empty() && !tls_key.empty(); }
 };
 
 // [access]: who may call what (docs/operations.md, "Running for a team").
@@ -62,11 +67,15 @@ struct SlaConfig {
 
 // A secret given inline (`app_secret = "..."`) or by file (`app_secret_file = "/etc/..."`);
 // read at start, never logged.
+// A secret as the config names it: inline (`key`), a file (`key_file`), or a systemd
+// credential (`key_credential`: a file of that name in $CREDENTIALS_DIRECTORY, which
+// LoadCredential= fills; readable by the service whatever its user).
 struct SecretRef {
     std::string value;
     std::filesystem::path file;
+    std::string credential;
     std::string key;  // the config key, for errors ("adapters.whatsapp.app_secret")
-    bool given() const { return !value.empty() || !file.empty(); }
+    bool given() const { return !value.empty() || !file.empty() || !credential.empty(); }
 };
 
 // [[adapters.email]]: one Maildir per store account.
@@ -76,6 +85,7 @@ struct EmailAdapterConfig {
     std::filesystem::path sent_maildir;  // optional: our own sent mail stops the clocks
     std::filesystem::path quarantine;    // unparseable mail goes here, with a reason file
     std::vector<std::string> own_addresses;
+    std::string trusted_authserv_id;  // inbox mail From an own address with its dmarc=pass is our reply
     sla::Duration poll_interval{1000};
     sla::Duration parse_timeout{5000};
     sla::Duration cur_lookback = std::chrono::hours(24 * 14);  // mail filed straight into cur/: how far back

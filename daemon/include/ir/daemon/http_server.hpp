@@ -23,6 +23,8 @@ class logger;
 
 namespace ir::daemon {
 
+class TlsContext;
+
 using HttpRequest = boost::beast::http::request<boost::beast::http::string_body>;
 using HttpResponse = boost::beast::http::response<boost::beast::http::string_body>;
 
@@ -39,6 +41,9 @@ struct HttpServerOptions {
     std::chrono::milliseconds linger_timeout{2'000};
     std::chrono::milliseconds stop_timeout{10'000};  // stop() closes what is still open then
     std::size_t max_connections = 1024;              // beyond it: 503, then close
+    // Set: every connection speaks TLS (the handshake gets request_timeout), each with the
+    // context current at its accept, so a reload() serves new connections only.
+    std::shared_ptr<TlsContext> tls;
 };
 
 namespace detail {
@@ -95,8 +100,9 @@ struct ServerMetrics {
     metrics::Counter* accepted = nullptr;
     metrics::Counter* rejected = nullptr;
     metrics::Counter* timeouts = nullptr;
+    metrics::Counter* tls_handshake_failures = nullptr;  // registered with TLS only
 
-    void register_in(metrics::Registry& registry);
+    void register_in(metrics::Registry& registry, bool tls);
     void count_response(unsigned status, double seconds) const noexcept;
 };
 
@@ -113,8 +119,10 @@ struct ServerState {
     void remove(SessionBase* s);
 };
 
-// Serves an accepted connection; `reject` answers 503 and closes (connection limit).
+// Serves an accepted connection, over TLS when options.tls is set; `reject` answers 503 and
+// closes (connection limit).
 void start_session(boost::asio::ip::tcp::socket socket, std::shared_ptr<ServerState> state, bool reject);
+void start_tls_session(boost::asio::ip::tcp::socket socket, std::shared_ptr<ServerState> state, bool reject);
 }  // namespace detail
 
 // The "http" spdlog logger, created on first use.

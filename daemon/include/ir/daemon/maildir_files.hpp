@@ -8,7 +8,8 @@
 
 namespace ir::daemon::maildir {
 
-// Regular files of DIR/new, by (mtime, name); tmp/ is never read; dot files are skipped.
+// Entries of DIR/new (regular or not: never followed), by (lstat mtime, name); tmp/ is never read; dot files are
+// skipped.
 std::vector<std::string> list_new(const std::filesystem::path& maildir);
 
 // The same for DIR/SUB, only files modified at or after `since`.
@@ -35,7 +36,15 @@ std::filesystem::path watch_record(const std::filesystem::path& state_dir, const
 // nullopt (and `error`) when the record cannot be written.
 std::optional<std::filesystem::file_time_type> watched_since(const std::filesystem::path& record, std::string& error);
 
-// Reads at most max_bytes + 1 bytes; nullopt when the file vanished.
-std::optional<std::string> read_mail(const std::filesystem::path& file, std::size_t max_bytes, std::string& error);
+// Reads at most max_bytes + 1 bytes; nullopt when the file vanished, or (with `kind` set,
+// "a FIFO", "a symbolic link", ...) when it is not a regular file. Opened with O_NOFOLLOW
+// and O_NONBLOCK, checked with fstat: never follows a link, never blocks.
+std::optional<std::string> read_mail(const std::filesystem::path& file, std::size_t max_bytes, std::string& error,
+                                     std::string& kind);
+
+// What a mode (st_mode) is when it is not a regular file ("a FIFO", ...); empty if it is one.
+std::string kind_of(unsigned mode);
+// kind_of of the entry itself (lstat); empty for a regular file or one that vanished.
+std::string not_regular(const std::filesystem::path& file);
 
 }  // namespace ir::daemon::maildir

@@ -47,7 +47,8 @@ struct MaildirConfig {
     std::filesystem::path maildir;                      // has new/, cur/, tmp/
     std::optional<std::filesystem::path> sent_maildir;  // our replies: outbound events
     std::filesystem::path quarantine;                   // created when first needed
-    std::vector<std::string> own_addresses;             // From one of these: outbound
+    std::vector<std::string> own_addresses;             // From one of these: outbound if trusted
+    std::string trusted_authserv_id;                    // whose dmarc=pass makes inbox own mail ours
     std::filesystem::path worker;                       // empty: default_mailparse_path()
     std::chrono::milliseconds parse_timeout{5000};
     std::chrono::milliseconds poll_interval{1000};
@@ -107,6 +108,7 @@ private:
     static std::filesystem::path path_of(const std::filesystem::path& maildir, Folder folder, const std::string& name);
     void file_away(const std::filesystem::path& maildir, Folder folder, const std::string& name);
     std::optional<SubmitOutcome> submit_and_wait(router::Event event);
+    bool is_own_address(const std::string& email) const;
     bool wait_for(std::chrono::milliseconds d);
 
     boost::asio::io_context& ioc_;

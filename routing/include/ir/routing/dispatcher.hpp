@@ -33,6 +33,12 @@
 //   role is checked again when the buyer writes (reopened).
 // - A freed slot (reply, release, transfer, expiry, re-tier) pulls the best queued
 //   inquiry that agent can take, across every queue they serve.
+// - Strategy (RoutingPolicy::strategy, policy.hpp): everything above is `ours`, the default
+//   and what the daemon runs. round_robin, least_loaded and none exist to measure it against
+//   in a replay: an agent can take any inquiry of their accounts (no roles, skills, languages
+//   or previous owner, and a re-tier takes nothing away); round_robin gives it to the free
+//   agent whose turn on that account is longest ago, least_loaded to the least loaded, none
+//   to nobody (it is queued; a freed agent takes one at a time). Queue order is the same.
 // Decisions come in a fixed order; ties are broken by agent id (roster order) or inquiry id.
 #include <cstdint>
 #include <memory>

@@ -1,0 +1,11 @@
+# PROGRAM --help prints its usage and exits 0; PROGRAM with BAD (a ;-list of arguments)
+# exits with a usage error (a status, not a signal such as an abort) and says why.
+execute_process(COMMAND ${PROGRAM} --help RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc STREQUAL "0" OR NOT out MATCHES "[Uu]sage")
+  message(FATAL_ERROR "${PROGRAM} --help: status ${rc}\n${out}${err}")
+endif()
+execute_process(COMMAND ${PROGRAM} ${BAD} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc MATCHES "^[0-9]+$" OR rc EQUAL 0 OR rc GREATER 125 OR err STREQUAL "")
+  message(FATAL_ERROR "${PROGRAM} ${BAD}: wanted a usage error, got status '${rc}'\n${out}${err}")
+endif()
+message(STATUS "${PROGRAM} ${BAD}: status ${rc}: ${err}")

@@ -99,10 +99,9 @@ std::optional<std::string> App::open_store_and_sockets() {
     if (auto e = open_notifier()) return e;
     const bool metrics_need_token = config_.access.metrics == "token" ||
                                     (config_.access.metrics == "loopback" && !is_loopback_host(config_.http.host));
-    routes_ = std::make_unique<RouteContext>(RouteContext{*pipeline_, *reader_, *reads_, registry_, *webhooks_,
-                                                          *access_, BrowserRules{}, metrics_need_token,
-                                                          [this] { refresh_metrics(); },
-                                                          [this] { return failing_destinations(notifier_.get()); }});
+    routes_ = std::make_unique<RouteContext>(
+        RouteContext{*pipeline_, *reader_, *reads_, registry_, *webhooks_, *access_, BrowserRules{}, metrics_need_token,
+                     [this] { refresh_metrics(); }, [this] { return failing_destinations(notifier_.get()); }});
     add_routes(router_, *routes_);
     add_routes(webhook_router_, *routes_, Listener::webhooks_only);
     try {

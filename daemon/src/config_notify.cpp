@@ -50,6 +50,51 @@ void read_filter(Reader& r, const toml::table& t, const std::string& prefix, not
     }
 }
 
+void read_kind(Reader& r, const toml::table& t, const std::string& prefix, notify::DestinationSpec& d, bool& known) {
+    std::string kind;
+    r.string(t, prefix, "kind", kind);
+    const auto k = notify::kind_from_string(kind);
+    known = k.has_value();
+    if (k)
+        d.kind = *k;
+    else
+        r.problem(t.get("kind") ? t.get("kind") : &t, prefix + ".kind",
+                  "must be one of dingtalk, wecom, feishu, slack, telegram, email, exec");
+}
+
+// How hard to try: the rate limits, timeouts, backoff and digest size.
+void read_delivery(Reader& r, const toml::table& t, const std::string& prefix, notify::DestinationSpec& d) {
+    if (const auto* n = t.get("allow_plain_http")) {
+        if (auto v = n->value<bool>(); v && n->is_boolean())
+            d.allow_plain_http = *v;
+        else
+            r.problem(n, prefix + ".allow_plain_http", "must be true or false");
+    }
+    read_rate_limit(r, t, prefix, d);
+    read_duration_ms(r, t, prefix, "timeout", d.timeout);
+    read_duration_ms(r, t, prefix, "retry_initial", d.retry_initial);
+    read_duration_ms(r, t, prefix, "retry_max", d.retry_max);
+    r.integer(t, prefix, "digest_max", d.digest_max, 2, 100'000);
+}
+
+// `secret` inline or `secret_file`, as the webhook secrets; required by the kinds that sign.
+void read_secret(Reader& r, const toml::table& t, const std::string& prefix, NotifyTarget& target, bool kind_known) {
+    target.secret.key = prefix + ".secret";
+    r.string(t, prefix, "secret", target.secret.value);
+    std::string file;
+    r.string(t, prefix, "secret_file", file);
+    target.secret.file = file;
+    if (!target.secret.value.empty() && !file.empty())
+        r.problem(t.get("secret"), prefix + ".secret", "give either secret or secret_file, not both");
+    if (!kind_known) return;
+    const auto kind = std::string(notify::to_string(target.spec.kind));
+    if (notify::needs_secret(target.spec.kind) && !target.secret.given())
+        r.problem(&t, prefix + ".secret", "is required for kind " + kind + " (or secret_file)");
+    if (!notify::needs_secret(target.spec.kind) && target.secret.given())
+        r.problem(t.get("secret") ? t.get("secret") : t.get("secret_file"), prefix + ".secret",
+                  "is not used by kind " + kind + " (its URL carries the key)");
+}
+
 void read_destination(Reader& r, const toml::table& t, const std::string& prefix, NotifyTarget& target) {
     r.only_keys(t, prefix,
                 {"name",  "kind",     "url",     "secret",        "secret_file",      "format",     "chat_id", "to",
@@ -57,13 +102,8 @@ void read_destination(Reader& r, const toml::table& t, const std::string& prefix
                  "tiers", "accounts", "timeout", "retry_initial", "retry_max",        "digest_max"});
     auto& d = target.spec;
     r.string(t, prefix, "name", d.name);
-    std::string kind;
-    r.string(t, prefix, "kind", kind);
-    if (auto k = notify::kind_from_string(kind))
-        d.kind = *k;
-    else
-        r.problem(t.get("kind") ? t.get("kind") : &t, prefix + ".kind",
-                  "must be one of dingtalk, wecom, feishu, slack, telegram, email, exec");
+    bool kind_known = false;
+    read_kind(r, t, prefix, d, kind_known);
     r.string(t, prefix, "url", d.url);
     r.string(t, prefix, "format", d.format);
     r.string(t, prefix, "chat_id", d.chat_id);
@@ -72,35 +112,12 @@ void read_destination(Reader& r, const toml::table& t, const std::string& prefix
     r.string_list(t, prefix, "sendmail", d.sendmail);
     r.string_list(t, prefix, "command", d.command);
     r.string(t, prefix, "language", d.language);
-    if (const auto* n = t.get("allow_plain_http")) {
-        if (auto v = n->value<bool>(); v && n->is_boolean())
-            d.allow_plain_http = *v;
-        else
-            r.problem(n, prefix + ".allow_plain_http", "must be true or false");
-    }
-    read_rate_limit(r, t, prefix, d);
+    read_delivery(r, t, prefix, d);
     read_filter(r, t, prefix, d.filter);
-    read_duration_ms(r, t, prefix, "timeout", d.timeout);
-    read_duration_ms(r, t, prefix, "retry_initial", d.retry_initial);
-    read_duration_ms(r, t, prefix, "retry_max", d.retry_max);
-    r.integer(t, prefix, "digest_max", d.digest_max, 2, 100'000);
-    // `secret` inline or `secret_file`, as the webhook secrets.
-    target.secret.key = prefix + ".secret";
-    r.string(t, prefix, "secret", target.secret.value);
-    std::string file;
-    r.string(t, prefix, "secret_file", file);
-    target.secret.file = file;
-    if (!target.secret.value.empty() && !file.empty())
-        r.problem(t.get("secret"), prefix + ".secret", "give either secret or secret_file, not both");
-    if (notify::kind_from_string(kind)) {
-        if (notify::needs_secret(d.kind) && !target.secret.given())
-            r.problem(&t, prefix + ".secret", "is required for kind " + kind + " (or secret_file)");
-        if (!notify::needs_secret(d.kind) && target.secret.given())
-            r.problem(t.get("secret") ? t.get("secret") : t.get("secret_file"), prefix + ".secret",
-                      "is not used by kind " + kind + " (its URL carries the key)");
+    read_secret(r, t, prefix, target, kind_known);
+    if (kind_known)
         for (const auto& [key, what] : notify::check_destination(d))
             r.problem(t.get(key) ? t.get(key) : &t, prefix + "." + key, what);
-    }
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "inquiry/v1/stored.pb.h"
+#include "ir/notify/seq_ranges.hpp"
 #include "ir/store/database.hpp"
 
 namespace ir::notify {
@@ -14,6 +15,7 @@ namespace {
 using SteadyClock = std::chrono::steady_clock;
 constexpr std::size_t kPage = 500;
 constexpr std::chrono::seconds kCursorEvery{1};  // skipped (filtered) alerts: the cursor catches up lazily
+constexpr std::size_t kMaxSeqsHeader = 4000;     // X-Inquiry-Alert-Seqs: well inside a server's 8 KB a line
 
 sla::TimePoint wall_now() {
     return std::chrono::time_point_cast<sla::Duration>(std::chrono::system_clock::now());
@@ -202,10 +204,16 @@ std::optional<InquiryFacts> DestinationWorker::facts_of(std::uint64_t inquiry_id
 }
 
 // One alert while the limit allows each its own message; beyond it, everything waiting
-// (up to digest_max) in one digest.
+// (up to digest_max, and as many as the seqs header has room for) in one digest.
 Batch DestinationWorker::take_batch(std::size_t room) const {
     Batch b;
-    const std::size_t n = pending_.size() <= room ? 1 : std::min(pending_.size(), destination_.spec.digest_max);
+    const std::size_t most = pending_.size() <= room ? 1 : std::min(pending_.size(), destination_.spec.digest_max);
+    SeqRanges seqs;
+    std::size_t n = 0;
+    for (; n < most; ++n) {
+        seqs.add(static_cast<std::int64_t>(pending_[n].alert.seq()));
+        if (n > 0 && seqs.size() > kMaxSeqsHeader) break;
+    }
     b.items.assign(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(n));
     b.delivery_id = delivery_id(destination_.spec.name, b.items);
     return b;
@@ -217,48 +225,50 @@ void DestinationWorker::attempt(const Batch& batch) {
                           ? digest_message(batch.items, options_.context, destination_.spec.language, now)
                           : single_message(batch.items.front(), options_.context, destination_.spec.language, now);
     const Attempt a = sender_.send(destination_, build_outgoing(destination_, batch, m, now), now, &cancel_);
-    const auto& name = destination_.spec.name;
     const auto steady = SteadyClock::now();
     {
         std::lock_guard lock(mutex_);
-        switch (a.verdict.outcome) {
-            case Verdict::delivered:
-            case Verdict::rejected: {
-                const bool ok = a.verdict.outcome == Verdict::delivered;
-                limiter_.record(steady);
-                backoff_.reset();
-                pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(batch.items.size()));
-                if (ok) {
-                    status_.sent += batch.items.size();
-                    ++status_.messages;
-                    log_->debug("notify {}: delivered {} ({})", name, batch.delivery_id, a.verdict.reason);
-                } else {
-                    ++status_.failed;
-                    status_.dropped += batch.items.size();
-                    status_.last_error = a.verdict.reason;
-                    log_->error("notify {}: {} refused, not retried: {}", name, batch.delivery_id, a.verdict.reason);
-                }
-                status_.failing = !ok;
-                cursor_ = pending_.empty() ? read_upto_ : pending_.front().alert.seq() - 1;
-                break;
-            }
-            case Verdict::wait:
-                limiter_.record(steady);
-                [[fallthrough]];
-            case Verdict::retry: {
-                const bool wait = a.verdict.outcome == Verdict::wait;
-                const Millis delay = wait ? a.verdict.wait_for : backoff_.next();
-                next_attempt_ = steady + delay;
-                ++status_.failed;
-                status_.failing = true;
-                status_.last_error = a.verdict.reason;
-                log_->warn("notify {}: {} not delivered ({}); again in {} ms", name, batch.delivery_id,
-                           a.verdict.reason, delay.count());
-                break;
-            }
-        }
+        if (a.verdict.outcome == Verdict::delivered || a.verdict.outcome == Verdict::rejected)
+            settle(batch, a.verdict, steady);
+        else
+            postpone(batch, a.verdict, steady);
     }
     advance_cursor(true);
+}
+
+// Delivered, or refused for good (a 4xx): either way the batch leaves the queue.
+void DestinationWorker::settle(const Batch& batch, const Verdict& verdict, SteadyTime now) {
+    const auto& name = destination_.spec.name;
+    const bool ok = verdict.outcome == Verdict::delivered;
+    limiter_.record(now);
+    backoff_.reset();
+    pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(batch.items.size()));
+    if (ok) {
+        status_.sent += batch.items.size();
+        ++status_.messages;
+        log_->debug("notify {}: delivered {} ({})", name, batch.delivery_id, verdict.reason);
+    } else {
+        ++status_.failed;
+        status_.dropped += batch.items.size();
+        status_.last_error = verdict.reason;
+        log_->error("notify {}: {} refused, not retried: {}", name, batch.delivery_id, verdict.reason);
+    }
+    status_.failing = !ok;
+    cursor_ = pending_.empty() ? read_upto_ : pending_.front().alert.seq() - 1;
+}
+
+// A 429 waits as long as the platform says (and counts against the limit); a 5xx or a
+// network error backs off.
+void DestinationWorker::postpone(const Batch& batch, const Verdict& verdict, SteadyTime now) {
+    const bool wait = verdict.outcome == Verdict::wait;
+    if (wait) limiter_.record(now);
+    const Millis delay = wait ? verdict.wait_for : backoff_.next();
+    next_attempt_ = now + delay;
+    ++status_.failed;
+    status_.failing = true;
+    status_.last_error = verdict.reason;
+    log_->warn("notify {}: {} not delivered ({}); again in {} ms", destination_.spec.name, batch.delivery_id,
+               verdict.reason, delay.count());
 }
 
 // The cursor file follows every delivery at once, and skipped alerts once a second.

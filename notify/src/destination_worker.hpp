@@ -14,6 +14,7 @@
 #include "ir/notify/outgoing.hpp"
 #include "ir/notify/rate_limiter.hpp"
 #include "ir/notify/sender.hpp"
+#include "ir/notify/verdict.hpp"
 
 namespace spdlog {
 class logger;
@@ -43,6 +44,8 @@ private:
     std::optional<InquiryFacts> facts_of(std::uint64_t inquiry_id);
     Batch take_batch(std::size_t room) const;
     void attempt(const Batch& batch);
+    void settle(const Batch& batch, const Verdict& verdict, SteadyTime now);    // with mutex_ held
+    void postpone(const Batch& batch, const Verdict& verdict, SteadyTime now);  // with mutex_ held
     void advance_cursor(bool force);
     void wait_until(SteadyTime t, bool wake_on_alerts);
     void publish_status();

@@ -16,6 +16,8 @@
 
 #include <strings.h>
 
+#include <charconv>
+
 namespace ir::notify {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -41,10 +43,20 @@ Expected<Target> target_of(const std::string& url) {
     if (!t.tls && u->scheme() != "http") return Error("only http:// and https:// are supported", "url");
     t.host = u->encoded_host().decode();
     t.port = u->has_port() ? std::string(u->port()) : (t.tls ? "443" : "80");
+    std::uint16_t port = 0;
+    const auto [end, ec] = std::from_chars(t.port.data(), t.port.data() + t.port.size(), port);
+    if (ec != std::errc{} || end != t.port.data() + t.port.size() || port == 0)
+        return Error("not a port: " + t.port, "url");
     t.host_header = u->has_port() ? t.host + ":" + t.port : t.host;
     t.target = std::string(u->encoded_path().empty() ? "/" : u->encoded_path());
     if (u->has_query()) t.target += "?" + std::string(u->encoded_query());
     return t;
+}
+
+std::uint16_t port_number(const std::string& port) {  // checked by target_of
+    std::uint16_t n = 0;
+    std::from_chars(port.data(), port.data() + port.size(), n);
+    return n;
 }
 
 http::request<http::string_body> request_of(const Target& t, const HttpPost& p) {
@@ -79,11 +91,17 @@ asio::awaitable<HttpAnswer> exchange(Stream& stream, http::request<http::string_
 asio::awaitable<HttpAnswer> post_once(Target t, const HttpPost& p, ssl::context& ctx,
                                       std::chrono::steady_clock::time_point deadline) {
     auto ex = co_await asio::this_coro::executor;
-    tcp::resolver resolver(ex);
-    auto endpoints = co_await resolver.async_resolve(t.host, t.port, use_awaitable);
     beast::tcp_stream tcp_stream(ex);
     tcp_stream.expires_at(deadline);
-    co_await tcp_stream.async_connect(endpoints, use_awaitable);
+    boost::system::error_code not_literal;
+    const auto address = asio::ip::make_address(t.host, not_literal);
+    if (!not_literal) {  // an IP literal: no resolver (its thread would be started for each request)
+        co_await tcp_stream.async_connect(tcp::endpoint(address, port_number(t.port)), use_awaitable);
+    } else {
+        tcp::resolver resolver(ex);
+        auto endpoints = co_await resolver.async_resolve(t.host, t.port, use_awaitable);
+        co_await tcp_stream.async_connect(endpoints, use_awaitable);
+    }
     auto req = request_of(t, p);
     if (!t.tls) co_return co_await exchange(tcp_stream, req, deadline);
     beast::ssl_stream<beast::tcp_stream> stream(std::move(tcp_stream), ctx);

@@ -7,6 +7,7 @@
 
 #include "ir/adapters/alert_json.hpp"
 #include "ir/notify/outgoing.hpp"
+#include "ir/notify/seq_ranges.hpp"
 #include "ir/notify/signing.hpp"
 #include "markup.hpp"
 #include "payloads.hpp"
@@ -130,11 +131,11 @@ std::string delivery_id(const std::string& destination, const std::vector<AlertI
 Outgoing build_outgoing(const Destination& d, const Batch& batch, const Message& message, sla::TimePoint now) {
     if (!is_http(d.spec.kind)) return build_command(d, batch, message, now);
     HttpPost post = build_http_post(d, message, now);
-    std::string seqs;
-    for (const auto& item : batch.items) seqs += (seqs.empty() ? "" : ",") + std::to_string(item.alert.seq());
+    SeqRanges seqs;
+    for (const auto& item : batch.items) seqs.add(static_cast<std::int64_t>(item.alert.seq()));
     post.headers = {{"Content-Type", "application/json; charset=utf-8"},
                     {"X-Inquiry-Delivery-Id", batch.delivery_id},
-                    {"X-Inquiry-Alert-Seqs", seqs}};
+                    {"X-Inquiry-Alert-Seqs", seqs.str()}};
     return post;
 }
 

@@ -61,6 +61,51 @@ bool pump(Fd& in, Fd& out, const std::string& input, std::string& output, Clock:
     return true;
 }
 
+// Starts argv with `child_in` as its stdin and `child_out` as its stdout and stderr, every
+// signal at its default and none blocked. Returns the errno of a failed start.
+int spawn(const std::vector<std::string>& argv, const Fd& child_in, const Fd& child_out, pid_t& pid) {
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, child_in.fd, 0);
+    posix_spawn_file_actions_adddup2(&actions, child_out.fd, 1);
+    posix_spawn_file_actions_adddup2(&actions, child_out.fd, 2);
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    sigset_t none, defaults;
+    sigemptyset(&none);
+    sigfillset(&defaults);
+    posix_spawnattr_setsigmask(&attr, &none);
+    posix_spawnattr_setsigdefault(&attr, &defaults);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    const int rc = ::posix_spawnp(&pid, args[0], &actions, &attr, args.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+    return rc;
+}
+
+// Waits for the child, killing it once the deadline passes (or we stop): it may have closed
+// its output and still be running.
+void reap(pid_t pid, Clock::time_point deadline, const std::atomic<bool>* cancel, CommandResult& result) {
+    if (result.timed_out) ::kill(pid, SIGKILL);
+    int status = 0;
+    for (;;) {
+        const pid_t w = ::waitpid(pid, &status, result.timed_out ? 0 : WNOHANG);
+        if (w == pid || (w < 0 && errno != EINTR)) break;
+        if (w != 0) continue;
+        if (Clock::now() >= deadline || (cancel && cancel->load())) {
+            result.timed_out = true;
+            ::kill(pid, SIGKILL);
+        } else {
+            std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        }
+    }
+    if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
+    if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
+}
+
 }  // namespace
 
 Expected<CommandResult> run_command(const std::vector<std::string>& argv, const std::string& input,
@@ -79,27 +124,8 @@ Expected<CommandResult> run_command(const std::vector<std::string>& argv, const 
     if (::pipe2(out_pipe, O_CLOEXEC) != 0) return Error(std::strerror(errno), "pipe");
     Fd out{out_pipe[0]}, child_out{out_pipe[1]};
     ::fcntl(in.fd, F_SETFL, O_NONBLOCK);
-
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, child_in.fd, 0);
-    posix_spawn_file_actions_adddup2(&actions, child_out.fd, 1);
-    posix_spawn_file_actions_adddup2(&actions, child_out.fd, 2);
-    posix_spawnattr_t attr;
-    posix_spawnattr_init(&attr);
-    sigset_t none, defaults;
-    sigemptyset(&none);
-    sigfillset(&defaults);
-    posix_spawnattr_setsigmask(&attr, &none);
-    posix_spawnattr_setsigdefault(&attr, &defaults);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
     pid_t pid = -1;
-    const int rc = ::posix_spawnp(&pid, args[0], &actions, &attr, args.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attr);
+    const int rc = spawn(argv, child_in, child_out, pid);
     child_in.reset();
     child_out.reset();
     if (rc != 0) return Error(argv[0] + ": cannot run: " + std::strerror(rc), "command");
@@ -107,21 +133,7 @@ Expected<CommandResult> run_command(const std::vector<std::string>& argv, const 
     CommandResult result;
     const auto deadline = Clock::now() + timeout;
     if (!pump(in, out, input, result.output, deadline, cancel)) result.timed_out = true;
-    if (result.timed_out) ::kill(pid, SIGKILL);
-    int status = 0;
-    for (;;) {
-        const pid_t w = ::waitpid(pid, &status, result.timed_out ? 0 : WNOHANG);
-        if (w == pid || (w < 0 && errno != EINTR)) break;
-        if (w != 0) continue;
-        if (Clock::now() >= deadline || (cancel && cancel->load())) {  // it closed its output but goes on running
-            result.timed_out = true;
-            ::kill(pid, SIGKILL);
-        } else {
-            std::this_thread::sleep_for(std::chrono::milliseconds(2));
-        }
-    }
-    if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
-    if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
+    reap(pid, deadline, cancel, result);
     return result;
 }
 

@@ -123,6 +123,33 @@ TEST_CASE("over the rate limit, what waits goes as one digest") {
     CHECK(s.lag_seconds > 0);
 }
 
+TEST_CASE("a digest holds no more alerts than its seqs header has room for; the rest wait for the next") {
+    TempDir dir;
+    auto db = ir::store::Database::open({dir.file("inquiryd.db")});
+    REQUIRE(db);
+    const auto out = dir.file("out.jsonl").string();
+    auto o = options(dir, out);
+    o.destinations[0].spec.rate_limits = {{2, 60s}};
+    auto n = Notifier::start(std::move(o));
+    REQUIRE(n);
+    store_alerts(**db, 1, 1, "lena");
+    (*n)->wake(1);
+    REQUIRE(wait_for([&] { return (*n)->status()[0].sent == 1; }));
+    ir::store::Change c;  // 1,500 alerts for lena, none consecutive: no run to collapse
+    for (std::uint64_t seq = 2; seq <= 3001; ++seq) {
+        const auto item = test::breach(seq, seq % 2 == 0 ? "lena" : "omar");
+        c.alerts.push_back(
+            {static_cast<std::int64_t>(seq), item.alert.topic(), test::now(), item.alert.SerializeAsString()});
+    }
+    REQUIRE_FALSE((*db)->apply(c));
+    (*n)->wake(3001);
+    REQUIRE(wait_for([&] { return (*n)->status()[0].messages == 2; }));
+    REQUIRE(wait_for([&] { return (*n)->status()[0].sent + (*n)->status()[0].pending == 1501; }));
+    const auto s = (*n)->status()[0];
+    CHECK(s.sent > 500);   // about 4,000 characters of "2,4,6,...": some 800 alerts
+    CHECK(s.pending > 0);  // the rest, for the next message the limit allows
+}
+
 TEST_CASE("a refused delivery is dropped and reported; a failing command is retried") {
     TempDir dir;
     auto db = ir::store::Database::open({dir.file("inquiryd.db")});

@@ -2,6 +2,7 @@
 #include <boost/json.hpp>
 
 #include "ir/notify/outgoing.hpp"
+#include "ir/notify/seq_ranges.hpp"
 #include "ir/notify/signing.hpp"
 #include "notify_fixture.hpp"
 
@@ -99,7 +100,20 @@ TEST_CASE("Slack: text and blocks; Telegram: sendMessage with HTML") {
 TEST_CASE("a digest is one message whose headers list every seq") {
     const auto p = post_of(dest(Kind::slack, "https://hooks.slack.com/x"), {breach(3), breach(4), breach(9)});
     CHECK(header(p, "X-Inquiry-Delivery-Id") == "d:3-9");
-    CHECK(header(p, "X-Inquiry-Alert-Seqs") == "3,4,9");
+    CHECK(header(p, "X-Inquiry-Alert-Seqs") == "3-4,9");
+}
+
+TEST_CASE("the seqs header collapses runs, and knows its length as it grows") {
+    SeqRanges r;
+    CHECK(r.str().empty());
+    for (std::int64_t s : {1, 2, 3, 7, 9, 10, 99, 100, 101}) {
+        r.add(s);
+        CHECK(r.size() == r.str().size());
+    }
+    CHECK(r.str() == "1-3,7,9-10,99-101");
+    SeqRanges many;
+    for (std::int64_t s = 1; s <= 5000; ++s) many.add(s);
+    CHECK(many.str() == "1-5000");
 }
 
 TEST_CASE("e-mail goes to sendmail -t -oi; exec gets the alert as JSON") {

@@ -37,6 +37,15 @@ def feishu_sign(secret, timestamp_s):
     return base64.b64encode(mac).decode()
 
 
+def seqs_of(header):
+    """X-Inquiry-Alert-Seqs: "3-5,9" is 3, 4, 5 and 9."""
+    out = []
+    for part in filter(None, header.split(",")):
+        first, _, last = part.partition("-")
+        out.extend(range(int(first), int(last or first) + 1))
+    return out
+
+
 class Request:
     def __init__(self, at, path, headers, body):
         self.at = at
@@ -45,7 +54,7 @@ class Request:
         self.body = body
         self.json = None
         self.problems = []
-        self.seqs = [int(s) for s in (headers.get("X-Inquiry-Alert-Seqs") or "").split(",") if s]
+        self.seqs = seqs_of(headers.get("X-Inquiry-Alert-Seqs") or "")
         self.delivery_id = headers.get("X-Inquiry-Delivery-Id")
         self.answered = None
 

@@ -167,6 +167,9 @@ def main():
         time.sleep(0.1)  # bounded: the last alerts of the batch are committed together
         wait_delivered(run, r, client, on_time, timeout=10)
         first = stored_alerts(client)
+        kinds = sorted({a["kind"] for a in first})
+        h.log(f"first batch: {len(first)} alerts, {kinds}")
+        run.check(kinds == sorted(NOTIFIED), f"the first batch has warnings, breaches and escalations: {kinds}")
         for name in on_time:
             got = check_exactly_once(run, name, r[name], first, allow_repeats=False)
             check_on_time(run, name, got, first)

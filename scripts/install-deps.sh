@@ -12,7 +12,10 @@ packages=(
   libgmime-3.0-dev libhowardhinnant-date-dev tzdata libnotify-dev
   clang-14 libclang-rt-14-dev
   python3 python3-zmq python3-protobuf strace curl swaks exim4-daemon-light libpython3.11-testsuite
+  dbus-daemon python3-dbus python3-gi
 )
+# scripts/notify_screenshot.py (docs/img/notify-messages.png) also wants, only by hand:
+# chromium chromium-driver python3-selenium fonts-noto-cjk
 
 missing=()
 for p in "${packages[@]}"; do

@@ -10,7 +10,8 @@ fixture inquiries and checks that:
   * every WARNING, BREACH and ESCALATION stored (GET /v1/alerts) reaches each of dingtalk
     (markdown, with @lena's mobile), dingtalk actionCard, wecom, feishu, slack and
     telegram exactly once, within 1 s of its moment, every request well formed and signed;
-  * a receiver answering 500 for its first 10 s gets every alert afterwards, in seq order;
+  * a receiver answering 500 for its first 10 s gets every alert afterwards, in seq order
+    (its failures counted in inquiryd_notify_failed_total);
   * a receiver answering 429 with Retry-After: 1 to its first request is not asked again
     sooner, and then gets everything;
   * a kill -9 of the daemon between warnings and breaches of a second batch, and a restart,
@@ -179,6 +180,13 @@ def main():
         mentioned = [q for q in r["wecom"].snapshot() if q.json and q.json.get("msgtype") == "text"]
         run.check(any(MOBILE in q.json["text"]["mentioned_mobile_list"] for q in mentioned),
                   "wecom: lena's alerts carry mentioned_mobile_list")
+
+        # The flaky receiver's 500s so far, counted (the counters start again with the process).
+        def flaky_failed():
+            metrics = client.get("/metrics").body.decode()
+            prefix = 'inquiryd_notify_failed_total{destination="flaky"}'
+            return sum(float(ln.split()[-1]) for ln in metrics.splitlines() if ln.startswith(prefix))
+        h.wait_until(lambda: flaky_failed() > 0, 5, "flaky's 500s in inquiryd_notify_failed_total")
 
         # Batch 2: kill -9 between its warnings and its breaches, then start again.
         post_batch(run, client, factory, 3)

@@ -6,6 +6,7 @@
 #include <variant>
 
 #include "ir/daemon/config.hpp"
+#include "ir/daemon/secret_ref.hpp"
 #include "ir/notify/outgoing.hpp"
 #include "ir/notify/sender.hpp"
 
@@ -63,13 +64,10 @@ int run_notify_test(const NotifyTestOptions& o, std::ostream& out, std::ostream&
     notify::Destination d;
     d.spec = it->spec;
     if (it->secret.given()) {
-        auto s = adapters::resolve_secret(it->secret.key, it->secret.value.empty() ? nullptr : &it->secret.value,
-                                          it->secret.file.empty() ? nullptr : &it->secret.file.native());
-        if (!s) {
-            err << "inquiryctl notify test: " << it->secret.key << ": " << s.error().message << "\n";
+        if (auto e = daemon::load_secret(it->secret, d.secret)) {
+            err << "inquiryctl notify test: " << *e << "\n";
             return 2;
         }
-        d.secret = std::move(*s);
     }
     notify::MessageContext ctx{loaded.config.notify.console_url, loaded.config.routing.contacts};
     const auto now = wall_now();

@@ -58,6 +58,7 @@ def payloads(inquiryctl, receiver):
                     f'[[notify.destinations]]\nname = "dingtalk"\nkind = "dingtalk"\n'
                     f'url = "{base}/robot/send?access_token=x"\nsecret = "SECsample"\nlanguage = "zh"\n'
                     'allow_plain_http = true\n')
+        os.chmod(config, 0o600)  # a secret inline: refused while every user may read the file
         for name in ("slack", "dingtalk"):
             subprocess.run([inquiryctl, "notify", "test", name, "--config", config], check=True,
                            capture_output=True, timeout=30)

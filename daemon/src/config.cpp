@@ -183,8 +183,9 @@ ConfigResult parse_config(std::string_view toml_text, std::string source) {
 namespace {
 
 // The config keys holding a secret inline.
-std::vector<std::string> inline_secrets(const AdaptersConfig& a) {
+std::vector<std::string> inline_secrets(const AdaptersConfig& a, const NotifyConfig& n) {
     std::vector<const SecretRef*> refs;
+    for (const auto& d : n.destinations) refs.push_back(&d.secret);
     if (a.whatsapp) refs.insert(refs.end(), {&a.whatsapp->app_secret, &a.whatsapp->verify_token});
     if (a.telegram) refs.push_back(&a.telegram->secret_token);
     for (const auto& [platform, m] : a.marketplace) refs.push_back(&m.secret);
@@ -208,7 +209,7 @@ ConfigResult load_config(const std::filesystem::path& path) {
     auto result = parse_config(ss.str(), path.string());
     // A secret inline is only as private as the file: one everybody may read is refused.
     struct stat st {};
-    const auto secrets = inline_secrets(result.config.adapters);
+    const auto secrets = inline_secrets(result.config.adapters, result.config.notify);
     if (!secrets.empty() && ::stat(path.c_str(), &st) == 0 && (st.st_mode & (S_IROTH | S_IWOTH)) != 0)
         result.errors.push_back(path.string() + ": holds " + secrets.front() +
                                 (secrets.size() > 1 ? " and other secrets" : "") +

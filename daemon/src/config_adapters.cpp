@@ -2,9 +2,8 @@
 #include "config_adapters.hpp"
 
 namespace ir::daemon {
-namespace {
 
-// `<name>` inline or `<name>_file`, not both.
+// `<name>` inline, `<name>_file` or `<name>_credential`: one of them.
 void read_secret(Reader& r, const toml::table& t, const std::string& prefix, const std::string& name, SecretRef& out) {
     out.key = prefix + "." + name;
     r.string(t, prefix, name, out.value);
@@ -16,9 +15,10 @@ void read_secret(Reader& r, const toml::table& t, const std::string& prefix, con
         r.problem(t.get(name + "_credential"), out.key + "_credential",
                   "is a credential's name (LoadCredential=NAME:PATH), not a path");
     const int given = !out.value.empty() + !file.empty() + !out.credential.empty();
-    if (given > 1)
-        r.problem(&t, out.key, "give one of " + name + ", " + name + "_file or " + name + "_credential");
+    if (given > 1) r.problem(&t, out.key, "give one of " + name + ", " + name + "_file or " + name + "_credential");
 }
+
+namespace {
 
 void require(Reader& r, const toml::table& t, const std::string& prefix, std::string_view key, bool present) {
     if (!present) r.problem(&t, Reader::join(prefix, key), "is required");
@@ -79,8 +79,8 @@ void read_email_list(Reader& r, const toml::node& n, std::vector<EmailAdapterCon
 void read_whatsapp(Reader& r, const toml::table& w, WhatsAppAdapterConfig& c) {
     const std::string prefix = "adapters.whatsapp";
     r.only_keys(w, prefix,
-                {"account", "app_secret", "app_secret_file", "app_secret_credential", "verify_token", "verify_token_file",
-                 "verify_token_credential", "phone_number_ids"});
+                {"account", "app_secret", "app_secret_file", "app_secret_credential", "verify_token",
+                 "verify_token_file", "verify_token_credential", "phone_number_ids"});
     r.string(w, prefix, "account", c.account);
     read_secret(r, w, prefix, "app_secret", c.app_secret);
     read_secret(r, w, prefix, "verify_token", c.verify_token);

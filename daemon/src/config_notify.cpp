@@ -1,6 +1,8 @@
 // [notify]: destinations for alerts (docs/notify.md).
 #include "config_notify.hpp"
 
+#include "config_adapters.hpp"
+
 #include <set>
 
 namespace ir::daemon {
@@ -77,29 +79,24 @@ void read_delivery(Reader& r, const toml::table& t, const std::string& prefix, n
     r.integer(t, prefix, "digest_max", d.digest_max, 2, 100'000);
 }
 
-// `secret` inline or `secret_file`, as the webhook secrets; required by the kinds that sign.
-void read_secret(Reader& r, const toml::table& t, const std::string& prefix, NotifyTarget& target, bool kind_known) {
-    target.secret.key = prefix + ".secret";
-    r.string(t, prefix, "secret", target.secret.value);
-    std::string file;
-    r.string(t, prefix, "secret_file", file);
-    target.secret.file = file;
-    if (!target.secret.value.empty() && !file.empty())
-        r.problem(t.get("secret"), prefix + ".secret", "give either secret or secret_file, not both");
+// `secret`, `secret_file` or `secret_credential`, as the webhook secrets; required by the
+// kinds that sign (and telegram's bot token), refused by the others.
+void read_destination_secret(Reader& r, const toml::table& t, const std::string& prefix, NotifyTarget& target,
+                             bool kind_known) {
+    read_secret(r, t, prefix, "secret", target.secret);
     if (!kind_known) return;
     const auto kind = std::string(notify::to_string(target.spec.kind));
     if (notify::needs_secret(target.spec.kind) && !target.secret.given())
-        r.problem(&t, prefix + ".secret", "is required for kind " + kind + " (or secret_file)");
+        r.problem(&t, prefix + ".secret", "is required for kind " + kind + " (or secret_file, secret_credential)");
     if (!notify::needs_secret(target.spec.kind) && target.secret.given())
-        r.problem(t.get("secret") ? t.get("secret") : t.get("secret_file"), prefix + ".secret",
-                  "is not used by kind " + kind + " (its URL carries the key)");
+        r.problem(&t, prefix + ".secret", "is not used by kind " + kind + " (its URL carries the key)");
 }
 
 void read_destination(Reader& r, const toml::table& t, const std::string& prefix, NotifyTarget& target) {
     r.only_keys(t, prefix,
-                {"name",  "kind",     "url",     "secret",        "secret_file",      "format",     "chat_id", "to",
-                 "from",  "sendmail", "command", "language",      "allow_plain_http", "rate_limit", "topics",  "kinds",
-                 "tiers", "accounts", "timeout", "retry_initial", "retry_max",        "digest_max"});
+                {"name",  "kind",  "url",      "secret",  "secret_file",   "secret_credential", "format",     "chat_id",
+                 "to",    "from",  "sendmail", "command", "language",      "allow_plain_http",  "rate_limit", "topics",
+                 "kinds", "tiers", "accounts", "timeout", "retry_initial", "retry_max",         "digest_max"});
     auto& d = target.spec;
     r.string(t, prefix, "name", d.name);
     bool kind_known = false;
@@ -114,7 +111,7 @@ void read_destination(Reader& r, const toml::table& t, const std::string& prefix
     r.string(t, prefix, "language", d.language);
     read_delivery(r, t, prefix, d);
     read_filter(r, t, prefix, d.filter);
-    read_secret(r, t, prefix, target, kind_known);
+    read_destination_secret(r, t, prefix, target, kind_known);
     if (kind_known)
         for (const auto& [key, what] : notify::check_destination(d))
             r.problem(t.get(key) ? t.get(key) : &t, prefix + "." + key, what);

@@ -1,6 +1,6 @@
 #include "notify_wiring.hpp"
 
-#include "ir/adapters/secret.hpp"
+#include "ir/daemon/secret_ref.hpp"
 
 namespace ir::daemon {
 
@@ -9,13 +9,8 @@ std::optional<std::string> load_notify(const Config& config, std::vector<notify:
     for (const auto& target : config.notify.destinations) {
         notify::Destination d;
         d.spec = target.spec;
-        if (target.secret.given()) {
-            auto s = adapters::resolve_secret(target.secret.key,
-                                              target.secret.value.empty() ? nullptr : &target.secret.value,
-                                              target.secret.file.empty() ? nullptr : &target.secret.file.native());
-            if (!s) return target.secret.key + ": " + s.error().message;
-            d.secret = std::move(*s);
-        }
+        if (target.secret.given())
+            if (auto e = load_secret(target.secret, d.secret)) return e;
         out.push_back(std::move(d));
     }
     return std::nullopt;

@@ -1,6 +1,11 @@
 // [notify] in inquiryd's config.
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+
+#include <fstream>
+
+#include "../store/store_fixture.hpp"
 #include "ir/daemon/config.hpp"
 
 using namespace ir::daemon;
@@ -87,4 +92,50 @@ TEST_CASE("the shipped default config has no destinations") {
     auto r = parse_config(default_config_toml(), "deploy/inquiryd.toml");
     REQUIRE(r.errors.empty());
     CHECK(r.config.notify.destinations.empty());
+}
+
+TEST_CASE(
+    "a destination's secret follows the webhook secrets' rules: a credential, and never inline in a file all may "
+    "read") {
+    const std::string config = R"(
+[[notify.destinations]]
+name = "ding"
+kind = "dingtalk"
+url = "https://oapi.dingtalk.com/robot/send?access_token=T"
+secret = "SEC1"
+
+[[notify.destinations]]
+name = "fs"
+kind = "feishu"
+url = "https://open.feishu.cn/open-apis/bot/v2/hook/H"
+secret_credential = "feishu-secret"
+)";
+    const auto parsed = parse_config(config, "n.toml");
+    REQUIRE(parsed.errors.empty());
+    CHECK(parsed.config.notify.destinations[1].secret.credential == "feishu-secret");
+    CHECK(parsed.config.notify.destinations[1].secret.key == "notify.destinations[1].secret");
+
+    ir::store::test::TempDir dir;
+    const auto path = dir.file("inquiryd.toml");
+    std::ofstream(path) << "state_dir = \"" << dir.path().string() << "\"\n" << config;
+    ::chmod(path.c_str(), 0644);
+    const auto loose = load_config(path);
+    REQUIRE(loose.errors.size() == 1);
+    CHECK(loose.errors[0].find("holds notify.destinations[0].secret inline, but every user may read the file") !=
+          std::string::npos);
+    CHECK(loose.errors[0].find("SEC1") == std::string::npos);
+    ::chmod(path.c_str(), 0600);
+    CHECK(load_config(path).errors.empty());
+
+    const auto both = parse_config(R"(
+[[notify.destinations]]
+name = "ding"
+kind = "dingtalk"
+url = "https://oapi.dingtalk.com/robot/send?access_token=T"
+secret = "SEC1"
+secret_credential = "ding"
+)",
+                                   "both.toml");
+    REQUIRE(both.errors.size() == 1);
+    CHECK(both.errors[0].find("give one of secret, secret_file or secret_credential") != std::string::npos);
 }

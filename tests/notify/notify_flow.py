@@ -2,7 +2,8 @@
 """End to end: the real inquiryd's notifier against local receivers (receivers.py) that
 check each platform's payload and signature as documented.
 
-With fast = 2s (warned 1s before) and one agent (lena, mobile and language zh), it posts
+With fast = 2s (warned 1s before) and one agent (lena, mobile and language zh), secrets
+inline in a config only its owner may read and one as a systemd credential, it posts
 fixture inquiries and checks that:
   * the DingTalk receiver refuses a wrong signature and a timestamp more than an hour off
     (asked directly), and a destination with a wrong secret is refused, counted in
@@ -55,7 +56,7 @@ def write_config(run, r):
         f.write('[notify]\nconsole_url = "https://console.example/"\npoll_interval = "500ms"\n\n')
         f.write(destination("dingtalk", "dingtalk", r["dingtalk"].url("/robot/send?access_token=t1"), "SECd1"))
         f.write(destination("dingtalk-card", "dingtalk", r["dingtalk-card"].url("/robot/send?access_token=t2"),
-                            "SECd2", 'format = "actionCard"'))
+                            extra='secret_credential = "dingtalk-card"\nformat = "actionCard"'))
         f.write(destination("dingtalk-wrong", "dingtalk", r["dingtalk-wrong"].url("/robot/send?access_token=t3"),
                             "not-the-secret"))
         f.write(destination("wecom", "wecom", r["wecom"].url("/cgi-bin/webhook/send?key=k1")))
@@ -65,7 +66,18 @@ def write_config(run, r):
                             'chat_id = "-100200300"\nrate_limit = "off"'))
         f.write(destination("flaky", "slack", r["flaky"].url("/flaky"), extra='rate_limit = "off"'))
         f.write(destination("limited", "slack", r["limited"].url("/limited"), extra='rate_limit = "off"'))
+    os.chmod(config, 0o600)  # it holds secrets inline: refused while every user may read it
     return config
+
+
+def credentials(run):
+    """dingtalk-card's secret as a systemd credential (what LoadCredential= makes)."""
+    folder = run.path("credentials")
+    os.makedirs(folder, mode=0o700)
+    with open(os.path.join(folder, "dingtalk-card"), "w") as f:
+        f.write("SECd2\n")
+    os.chmod(os.path.join(folder, "dingtalk-card"), 0o400)
+    os.environ["CREDENTIALS_DIRECTORY"] = folder  # for the daemon and inquiryctl started after
 
 
 def post_batch(run, client, factory, n):
@@ -157,6 +169,7 @@ def main():
              "telegram": rx.Receiver("telegram", "123:tok"), "flaky": rx.Receiver("slack", fail_for=10.0),
              "limited": rx.Receiver("slack", retry_after=1)}
         check_signature_checks(run, r["dingtalk"])
+        credentials(run)
         d = run.daemon(run.path("state"), write_config(run, r)).start()
         client = d.client()
         factory = ev.EventFactory(run, f"n{run.seed}")

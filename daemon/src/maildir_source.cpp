@@ -70,13 +70,14 @@ void MaildirSource::stop() {
         stopping_ = true;
     }
     cv_.notify_all();
+    watch_.wake();
     worker_->interrupt();
     if (thread_.joinable()) thread_.join();
 }
 
-bool MaildirSource::wait_for(std::chrono::milliseconds d) {
-    std::unique_lock lock(mu_);
-    return !cv_.wait_for(lock, d, [this] { return stopping_; });
+bool MaildirSource::stopping() {
+    std::lock_guard lock(mu_);
+    return stopping_;
 }
 
 void MaildirSource::run() {
@@ -86,24 +87,94 @@ void MaildirSource::run() {
     sigemptyset(&set);
     sigaddset(&set, SIGPIPE);
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
-    log_->info("account {}: watching {}{}", config_.account, config_.maildir.string(),
-               config_.sent_maildir ? " and " + config_.sent_maildir->string() : "");
-    bool more = false;  // a cur/ pass ran out of its time: go on at once
-    do {
-        more = false;
-        if (scan(config_.maildir, false) == Step::next && inbox_since_) more |= scan_cur(config_.maildir, false);
-        if (config_.sent_maildir && scan(*config_.sent_maildir, true) == Step::next)
-            more |= scan_cur(*config_.sent_maildir, true);
+    watch_folders();  // before the first pass: mail delivered meanwhile is reported, not missed
+    for (;;) {
+        const bool more = pass();  // a cur/ pass ran out of its time: go on at once
         ++stats_.scans;
-    } while (wait_for(more ? std::chrono::milliseconds(0) : config_.poll_interval));
+        if (!wait_for_mail(more ? std::chrono::milliseconds(0) : poll_period())) return;
+    }
+}
+
+void MaildirSource::watch_folders() {
+    std::string error;
+    auto add = [&](std::size_t index, const fs::path& maildir, MaildirWatch::Sub sub) {
+        if (auto e = watch_.add(index, maildir, sub); !e.empty() && error.empty()) error = std::move(e);
+    };
+    add(0, config_.maildir, MaildirWatch::Sub::new_mail);
+    if (inbox_since_) add(0, config_.maildir, MaildirWatch::Sub::cur);
+    if (config_.sent_maildir) {
+        add(1, *config_.sent_maildir, MaildirWatch::Sub::new_mail);
+        add(1, *config_.sent_maildir, MaildirWatch::Sub::cur);
+    }
+    const std::string folders =
+        config_.maildir.string() + (config_.sent_maildir ? " and " + config_.sent_maildir->string() : "");
+    if (error.empty())
+        log_->info("account {}: watching {} (inotify; a full look every {} ms besides)", config_.account, folders,
+                   config_.poll_interval.count());
+    else
+        log_->warn("account {}: {}: polling {} every {} ms instead of inotify", config_.account, error, folders,
+                   poll_period().count());
+}
+
+bool MaildirSource::pass() {
+    bool more = false;
+    if (scan(config_.maildir, false) == Step::next && inbox_since_) more |= scan_cur(config_.maildir, false);
+    if (config_.sent_maildir && scan(*config_.sent_maildir, true) == Step::next)
+        more |= scan_cur(*config_.sent_maildir, true);
+    return more;
+}
+
+// Without inotify a poll is all there is: at least every second.
+std::chrono::milliseconds MaildirSource::poll_period() const {
+    return watch_.ok() ? config_.poll_interval : std::min(config_.poll_interval, std::chrono::milliseconds(1000));
+}
+
+// Until mail may have come (an inotify event other than our own move to cur/), the poll is
+// due, or stop().
+bool MaildirSource::wait_for_mail(std::chrono::milliseconds timeout) {
+    const auto until = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+        const auto wake = watch_.wait(std::max(left, std::chrono::milliseconds(0)));
+        if (stopping()) return false;
+        if (wake.overflow || std::chrono::steady_clock::now() >= until) {
+            for (auto& folder : cur_) folder.dirty = true;  // look at everything, watch again what went away
+            if (wake.overflow) {
+                std::lock_guard lock(mu_);
+                for (auto& names : self_moved_) names.clear();
+            }
+            watch_.refresh();
+            return true;
+        }
+        if (is_news(wake.changes)) {
+            ++stats_.woken;
+            return true;
+        }
+    }
+}
+
+bool MaildirSource::is_news(const std::vector<MaildirWatch::Change>& changes) {
+    bool news = false;
+    for (const auto& c : changes) {
+        const fs::path& maildir = c.maildir == 0 ? config_.maildir : *config_.sent_maildir;
+        const bool in_cur = c.sub == MaildirWatch::Sub::cur;
+        // A regular file just created is still being written: its IN_CLOSE_WRITE follows.
+        // A FIFO or a link never gets one.
+        if (c.created_only && maildir::not_regular(maildir / (in_cur ? "cur" : "new") / c.name).empty()) continue;
+        if (in_cur) {
+            std::lock_guard lock(mu_);
+            if (self_moved_[c.maildir].erase(c.name)) continue;
+            cur_[c.maildir].dirty = true;
+        }
+        news = true;
+    }
+    return news;
 }
 
 MaildirSource::Step MaildirSource::scan(const fs::path& maildir, bool outbound) {
     for (const auto& name : maildir::list_new(maildir)) {
-        {
-            std::lock_guard lock(mu_);
-            if (stopping_) return Step::pause;
-        }
+        if (stopping()) return Step::pause;
         if (process(maildir, Folder::new_mail, name, outbound) == Step::pause) return Step::pause;
     }
     return Step::next;
@@ -113,6 +184,14 @@ MaildirSource::Step MaildirSource::scan(const fs::path& maildir, bool outbound) 
 // big cur/ is read once more, and new inquiries must not wait behind it.
 bool MaildirSource::scan_cur(const fs::path& maildir, bool outbound) {
     CurFolder& folder = cur_[outbound ? 1 : 0];
+    if (!folder.dirty) return false;
+    folder.dirty = false;
+    const bool more = read_cur(maildir, folder, outbound);
+    if (more || stopping()) folder.dirty = true;  // not all of it read: look again
+    return more;
+}
+
+bool MaildirSource::read_cur(const fs::path& maildir, CurFolder& folder, bool outbound) {
     // Mail clients keep years of mail in cur/: list it only when files came, went or were
     // renamed. A change within the last second may share the folder's mtime: list again.
     const auto now = fs::file_time_type::clock::now();
@@ -132,11 +211,11 @@ bool MaildirSource::scan_cur(const fs::path& maildir, bool outbound) {
     for (const auto& name : names) {
         if (folder.read.contains(name)) continue;
         if (std::chrono::steady_clock::now() >= until) return true;
-        {
-            std::lock_guard lock(mu_);
-            if (stopping_) return false;
+        if (stopping()) return false;
+        if (process(maildir, Folder::cur, name, outbound) == Step::pause) {
+            folder.dirty = true;
+            return false;
         }
-        if (process(maildir, Folder::cur, name, outbound) == Step::pause) return false;
         folder.read.insert(name);
     }
     if (!ec && mtime < now - std::chrono::seconds(1)) folder.unchanged_since = mtime;
@@ -155,12 +234,21 @@ fs::path MaildirSource::path_of(const fs::path& maildir, Folder folder, const st
 // moves to cur/; a cur/ mail stays where its client keeps it.
 void MaildirSource::file_away(const fs::path& maildir, Folder folder, const std::string& name) {
     if (folder == Folder::cur) return;
+    const std::size_t index = config_.sent_maildir && maildir == *config_.sent_maildir ? 1 : 0;
+    const std::string moved = maildir::cur_name(name);
+    const bool watched = index == 1 || inbox_since_;  // its cur/ is watched: our own move is no news
+    if (watched) {
+        std::lock_guard lock(mu_);
+        if (self_moved_[index].size() > 10000) self_moved_[index].clear();  // events lost: bounded all the same
+        self_moved_[index].insert(moved);
+    }
     if (auto err = maildir::move_to_cur(maildir, name); !err.empty()) {
         log_->error("account {}: {}", config_.account, err);
+        std::lock_guard lock(mu_);
+        self_moved_[index].erase(moved);
         return;
     }
-    const bool sent = config_.sent_maildir && maildir == *config_.sent_maildir;
-    cur_[sent ? 1 : 0].read.insert(maildir::cur_name(name));  // taken already: not again from cur/
+    cur_[index].read.insert(moved);  // taken already: not again from cur/
 }
 
 MaildirSource::Step MaildirSource::process(const fs::path& maildir, Folder folder, const std::string& name,

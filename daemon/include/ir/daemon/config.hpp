@@ -83,8 +83,8 @@ struct EmailAdapterConfig {
     std::filesystem::path sent_maildir;  // optional: our own sent mail stops the clocks
     std::filesystem::path quarantine;    // unparseable mail goes here, with a reason file
     std::vector<std::string> own_addresses;
-    std::string trusted_authserv_id;  // inbox mail From an own address with its dmarc=pass is our reply
-    sla::Duration poll_interval{1000};
+    std::string trusted_authserv_id;     // inbox mail From an own address with its dmarc=pass is our reply
+    sla::Duration poll_interval{30000};  // a full look besides inotify (polling every 1 s without it)
     sla::Duration parse_timeout{5000};
     sla::Duration cur_lookback = std::chrono::hours(24 * 14);  // mail filed straight into cur/: how far back
     std::size_t max_bytes = 10u << 20;

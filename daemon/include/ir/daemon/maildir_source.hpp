@@ -1,8 +1,10 @@
 #pragma once
-// One account's Maildir as an inquiry source. A dedicated thread scans new/ (at start,
-// then every poll_interval), has each mail parsed by the worker (maildir_worker.hpp),
-// and hands events to `submit` on the daemon's io_context; only after the answer
-// `committed` or `duplicate` is the file renamed to cur/NAME:2,S. Bounces and
+// One account's Maildir as an inquiry source. A dedicated thread reads new/ as soon as
+// inotify reports mail there (maildir_watch.hpp), and besides at start and every
+// poll_interval (what inotify cannot see: another host's writes over NFS, dropped events);
+// without inotify it polls every second at most. It has each mail parsed by the worker
+// (maildir_worker.hpp), and hands events to `submit` on the daemon's io_context; only after
+// the answer `committed` or `duplicate` is the file renamed to cur/NAME:2,S. Bounces and
 // auto-replies are logged and moved to cur/; unreadable mail, parse timeouts, oversize
 // mail and permanent rejections go to the quarantine folder with NAME.reason beside it.
 // `retry_later` leaves the mail in new/ for the next scan. Nothing is ever deleted.
@@ -32,6 +34,7 @@
 #include <vector>
 
 #include "ir/daemon/maildir_files.hpp"
+#include "ir/daemon/maildir_watch.hpp"
 #include "ir/router/event.hpp"
 
 namespace spdlog {
@@ -51,7 +54,7 @@ struct MaildirConfig {
     std::string trusted_authserv_id;                    // whose dmarc=pass makes inbox own mail ours
     std::filesystem::path worker;                       // empty: default_mailparse_path()
     std::chrono::milliseconds parse_timeout{5000};
-    std::chrono::milliseconds poll_interval{1000};
+    std::chrono::milliseconds poll_interval{30000};  // a full look without an inotify event
     std::size_t max_bytes = std::size_t{10} << 20;
     std::chrono::milliseconds cur_lookback = std::chrono::hours(24 * 14);  // how old a cur/ mail may be
     std::filesystem::path state_dir;  // keeps the inbox's first-watched time; empty: its cur/ is not read
@@ -76,6 +79,7 @@ struct MaildirStats {
     std::atomic<std::uint64_t> quarantined{0};
     std::atomic<std::uint64_t> retries{0};
     std::atomic<std::uint64_t> scans{0};  // completed passes over new/ (and recent cur/)
+    std::atomic<std::uint64_t> woken{0};  // passes that inotify started (the rest: start, poll)
 };
 
 class MaildirSource {
@@ -99,8 +103,16 @@ private:
     enum class Folder { new_mail, cur };  // new/ is ours to move; cur/ is the mail client's
 
     void run();
+    void watch_folders();
+    bool pass();  // true: cur/ has more to read at once
+    std::chrono::milliseconds poll_period() const;
+    bool wait_for_mail(std::chrono::milliseconds timeout);  // false: stopping
+    bool is_news(const std::vector<MaildirWatch::Change>& changes);
+    bool stopping();
     Step scan(const std::filesystem::path& maildir, bool outbound);
     bool scan_cur(const std::filesystem::path& maildir, bool outbound);  // true: more to read
+    struct CurFolder;
+    bool read_cur(const std::filesystem::path& maildir, CurFolder& folder, bool outbound);
     Step process(const std::filesystem::path& maildir, Folder folder, const std::string& name, bool outbound);
     Step handle_event(const std::filesystem::path& maildir, Folder folder, const std::string& name,
                       router::Event event);
@@ -109,7 +121,6 @@ private:
     void file_away(const std::filesystem::path& maildir, Folder folder, const std::string& name);
     std::optional<SubmitOutcome> submit_and_wait(router::Event event);
     bool is_own_address(const std::string& email) const;
-    bool wait_for(std::chrono::milliseconds d);
 
     boost::asio::io_context& ioc_;
     MaildirConfig config_;
@@ -120,12 +131,16 @@ private:
     std::condition_variable cv_;
     bool stopping_ = false;
     std::unique_ptr<MailParseWorker> worker_;
+    MaildirWatch watch_;
+    std::set<std::string> self_moved_[2];  // cur/ names we renamed there, until inotify reports them
     std::optional<std::filesystem::file_time_type> inbox_since_;  // set: the inbox's cur/ is read
     // The source thread's own, for the inbox [0] and Sent [1]: cur/ names taken, and the
     // folder's mtime when a pass last took everything (unchanged since: nothing to list).
+    // `dirty`: something came (inotify) or a poll is due; clean folders are not looked at.
     struct CurFolder {
         std::set<std::string> read;
         std::optional<std::filesystem::file_time_type> unchanged_since;
+        bool dirty = true;
     };
     CurFolder cur_[2];
     std::thread thread_;

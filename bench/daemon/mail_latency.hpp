@@ -1,0 +1,13 @@
+#pragma once
+// Mail at once: a real inquiryd on a real Maildir; each buyer's mail is written into tmp/
+// and rename()d into new/, as a delivery agent does, and the time from the rename to its
+// ASSIGNED alert on the daemon's ZeroMQ feed is measured, one mail at a time.
+// `mails` mails, p50/p90/p99/max, and the daemon's stage times beside them.
+#include <cstddef>
+#include <filesystem>
+
+namespace ir::bench {
+
+void mail_latency(const std::filesystem::path& dir, std::size_t mails);
+
+}  // namespace ir::bench

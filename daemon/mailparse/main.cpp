@@ -87,10 +87,11 @@ int main(int argc, char** argv) {
     while (next_request(buf, payload)) {
         limit_resources();
         auto request = ir::adapters::decode_mail_request(payload);
+        std::string date_note;
         const ir::adapters::MailResult result =
-            request ? ir::adapters::parse_mail(request->raw, request->options)
+            request ? ir::adapters::parse_mail(request->raw, request->options, &date_note)
                     : ir::adapters::MailResult{ir::adapters::MailError{"bad request: " + request.error().message}};
-        if (!write_all(ir::adapters::frame(ir::adapters::encode_mail_result(result)))) return 1;
+        if (!write_all(ir::adapters::frame(ir::adapters::encode_mail_result(result, date_note)))) return 1;
     }
     return 0;
 }

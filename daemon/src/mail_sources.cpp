@@ -19,6 +19,7 @@ MaildirConfig maildir_config(const EmailAdapterConfig& e, const Config& config) 
     c.trusted_authserv_id = e.trusted_authserv_id;
     c.worker = e.worker;
     c.parse_timeout = e.parse_timeout;
+    c.date_skew = e.date_skew;
     c.poll_interval = e.poll_interval;
     c.cur_lookback = e.cur_lookback;
     c.state_dir = config.state_dir;

@@ -175,8 +175,19 @@ std::string not_regular(const fs::path& file) {
     return kind_of(st.st_mode);
 }
 
-std::optional<std::string> read_mail(const fs::path& file, std::size_t max_bytes, std::string& error,
-                                     std::string& kind) {
+OpenFile::~OpenFile() {
+    if (fd_ >= 0) ::close(fd_);
+}
+
+OpenFile& OpenFile::operator=(OpenFile&& o) noexcept {
+    if (this != &o) {
+        if (fd_ >= 0) ::close(fd_);
+        fd_ = std::exchange(o.fd_, -1);
+    }
+    return *this;
+}
+
+std::optional<MailFile> read_mail(const fs::path& file, std::size_t max_bytes, std::string& error, std::string& kind) {
     // Never blocking: a FIFO or a device opens at once and is refused after fstat.
     const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
     if (fd < 0) {
@@ -186,28 +197,32 @@ std::optional<std::string> read_mail(const fs::path& file, std::size_t max_bytes
             error = file.string() + ": cannot open: " + std::strerror(errno);
         return std::nullopt;
     }
+    MailFile mail;
+    mail.file = OpenFile(fd);
     struct stat st {};
     if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         kind = kind_of(st.st_mode);
-        ::close(fd);
         return std::nullopt;
     }
-    std::string data;
+    mail.size = static_cast<std::uint64_t>(st.st_size);
+    mail.mtime = std::chrono::system_clock::time_point(std::chrono::duration_cast<std::chrono::system_clock::duration>(
+        std::chrono::seconds(st.st_mtim.tv_sec) + std::chrono::nanoseconds(st.st_mtim.tv_nsec)));
     char buf[65536];
     for (;;) {
         const ssize_t n = ::read(fd, buf, sizeof buf);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) {
             error = file.string() + ": cannot read: " + std::strerror(errno);
-            ::close(fd);
             return std::nullopt;
         }
-        if (n == 0) break;
-        data.append(buf, static_cast<std::size_t>(n));
-        if (data.size() > max_bytes) break;  // the caller refuses it; the size is what it says
+        if (n == 0) {
+            mail.whole = true;
+            break;
+        }
+        mail.bytes.append(buf, static_cast<std::size_t>(n));
+        if (mail.bytes.size() > max_bytes) break;  // the caller refuses it; the size is what it says
     }
-    ::close(fd);
-    return data;
+    return mail;
 }
 
 }  // namespace ir::daemon::maildir

@@ -268,20 +268,19 @@ MaildirSource::Step MaildirSource::process(const fs::path& maildir, Folder folde
         if (!error.empty()) log_->error("account {}: {}", config_.account, error);
         return Step::next;  // vanished (another reader moved it) or unreadable: next scan
     }
-    if (raw->size() > config_.max_bytes) {
-        std::error_code ec;
-        const auto size = fs::file_size(file, ec);
-        return to_quarantine("mail too big: " + std::to_string(ec ? raw->size() : size) + " bytes, the limit is " +
-                             std::to_string(config_.max_bytes));
-    }
+    if (raw->bytes.size() > config_.max_bytes)
+        return to_quarantine("mail too big: " + std::to_string(std::max<std::uint64_t>(raw->size, raw->bytes.size())) +
+                             " bytes, the limit is " + std::to_string(config_.max_bytes));
     adapters::MailOptions opts;
     opts.account = config_.account;
     opts.own_addresses = config_.own_addresses;
     opts.trusted_authserv_id = config_.trusted_authserv_id;
-    opts.now = wall_now();
+    // Arrival: the file's mtime (when the delivery agent wrote it), never later than now.
+    opts.arrival = std::min(wall_now(), std::chrono::time_point_cast<sla::Duration>(raw->mtime));
+    opts.date_skew = config_.date_skew;
     opts.max_bytes = config_.max_bytes;
     opts.outbound = outbound;
-    auto result = worker_->parse(*raw, opts, config_.parse_timeout);
+    auto result = worker_->parse(raw->bytes, opts, config_.parse_timeout);
     if (auto* failure = std::get_if<WorkerFailure>(&result)) {
         using Kind = WorkerFailure::Kind;
         if (failure->kind == Kind::interrupted) return Step::pause;
@@ -302,6 +301,8 @@ MaildirSource::Step MaildirSource::process(const fs::path& maildir, Folder folde
         file_away(maildir, folder, name);
         return Step::next;
     }
+    if (!worker_->date_note().empty())
+        log_->info("account {}: {}: {}", config_.account, file.filename().string(), worker_->date_note());
     return handle_event(maildir, folder, name, std::move(std::get<router::Event>(mail)));
 }
 

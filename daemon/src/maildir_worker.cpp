@@ -131,6 +131,7 @@ WorkerResult MailParseWorker::parse(std::string_view raw, const adapters::MailOp
     if (pid_ < 0)
         if (auto err = spawn(); !err.empty()) return WorkerFailure{WorkerFailure::Kind::unavailable, err};
     SigpipeGuard guard;
+    date_note_.clear();
     auto result = exchange(adapters::frame(adapters::encode_mail_request(raw, options)), deadline);
     if (std::holds_alternative<WorkerFailure>(result)) kill_child();  // never reuse a worker in doubt
     return result;
@@ -174,7 +175,7 @@ WorkerResult MailParseWorker::exchange(const std::string& request, std::chrono::
             if (!header) return WorkerFailure{Kind::crashed, "worker protocol error: " + header.error().message};
             if (*header && answer.size() >= (*header)->header_bytes + (*header)->payload_bytes) {
                 auto decoded = adapters::decode_mail_result(
-                    std::string_view(answer).substr((*header)->header_bytes, (*header)->payload_bytes));
+                    std::string_view(answer).substr((*header)->header_bytes, (*header)->payload_bytes), &date_note_);
                 if (!decoded) return WorkerFailure{Kind::crashed, decoded.error().message};
                 return std::move(*decoded);
             }

@@ -86,6 +86,7 @@ struct EmailAdapterConfig {
     std::string trusted_authserv_id;     // inbox mail From an own address with its dmarc=pass is our reply
     sla::Duration poll_interval{30000};  // a full look besides inotify (polling every 1 s without it)
     sla::Duration parse_timeout{5000};
+    sla::Duration date_skew = std::chrono::minutes(15);        // Date: further than this from Received: is not taken
     sla::Duration cur_lookback = std::chrono::hours(24 * 14);  // mail filed straight into cur/: how far back
     std::size_t max_bytes = 10u << 20;
     std::filesystem::path worker;  // the mail parser process; empty: inquiryd-mailparse beside inquiryd

@@ -54,7 +54,8 @@ struct MaildirConfig {
     std::string trusted_authserv_id;                    // whose dmarc=pass makes inbox own mail ours
     std::filesystem::path worker;                       // empty: default_mailparse_path()
     std::chrono::milliseconds parse_timeout{5000};
-    std::chrono::milliseconds poll_interval{30000};  // a full look without an inotify event
+    std::chrono::milliseconds date_skew = std::chrono::minutes(15);  // see adapters/mail_date.hpp
+    std::chrono::milliseconds poll_interval{30000};                  // a full look without an inotify event
     std::size_t max_bytes = std::size_t{10} << 20;
     std::chrono::milliseconds cur_lookback = std::chrono::hours(24 * 14);  // how old a cur/ mail may be
     std::filesystem::path state_dir;  // keeps the inbox's first-watched time; empty: its cur/ is not read

@@ -33,6 +33,8 @@ public:
     MailParseWorker& operator=(const MailParseWorker&) = delete;
 
     WorkerResult parse(std::string_view raw, const adapters::MailOptions& options, std::chrono::milliseconds timeout);
+    // After a parse that gave an event: why its Date: was not taken ("" when it was).
+    const std::string& date_note() const { return date_note_; }
     // From any thread: makes a parse in progress return `interrupted` at once.
     void interrupt();
     pid_t pid() const { return pid_; }
@@ -47,6 +49,7 @@ private:
     int to_child_ = -1;
     int from_child_ = -1;
     int wake_[2] = {-1, -1};
+    std::string date_note_;
 };
 
 }  // namespace ir::daemon

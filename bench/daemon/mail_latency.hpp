@@ -9,5 +9,8 @@
 namespace ir::bench {
 
 void mail_latency(const std::filesystem::path& dir, std::size_t mails);
+// `slow` crafted mails that take GMime seconds each, then one buyer's mail: how long that
+// one waits for its ASSIGNED, beside what the parse budget promises (parse_budget.hpp).
+void slow_mail(const std::filesystem::path& dir, std::size_t slow);
 
 }  // namespace ir::bench

@@ -83,6 +83,9 @@ int main(int argc, char** argv) {
         return help ? 0 : 2;
     }
     ir::adapters::init_gmime();
+    // Started and initialised: the daemon's deadline for the first mail starts now, not
+    // while this process was still loading.
+    if (!write_all(ir::adapters::frame(ir::adapters::kWorkerReady))) return 1;
     std::string buf, payload;
     while (next_request(buf, payload)) {
         limit_resources();

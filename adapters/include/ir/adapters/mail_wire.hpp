@@ -1,6 +1,7 @@
 #pragma once
 // The pipe protocol between inquiryd and its mail parsing worker (inquiryd-mailparse).
-// One frame each way per mail: "<decimal length>\n<payload>".
+// One frame each way per mail: "<decimal length>\n<payload>"; first of all, once started
+// and initialised, the worker sends the frame kWorkerReady.
 //   request payload:  one line of JSON options ({"account", "own_addresses", "arrival_ms",
 //                     "date_skew_ms", "max_bytes", "max_parts", "max_depth", "outbound",
 //                     "trusted_authserv_id"}), "\n", then the raw mail bytes;
@@ -19,6 +20,7 @@
 namespace ir::adapters {
 
 inline constexpr std::size_t kMaxFrameHeaderBytes = 24;
+inline constexpr std::string_view kWorkerReady = "ready";
 
 std::string frame(std::string_view payload);
 // The length of the frame starting at `buf` and the size of its header line, once the

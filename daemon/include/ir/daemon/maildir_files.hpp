@@ -25,12 +25,17 @@ std::string cur_name(const std::string& name);
 // new/NAME to cur/NAME:2,S (seen). Empty on success, else the error.
 std::string move_to_cur(const std::filesystem::path& maildir, const std::string& name);
 
-// Writes QUARANTINE/NAME.reason (reason, time, source) then moves the mail beside it, or
-// copies it when the original belongs to a mail client's cur/ (a copy that is already
-// there with its reason is not made twice).
+struct MailFile;
+
+// Writes QUARANTINE/NAME.reason (reason, time, source) then moves the mail beside it with
+// rename(2) (the file itself, not read again), or copies it when the original belongs to a
+// mail client's cur/ or the quarantine is on another filesystem. A copy is written from
+// `content`, the bytes already read and the rest from the same open file, never by opening
+// the path again (it may name a link or a FIFO by then); without `content` (not a regular
+// file) nothing is copied. A copy that is already there with its reason is not made twice.
 enum class Keep { move, original };
 std::string quarantine(const std::filesystem::path& file, const std::filesystem::path& folder,
-                       const std::string& reason, Keep keep = Keep::move);
+                       const std::string& reason, Keep keep = Keep::move, const MailFile* content = nullptr);
 
 // Where the daemon records since when it watches MAILDIR: STATE_DIR/maildir-HASH.since.
 std::filesystem::path watch_record(const std::filesystem::path& state_dir, const std::filesystem::path& maildir);

@@ -128,13 +128,15 @@ std::chrono::milliseconds MaildirSource::poll_period() const {
 // Until mail may have come (an inotify event other than our own move to cur/), the poll is
 // due, or stop().
 bool MaildirSource::wait_for_mail(std::chrono::milliseconds timeout) {
-    const auto until = std::chrono::steady_clock::now() + timeout;
+    using Clock = std::chrono::steady_clock;
+    const auto until = Clock::now() + timeout;
     for (;;) {
-        const auto left =
-            std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+        const auto next = look_again_at_ ? std::min(until, *look_again_at_) : until;
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(next - Clock::now());
         const auto wake = watch_.wait(std::max(left, std::chrono::milliseconds(0)));
         if (stopping()) return false;
-        if (wake.overflow || std::chrono::steady_clock::now() >= until) {
+        const auto now = Clock::now();
+        if (wake.overflow || now >= until) {
             for (auto& folder : cur_) folder.dirty = true;  // look at everything, watch again what went away
             if (wake.overflow) {
                 std::lock_guard lock(mu_);
@@ -143,7 +145,12 @@ bool MaildirSource::wait_for_mail(std::chrono::milliseconds timeout) {
             watch_.refresh();
             return true;
         }
-        if (is_news(wake.changes)) {
+        const bool linked = look_again_at_ && now >= *look_again_at_;
+        if (linked) {
+            look_again_at_.reset();
+            for (auto& folder : cur_) folder.dirty = true;
+        }
+        if (is_news(wake.changes) || linked) {
             ++stats_.woken;
             return true;
         }
@@ -155,9 +162,13 @@ bool MaildirSource::is_news(const std::vector<MaildirWatch::Change>& changes) {
     for (const auto& c : changes) {
         const fs::path& maildir = maildir_of(c.maildir);
         const bool in_cur = c.sub == MaildirWatch::Sub::cur;
-        // A regular file just created is still being written: its IN_CLOSE_WRITE follows.
-        // A FIFO or a link never gets one.
-        if (c.created_only && maildir::not_regular(maildir / (in_cur ? "cur" : "new") / c.name).empty()) continue;
+        // A regular file just created is being written (its IN_CLOSE_WRITE follows), or was
+        // hard-linked from tmp/ whole (qmail's way: nothing follows): look again shortly.
+        // A FIFO or a symbolic link is news at once: nothing follows either.
+        if (c.created_only && maildir::not_regular(maildir / (in_cur ? "cur" : "new") / c.name).empty()) {
+            if (!look_again_at_) look_again_at_ = std::chrono::steady_clock::now() + kLookAgain;
+            continue;
+        }
         if (in_cur) {
             std::lock_guard lock(mu_);
             if (self_moved_[c.maildir].erase(c.name)) continue;

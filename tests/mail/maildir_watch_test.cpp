@@ -115,3 +115,19 @@ TEST_CASE("a buyer's mail a client files straight into the inbox's cur/ is taken
     CHECK(ingest.events[1].message_id == "<read-on-phone@x>");
     CHECK(source.stats().duplicates == 0);  // our own move of the first one to cur/ was not read again
 }
+
+TEST_CASE("a mail hard-linked from tmp/ into new/ (qmail's way: no rename, no close) is taken within moments") {
+    TempDir tmp;
+    IoThread io;
+    FakeIngest ingest;
+    auto cfg = hourly_poll(tmp.path);
+    daemon::MaildirSource source(io.ioc, cfg, ingest.fn());
+    source.start();
+    REQUIRE(wait_until([&] { return source.stats().scans >= 1; }, kWait));
+    std::ofstream(cfg.maildir / "tmp" / "1700000000.1.host") << mail("linked@x");
+    fs::create_hard_link(cfg.maildir / "tmp" / "1700000000.1.host", cfg.maildir / "new" / "1700000000.1.host");
+    fs::remove(cfg.maildir / "tmp" / "1700000000.1.host");
+    REQUIRE(wait_until([&] { return ingest.count() == 1; }, kAtOnce));
+    source.stop();
+    CHECK(ingest.events[0].message_id == "<linked@x>");
+}

@@ -174,6 +174,9 @@ private:
         bool dirty = true;
     };
     CurFolder cur_[2];
+    // A regular file was created (IN_CREATE) without a rename or close since: a pass then.
+    static constexpr std::chrono::milliseconds kLookAgain{200};
+    std::optional<std::chrono::steady_clock::time_point> look_again_at_;
     std::thread thread_, slow_thread_;
 };
 

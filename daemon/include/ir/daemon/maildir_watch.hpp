@@ -2,9 +2,9 @@
 // What wakes a Maildir source: inotify on the new/ and cur/ folders of its Maildirs, and an
 // eventfd that stop() writes. Delivery agents write into tmp/ and rename() into new/
 // (IN_MOVED_TO); some write in place (IN_CLOSE_WRITE). A FIFO, a symbolic link or a device
-// gets neither, only IN_CREATE, so created entries are reported too and the source decides
-// by lstat. Without inotify (its limits reached, a filesystem that has none) ok() is false
-// and the source falls back to polling; over NFS, changes made on another host are never
+// gets neither, only IN_CREATE, and neither does a mail hard-linked from tmp/ (qmail), so
+// created entries are reported too and the source decides by lstat. Without inotify (its limits reached, a filesystem
+// that has none) ok() is false and the source falls back to polling; over NFS, changes made on another host are never
 // reported, which the source's fallback poll covers.
 #include <chrono>
 #include <cstddef>

@@ -27,7 +27,8 @@ void require(Reader& r, const toml::table& t, const std::string& prefix, std::st
 void read_email(Reader& r, const toml::table& t, const std::string& prefix, EmailAdapterConfig& e) {
     r.only_keys(t, prefix,
                 {"account", "maildir", "sent_maildir", "quarantine", "own_addresses", "poll_interval", "parse_timeout",
-                 "cur_lookback", "max_bytes", "worker", "trusted_authserv_id"});
+                 "cur_lookback", "max_bytes", "worker", "trusted_authserv_id", "date_skew", "parse_budget",
+                 "slow_parses_per_minute"});
     std::string maildir, sent, quarantine;
     r.string(t, prefix, "account", e.account);
     r.string(t, prefix, "maildir", maildir);
@@ -40,8 +41,11 @@ void read_email(Reader& r, const toml::table& t, const std::string& prefix, Emai
     r.string_list(t, prefix, "own_addresses", e.own_addresses);
     r.string(t, prefix, "trusted_authserv_id", e.trusted_authserv_id);
     r.duration(t, prefix, "poll_interval", e.poll_interval);
+    r.duration(t, prefix, "parse_budget", e.parse_budget);
     r.duration(t, prefix, "parse_timeout", e.parse_timeout);
+    r.integer(t, prefix, "slow_parses_per_minute", e.slow_parses_per_minute, 1, 1000);
     r.duration(t, prefix, "cur_lookback", e.cur_lookback);
+    r.duration(t, prefix, "date_skew", e.date_skew);
     r.integer(t, prefix, "max_bytes", e.max_bytes, 1024, std::int64_t{1} << 30);
     std::string worker;
     r.string(t, prefix, "worker", worker);

@@ -83,6 +83,8 @@ HttpResponse health(RouteContext& c, const RouteRequest&) {
     json::object body{{"status", status}, {"open_inquiries", h.open_inquiries}};
     body["tokens_required"] = c.access.required();  // the console asks for a token, or not
     if (h.last_commit_failed) body["reason"] = "the last commit failed: events are refused until one succeeds";
+    if (c.notify_failing)  // reported, never a reason for 503
+        if (auto failing = c.notify_failing(); !failing.empty()) body["notify_failing"] = std::move(failing);
     return json_response(unwell ? http::status::service_unavailable : http::status::ok, body);
 }
 

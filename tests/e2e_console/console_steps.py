@@ -40,8 +40,10 @@ def check_page_load(run, s, page):
             csp = r.getheader("Content-Security-Policy") or ""
             run.check("script-src 'self'" in csp and "unsafe-inline" not in csp, f"CSP of the page: {csp!r}")
     elapsed = (time.monotonic() - t0) * 1000
+    with open("/proc/loadavg") as f:
+        load = " ".join(f.read().split()[:3])
     log(f"PAGE LOAD: {len(names)} files, {total} bytes ({total / 1024:.1f} KiB), fetched one after another "
-        f"on fresh loopback connections in {elapsed:.1f} ms")
+        f"on fresh loopback connections in {elapsed:.1f} ms (load average {load})")
     run.check(total < 300 * 1024, f"the console's files weigh {total} bytes, more than 300 KiB")
     nav = page.b.js("""const n = performance.getEntriesByType('navigation')[0];
         const r = performance.getEntriesByType('resource').filter(e => e.name.includes('/console/'));

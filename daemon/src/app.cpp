@@ -1,9 +1,7 @@
 #include "ir/daemon/app.hpp"
 
-#include <fcntl.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
-#include <sys/file.h>
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
 
@@ -16,6 +14,7 @@
 #include "feed_keys.hpp"
 #include "mail_sources.hpp"
 #include "read_thread.hpp"
+#include "state_lock.hpp"
 #include "routes.hpp"
 #include "webhooks.hpp"
 
@@ -46,7 +45,6 @@ App::App(Config config)
 
 App::~App() {
     reads_.reset();  // its reads use the routes' context: they finish first
-    if (lock_fd_ >= 0) ::close(lock_fd_);
 }
 
 std::optional<std::string> App::check() {
@@ -74,9 +72,9 @@ std::optional<std::string> App::start() {
     std::error_code ec;
     std::filesystem::create_directories(config_.state_dir, ec);
     if (ec) return config_.state_dir.string() + ": cannot create the state folder: " + ec.message();
-    lock_fd_ = ::open((config_.state_dir / "inquiryd.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (lock_fd_ < 0 || ::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0)
-        return config_.state_dir.string() + ": another inquiryd is running on this state folder";
+    std::string locked;
+    lock_ = StateLock::take(config_.state_dir, locked);
+    if (!lock_) return locked;
     if (auto e = check()) return e;
     return open_store_and_sockets();
 }

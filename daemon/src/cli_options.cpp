@@ -11,6 +11,9 @@ void add_cli_options(CLI::App& app, CliOptions& o) {
     app.add_option("--pub-endpoint", o.pub_endpoint, "ZeroMQ endpoint for alerts (overrides zmq.pub_endpoint)");
     app.add_flag("--print-default-config", o.print_default_config, "Print the commented default config and exit");
     app.add_flag("--check-config", o.check_config, "Check the config file and the flags, then exit (0: good)");
+    app.add_option("--restore", o.restore,
+                   "Put this backup (inquiryctl backup) in place of the store in the state folder, keeping the old "
+                   "one aside, then exit; refused while inquiryd runs there");
 }
 
 std::optional<Config> resolve_config(const CliOptions& o) {

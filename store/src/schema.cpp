@@ -8,9 +8,6 @@
 namespace ir::store {
 namespace {
 
-// Marks the file as ours, so a foreign SQLite file is refused instead of altered.
-constexpr std::int64_t kApplicationId = 0x49525452;  // "IRTR"
-
 // STRICT tables: a wrongly typed bind is an error, not a silent conversion.
 constexpr const char* kSchemaV1 = R"sql(
 CREATE TABLE events(

@@ -33,6 +33,7 @@ struct Webhooks;
 struct RouteContext;
 class AccessControl;
 class ReadThread;
+class StateLock;
 
 class App {
 public:
@@ -59,6 +60,8 @@ private:
     void start_watchdog();
 
     Config config_;
+    // <state_dir>/inquiryd.lock, held for the process's life: declared early, released last.
+    std::unique_ptr<StateLock> lock_;
     std::shared_ptr<spdlog::logger> log_;
     SystemClock clock_;
     boost::asio::io_context ioc_;
@@ -83,7 +86,6 @@ private:
     bool stopping_ = false;
     // Keeps run() going while commits are pending after the sockets have closed.
     std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> drain_guard_;
-    int lock_fd_ = -1;
 };
 
 }  // namespace ir::daemon

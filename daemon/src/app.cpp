@@ -13,6 +13,7 @@
 #include "exposure.hpp"
 #include "feed_keys.hpp"
 #include "mail_sources.hpp"
+#include "ir/daemon/retention.hpp"
 #include "read_thread.hpp"
 #include "state_lock.hpp"
 #include "routes.hpp"
@@ -91,12 +92,17 @@ std::optional<std::string> App::open_store_and_sockets() {
     auto reads = ReadThread::open(database_path(), kMaxQueuedReads);
     if (!reads) return reads.error().message;
     reads_ = std::move(*reads);
+    RetentionOptions retention{database_path(), config_.retention.resolved_after};
+    auto worker = Retention::open(ioc_, *pipeline_, registry_, clock_, std::move(retention));
+    if (!worker) return worker.error().message;
+    retention_ = std::move(*worker);
     if (auto e = open_feed()) return e;
     const bool metrics_need_token = config_.access.metrics == "token" ||
                                     (config_.access.metrics == "loopback" && !is_loopback_host(config_.http.host));
     routes_ =
         std::make_unique<RouteContext>(RouteContext{*pipeline_, *reader_, *reads_, registry_, *webhooks_, *access_,
                                                     BrowserRules{}, metrics_need_token, [this] { refresh_metrics(); }});
+    routes_->retention = retention_.get();
     add_routes(router_, *routes_);
     add_routes(webhook_router_, *routes_, Listener::webhooks_only);
     try {
@@ -160,6 +166,9 @@ void App::refresh_metrics() {
     const auto wal = std::filesystem::file_size(database_path().string() + "-wal", ec);
     registry_.gauge("inquiryd_wal_bytes", "Size of the store's write-ahead log file")
         .set(ec ? 0.0 : static_cast<double>(wal));
+    const auto db = std::filesystem::file_size(database_path(), ec);
+    registry_.gauge("inquiryd_store_bytes", "Size of the store's database file (free pages included)")
+        .set(ec ? 0.0 : static_cast<double>(db));
     auto& dropped = registry_.counter("inquiryd_alerts_dropped_total",
                                       "Alerts the ZeroMQ feed dropped at its high-water mark (subscribers catch up)");
     dropped.inc(publisher_->dropped() - dropped.value());
@@ -176,6 +185,7 @@ int App::run() {
     if (webhook_http_) webhook_http_->start();
     mail_sources_ = start_mail_sources(config_, ioc_, *pipeline_);
     pipeline_->start();
+    retention_->start();
     sd_notify(0, "READY=1");
     start_watchdog();
     ioc_.run();
@@ -219,6 +229,7 @@ void App::begin_shutdown() {
     watchdog_.cancel();
     signals_.cancel();
     for (auto& s : mail_sources_) s->stop();  // a mail waiting for its commit stays in new/: a duplicate next run
+    retention_->stop();                       // between two short transactions: what it erased stays erased
     http_->stop();
     if (webhook_http_) webhook_http_->stop();
     pipeline_->stop([this] {

@@ -17,6 +17,8 @@
 
 namespace ir::daemon {
 
+class Retention;
+
 struct RouteContext {
     Pipeline& pipeline;
     store::Database& reader;  // point reads on the io thread (by id: their cost does not grow)
@@ -27,6 +29,7 @@ struct RouteContext {
     BrowserRules browser;
     bool metrics_need_token = false;
     std::function<void()> refresh_metrics;  // the shell's gauges, before /metrics renders
+    Retention* retention = nullptr;         // erasure on request (DELETE /v1/customers/{id})
 };
 
 enum class Listener { api, webhooks_only };
@@ -61,6 +64,7 @@ void set_presence(RouteContext& c, RouteRequest&& req, Responder respond);
 // Customers and the ranking (customer_routes.cpp).
 HttpResponse get_customer(RouteContext& c, const RouteRequest& req);
 void post_order(RouteContext& c, RouteRequest&& req, Responder respond);
+void erase_customer(RouteContext& c, RouteRequest&& req, Responder respond);
 HttpResponse reply_stats(RouteContext& c, const RouteRequest& req, store::Database& db);
 // Webhooks (webhook_routes.cpp).
 HttpResponse whatsapp_handshake(RouteContext& c, const RouteRequest& req);

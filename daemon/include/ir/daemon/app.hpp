@@ -34,6 +34,7 @@ struct RouteContext;
 class AccessControl;
 class ReadThread;
 class StateLock;
+class Retention;
 
 class App {
 public:
@@ -75,6 +76,7 @@ private:
     std::unique_ptr<Pipeline> pipeline_;
     std::unique_ptr<store::Database> reader_;  // the API's point reads, on the io thread
     std::unique_ptr<ReadThread> reads_;        // the API's reads whose cost grows with the store
+    std::unique_ptr<Retention> retention_;     // [retention] and erasure requests, on its own thread
     zmq::context_t zmq_;
     std::unique_ptr<AlertPublisher> publisher_;
     std::unique_ptr<RouteContext> routes_;

@@ -125,6 +125,13 @@ struct RoutingConfig {
     std::map<std::string, std::string> agent_addresses;  // lower-case reply address -> agent id
 };
 
+// [retention]: what is kept of inquiries resolved long ago (docs/operations.md, "Retention").
+struct RetentionConfig {
+    // Resolved longer ago than this: journal payloads, details and customer identities are
+    // erased; the reply-time ranking keeps them as aggregates. None: everything is kept.
+    std::optional<sla::Duration> resolved_after;
+};
+
 struct Config {
     std::string source = "(built-in defaults)";
     std::filesystem::path state_dir = "state";
@@ -139,6 +146,7 @@ struct Config {
     AdaptersConfig adapters;
     RoutingConfig routing;
     AccessConfig access;
+    RetentionConfig retention;
 
     std::filesystem::path tokens_file() const {
         return access.tokens_file.empty() ? state_dir / "tokens" : access.tokens_file;

@@ -12,6 +12,7 @@ packages=(
   libgmime-3.0-dev libhowardhinnant-date-dev tzdata
   clang-14 libclang-rt-14-dev
   python3 python3-zmq python3-protobuf strace curl swaks exim4-daemon-light libpython3.11-testsuite
+  dpkg-dev debhelper lintian
 )
 
 missing=()

@@ -77,6 +77,8 @@ HttpResponse health(RouteContext& c, const RouteRequest&) {
     const char* status = h.stopping ? "stopping" : unwell ? "degraded" : "ok";
     json::object body{{"status", status}, {"open_inquiries", h.open_inquiries}};
     if (h.last_commit_failed) body["reason"] = "the last commit failed: events are refused until one succeeds";
+    if (c.notify_failing)  // reported, never a reason for 503
+        if (auto failing = c.notify_failing(); !failing.empty()) body["notify_failing"] = std::move(failing);
     return json_response(unwell ? http::status::service_unavailable : http::status::ok, body);
 }
 

@@ -14,8 +14,8 @@ run_suite() {
   ctest --test-dir "$dir" --output-on-failure -j2 --timeout 600
 }
 
-echo "== release build and tests"
-run_suite "$root/build" -DIR_BUILD_BENCH=ON
+echo "== release build (-O3) and tests"
+BUILD_TYPE=Release run_suite "$root/build" -DIR_BUILD_BENCH=ON
 echo "== sanitizer build (ASan + UBSan) and tests"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   run_suite "$root/build-asan" -DIR_SANITIZE=ON -DIR_BUILD_BENCH=OFF

@@ -42,7 +42,7 @@ getent passwd inquiryd | grep -q ':/var/lib/inquiryd:' || fail "no system user i
 grep -q '^state_dir = "/var/lib/inquiryd"' /etc/inquiryd/inquiryd.toml || fail "the config's state_dir"
 
 echo "== inquiryd --check-config /etc/inquiryd/inquiryd.toml"
-/usr/sbin/inquiryd --check-config --config /etc/inquiryd/inquiryd.toml
+/usr/sbin/inquiryd --check-config /etc/inquiryd/inquiryd.toml
 echo "== systemd-analyze verify $unit"
 systemd-analyze verify "$unit"
 

@@ -3,6 +3,7 @@
 
 #include <iostream>
 
+#include "backup_command.hpp"
 #include "notify_command.hpp"
 #include "score_command.hpp"
 #include "simulate_command.hpp"
@@ -11,7 +12,7 @@
 #include "token_command.hpp"
 
 int main(int argc, char** argv) {
-    CLI::App app{"inquiryctl: score inquiries, follow alerts and reply statistics of inquiryd, replay traffic"};
+    CLI::App app{"inquiryctl: score inquiries, follow alerts and reply statistics of inquiryd, back up its store, replay traffic"};
     app.require_subcommand(1);
 
     ir::cli::ScoreOptions score;
@@ -34,10 +35,14 @@ int main(int argc, char** argv) {
     ir::cli::NotifyTestOptions notify_test;
     auto* notify_cmd = ir::cli::add_notify_subcommand(app, notify_test);
 
+    ir::cli::BackupOptions backup;
+    auto* backup_cmd = ir::cli::add_backup_subcommand(app, backup);
+
     CLI11_PARSE(app, argc, argv);
     if (*score_cmd) return ir::cli::run_score(score, std::cout, std::cerr);
     if (*tail_cmd) return ir::cli::run_tail(tail, std::cout, std::cerr);
     if (*stats_cmd) return ir::cli::run_stats(stats, std::cout, std::cerr);
+    if (*backup_cmd) return ir::cli::run_backup(backup, std::cout, std::cerr);
     if (app.got_subcommand("token") || *token_cmds.keygen)
         return ir::cli::run_token(token_cmds, token, std::cout, std::cerr);
     if (*notify_cmd) return ir::cli::run_notify_test(notify_test, std::cout, std::cerr);

@@ -25,6 +25,7 @@ std::optional<Error> StoreSource::load_recorded() {
     auto replies = db_->replies(store::ReplyFilter{});
     if (!replies) return replies.error();
     for (const auto& r : *replies) {
+        if (r.inquiry_id == 0) continue;  // kept as an aggregate by retention: its inquiry is gone
         simulate::Input in;
         in.kind = simulate::Input::Kind::reply;
         in.at = r.replied_at;
@@ -91,6 +92,7 @@ std::optional<simulate::Input> StoreSource::read() {
         }
         if (!row) return std::nullopt;
         ++at_;
+        if (row->payload.empty()) continue;  // erased by retention: nothing left to replay
         auto event = event_from_proto(row->payload);
         if (!event) {
             skipped_.push_back("event seq " + std::to_string(row->seq) + ": the stored payload is not an InquiryEvent");

@@ -4,7 +4,7 @@
 // at the moment the daemon accepted them. With the recorded people, the replies and resolves
 // it stored come too; our outbound messages are left out, since each one's reply is among
 // the stored replies already. Orders, accepts, transfers and presence changes are not timed
-// in the store, so they are not replayed.
+// in the store, so they are not replayed, and neither are the inquiries retention erased.
 #include <filesystem>
 #include <memory>
 #include <string>

@@ -7,6 +7,7 @@
 
 #include "ir/daemon/app.hpp"
 #include "ir/daemon/cli_options.hpp"
+#include "ir/daemon/restore.hpp"
 
 int main(int argc, char** argv) {
     ir::daemon::CliOptions options;
@@ -19,6 +20,9 @@ int main(int argc, char** argv) {
     }
     auto config = ir::daemon::resolve_config(options);
     if (!config) return 2;  // every problem was printed
+    if (!options.restore.empty())
+        return ir::daemon::restore_store(*config, options.restore, ir::daemon::SystemClock{}.now(), std::cout,
+                                         std::cerr);
     spdlog::set_level(spdlog::level::from_str(config->log_level));
     const std::string source = config->source;
     ir::daemon::App app(std::move(*config));

@@ -6,6 +6,7 @@
 # scripts/check-build-types.sh [DIR-PREFIX]   (default build-types/ in the source tree)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"  # dpkg-buildflags maps the current folder (-ffile-prefix-map): the source root
 prefix=${1:-$root/build-types}
 targets=(ir_base ir_sla ir_router ir_routing ir_access)
 

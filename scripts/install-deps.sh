@@ -14,6 +14,7 @@ packages=(
   python3 python3-zmq python3-protobuf strace curl swaks exim4-daemon-light libpython3.11-testsuite
   chromium chromium-driver python3-selenium fonts-noto-cjk
   dbus-daemon python3-dbus python3-gi
+  dpkg-dev debhelper lintian
 )
 
 missing=()

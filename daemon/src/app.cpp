@@ -1,9 +1,7 @@
 #include "ir/daemon/app.hpp"
 
-#include <fcntl.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
-#include <sys/file.h>
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
 
@@ -16,8 +14,10 @@
 #include "exposure.hpp"
 #include "feed_keys.hpp"
 #include "mail_sources.hpp"
+#include "ir/daemon/retention.hpp"
 #include "notify_wiring.hpp"
 #include "read_thread.hpp"
+#include "state_lock.hpp"
 #include "routes.hpp"
 #include "webhooks.hpp"
 
@@ -48,7 +48,6 @@ App::App(Config config)
 
 App::~App() {
     reads_.reset();  // its reads use the routes' context: they finish first
-    if (lock_fd_ >= 0) ::close(lock_fd_);
 }
 
 std::optional<std::string> App::check() {
@@ -77,9 +76,9 @@ std::optional<std::string> App::start() {
     std::error_code ec;
     std::filesystem::create_directories(config_.state_dir, ec);
     if (ec) return config_.state_dir.string() + ": cannot create the state folder: " + ec.message();
-    lock_fd_ = ::open((config_.state_dir / "inquiryd.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (lock_fd_ < 0 || ::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0)
-        return config_.state_dir.string() + ": another inquiryd is running on this state folder";
+    std::string locked;
+    lock_ = StateLock::take(config_.state_dir, locked);
+    if (!lock_) return locked;
     if (auto e = check()) return e;
     return open_store_and_sockets();
 }
@@ -99,6 +98,10 @@ std::optional<std::string> App::open_store_and_sockets() {
     streams_ = std::make_unique<AlertStreams>(ioc_, *reads_, [this] { return pipeline_->now(); });
     pipeline_->add_alert_listener([this](const std::vector<store::AlertRow>& alerts) { streams_->publish(alerts); });
     pipeline_->add_step_listener([this](const router::StepResult& step) { streams_->changed(step); });
+    RetentionOptions retention{database_path(), config_.retention.resolved_after};
+    auto worker = Retention::open(ioc_, *pipeline_, registry_, clock_, std::move(retention));
+    if (!worker) return worker.error().message;
+    retention_ = std::move(*worker);
     if (auto e = open_feed()) return e;
     if (auto e = open_notifier()) return e;
     const bool metrics_need_token = config_.access.metrics == "token" ||
@@ -106,6 +109,7 @@ std::optional<std::string> App::open_store_and_sockets() {
     routes_ = std::make_unique<RouteContext>(RouteContext{
         *pipeline_, *reader_, *reads_, *streams_, registry_, *webhooks_, *access_, BrowserRules{}, metrics_need_token,
         [this] { refresh_metrics(); }, [this] { return failing_destinations(notifier_.get()); }});
+    routes_->retention = retention_.get();
     add_routes(router_, *routes_);
     add_routes(webhook_router_, *routes_, Listener::webhooks_only);
     try {
@@ -183,6 +187,9 @@ void App::refresh_metrics() {
     const auto wal = std::filesystem::file_size(database_path().string() + "-wal", ec);
     registry_.gauge("inquiryd_wal_bytes", "Size of the store's write-ahead log file")
         .set(ec ? 0.0 : static_cast<double>(wal));
+    const auto db = std::filesystem::file_size(database_path(), ec);
+    registry_.gauge("inquiryd_store_bytes", "Size of the store's database file (free pages included)")
+        .set(ec ? 0.0 : static_cast<double>(db));
     auto& dropped = registry_.counter("inquiryd_alerts_dropped_total",
                                       "Alerts the ZeroMQ feed dropped at its high-water mark (subscribers catch up)");
     dropped.inc(publisher_->dropped() - dropped.value());
@@ -200,6 +207,7 @@ int App::run() {
     if (webhook_http_) webhook_http_->start();
     mail_sources_ = start_mail_sources(config_, ioc_, *pipeline_);
     pipeline_->start();
+    retention_->start();
     sd_notify(0, "READY=1");
     start_watchdog();
     ioc_.run();
@@ -243,6 +251,7 @@ void App::begin_shutdown() {
     watchdog_.cancel();
     signals_.cancel();
     for (auto& s : mail_sources_) s->stop();  // a mail waiting for its commit stays in new/: a duplicate next run
+    retention_->stop();                       // between two short transactions: what it erased stays erased
     http_->stop();                            // ends the alert streams too
     if (webhook_http_) webhook_http_->stop();
     streams_->stop();

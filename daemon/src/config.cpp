@@ -66,6 +66,14 @@ void read_access(Reader& r, const toml::table& t, AccessConfig& a) {
         r.problem(t.get("metrics"), "access.metrics", "must be \"loopback\", \"token\" or \"open\"");
 }
 
+void read_retention(Reader& r, const toml::table& t, RetentionConfig& retention) {
+    r.only_keys(t, "retention", {"resolved_after"});
+    r.duration(t, "retention", "resolved_after", retention.resolved_after);
+    if (retention.resolved_after && *retention.resolved_after < std::chrono::hours(24))
+        r.problem(t.get("resolved_after"), "retention.resolved_after",
+                  "must be a day or more, such as \"180d\" (leave it out to keep everything)");
+}
+
 void read_sla_durations(Reader& r, const toml::table& t, const std::string& prefix, SlaDurations& d) {
     r.only_keys(t, prefix, {"fast", "timely", "fast_warning", "timely_warning", "scope"});
     r.duration(t, prefix, "fast", d.fast);
@@ -120,7 +128,7 @@ void read_sla(Reader& r, const toml::table& t, SlaConfig& sla) {
 void read_root(Reader& r, const toml::table& root, Config& c) {
     r.only_keys(root, "",
                 {"state_dir", "catalog", "rules", "http", "zmq", "log", "ingest", "sla", "adapters", "routing",
-                 "agents", "access", "notify", "simulate"});
+                 "agents", "access", "notify", "simulate", "retention"});
     std::string state_dir = c.state_dir.string();
     r.string(root, "", "state_dir", state_dir);
     c.state_dir = state_dir;
@@ -149,6 +157,7 @@ void read_root(Reader& r, const toml::table& root, Config& c) {
     if (const auto* n = root.get("agents")) read_agents(r, *n, c.routing);
     if (const auto* t = r.table(root, "", "notify")) read_notify(r, *t, c.notify);
     if (const auto* t = r.table(root, "", "access")) read_access(r, *t, c.access);
+    if (const auto* t = r.table(root, "", "retention")) read_retention(r, *t, c.retention);
     (void)r.table(root, "", "simulate");  // simulated people for `inquiryctl simulate`: read there, not here
 }
 

@@ -8,6 +8,7 @@
 #include "http_outcome.hpp"
 #include "ir/daemon/http_json.hpp"
 #include "ir/daemon/proto_convert.hpp"
+#include "ir/daemon/retention.hpp"
 #include "ir/routing/reply_report.hpp"
 #include "routes.hpp"
 
@@ -147,6 +148,38 @@ void post_order(RouteContext& c, RouteRequest&& req, Responder respond) {
                          (*shared)(answer(false, o.step.customers.empty() ? nullptr : &o.step.customers.front()));
                      },
                      std::move(remember), key);
+}
+
+// DELETE /v1/customers/{id}: a buyer's erasure request (GDPR art. 17). The record, its
+// identities and merges go at once; then every inquiry stored for them as retention erases
+// one. Refused (409) while they have an open inquiry: resolve it first.
+void erase_customer(RouteContext& c, RouteRequest&& req, Responder respond) {
+    if (auto busy = c.pipeline.busy()) return respond(refusal_response(*busy));
+    const auto id = parse_id(req.param("id"));
+    if (!id) return respond(error_response(http::status::bad_request, "must be a positive whole number", "id"));
+    if (!c.pipeline.engine().customers().get(CustomerId{*id}))
+        return respond(error_response(http::status::not_found, "no such customer", "id"));
+    auto shared = std::make_shared<Responder>(std::move(respond));
+    c.retention->erase_customer(CustomerId{*id}, caller_id(req), [shared, id = *id](RetentionReport r) {
+        if (r.refusal) return (*shared)(refusal_response(*r.refusal));
+        if (r.customers.empty())
+            return (*shared)(
+                error_response(http::status::conflict, "the customer has an open inquiry: resolve it first", "id"));
+        json::array ids;
+        for (const auto gone : r.customers) ids.push_back(static_cast<std::uint64_t>(gone));
+        json::object body{{"customer", id},
+                          {"erased",
+                           {{"customers", std::move(ids)},
+                            {"inquiries", r.erased.inquiries},
+                            {"events", r.erased.events},
+                            {"details", r.erased.details},
+                            {"replies_kept_as_aggregates", r.erased.replies}}}};
+        if (r.error) {  // the record is gone, the store failed on some of their inquiries
+            body["error"] = "the customer is forgotten, but erasing their inquiries failed: " + *r.error;
+            return (*shared)(json_response(http::status::internal_server_error, body));
+        }
+        (*shared)(json_response(http::status::ok, body));
+    });
 }
 
 // GET /v1/stats/replies?since=RFC3339&account=ID: the ranking the platform will show.

@@ -3,14 +3,33 @@
 
 #include <boost/asio/post.hpp>
 
+#include <algorithm>
+#include <charconv>
 #include <unordered_set>
 
 #include "ir/daemon/pipeline.hpp"
 #include "ir/daemon/proto_convert.hpp"
 #include "ir/daemon/step_rows.hpp"
+#include "ir/store/pruner.hpp"
 #include "pipeline_metrics.hpp"
 
 namespace ir::daemon {
+namespace {
+
+// The next id the store remembers handing out (1 when it remembers none).
+Expected<std::uint64_t> next_id_floor(store::Database& db, std::string_view key) {
+    auto value = db.meta(key);
+    if (!value) return value.error();
+    if (!*value) return std::uint64_t{1};
+    std::uint64_t id = 1;
+    const auto& text = **value;
+    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+    if (ec != std::errc{} || p != text.data() + text.size())
+        return Error{"meta " + std::string(key) + " is not a number"};
+    return id;
+}
+
+}  // namespace
 
 std::optional<std::string> Pipeline::open() {
     store::CommitterOptions copts;
@@ -67,7 +86,10 @@ std::optional<std::string> Pipeline::recover() {
             }))
         return "cannot read the journal: " + e->message;
     metrics_->dedupe_bytes.set(static_cast<double>(dedupe_.memory_bytes()));
-    state.next_inquiry_id = static_cast<std::uint64_t>(*max_id) + 1;
+    // Erased rows may have held the highest ids: the store remembers the next one to give.
+    auto next_id = next_id_floor(*reader_, store::kNextInquiryIdKey);
+    if (!next_id) return "cannot read the state: " + next_id.error().message;
+    state.next_inquiry_id = std::max(static_cast<std::uint64_t>(*max_id) + 1, *next_id);
     state.next_alert_seq = static_cast<std::uint64_t>(*max_seq) + 1;
     auto step = core_.engine->restore(std::move(state), now());
     // Routing may decide anew (an owner who left the roster): stored like any step.
@@ -102,7 +124,9 @@ std::optional<std::string> Pipeline::load_routing_state(router::EngineState& sta
                                              CustomerId{static_cast<std::uint64_t>(a.survivor)});
         next_customer = std::max<std::uint64_t>(next_customer, static_cast<std::uint64_t>(a.id) + 1);
     }
-    state.customers.next_id = next_customer;
+    auto floor = next_id_floor(*reader_, store::kNextCustomerIdKey);
+    if (!floor) return "cannot read the customers: " + floor.error().message;
+    state.customers.next_id = std::max(next_customer, *floor);
     for (const auto& [key, value] : *presence) {
         const std::string agent = key.substr(kPresencePrefix.size());
         if (auto p = routing::parse_presence(value)) state.presence[agent] = *p;

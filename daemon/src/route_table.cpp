@@ -38,7 +38,8 @@ const Route kRoutes[] = {
     {http::verb::get, "/v1/queues", Rule::caller, routes::list_queues},  // of the caller's accounts
     {http::verb::get, "/v1/customers/{id}", Rule::admin, routes::get_customer},
     {http::verb::post, "/v1/customers/{id}/orders", Rule::admin, routes::post_order},
-    {http::verb::get, "/v1/stats/replies", Rule::caller, routes::reply_stats},  // own line, or overseen
+    {http::verb::delete_, "/v1/customers/{id}", Rule::admin, routes::erase_customer},  // a buyer's erasure
+    {http::verb::get, "/v1/stats/replies", Rule::caller, routes::reply_stats},         // own line, or overseen
     {http::verb::get, "/v1/webhooks/whatsapp", Rule::open, routes::whatsapp_handshake},
     {http::verb::post, "/v1/webhooks/whatsapp", Rule::open, routes::whatsapp},
     {http::verb::post, "/v1/webhooks/telegram", Rule::open, routes::telegram},

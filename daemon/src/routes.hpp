@@ -20,6 +20,7 @@
 namespace ir::daemon {
 
 class AlertStreams;
+class Retention;
 
 struct RouteContext {
     Pipeline& pipeline;
@@ -33,6 +34,7 @@ struct RouteContext {
     bool metrics_need_token = false;
     std::function<void()> refresh_metrics;               // the shell's gauges, before /metrics renders
     std::function<boost::json::array()> notify_failing;  // destinations failing, for /healthz
+    Retention* retention = nullptr;                      // erasure on request (DELETE /v1/customers/{id})
 };
 
 enum class Listener { api, webhooks_only };
@@ -68,6 +70,7 @@ void set_presence(RouteContext& c, RouteRequest&& req, Responder respond);
 HttpResponse get_customer(RouteContext& c, const RouteRequest& req);
 HttpResponse inquiry_customer(RouteContext& c, const RouteRequest& req);  // the card of an inquiry's buyer
 void post_order(RouteContext& c, RouteRequest&& req, Responder respond);
+void erase_customer(RouteContext& c, RouteRequest&& req, Responder respond);
 HttpResponse reply_stats(RouteContext& c, const RouteRequest& req, store::Database& db);
 // Webhooks (webhook_routes.cpp).
 HttpResponse whatsapp_handshake(RouteContext& c, const RouteRequest& req);

@@ -56,6 +56,7 @@ void append_step_rows(const router::StepResult& step, std::optional<JournaledEve
         change.customer_aliases.push_back({static_cast<std::int64_t>(gone), static_cast<std::int64_t>(survivor)});
     for (const auto& r : step.replies)
         change.replies.push_back({static_cast<std::int64_t>(r.inquiry), r.account, r.agent, r.buyer_at, r.replied_at});
+    for (const auto id : step.forgotten) change.erased_customers.push_back(static_cast<std::int64_t>(id));
     for (const auto& [agent, presence] : step.presence)
         change.meta.emplace_back(std::string(kPresencePrefix) + agent, std::string(routing::to_string(presence)));
     for (const auto& a : step.alerts)

@@ -49,7 +49,7 @@ const routing::CustomerRecord* StepResult::find_customer(CustomerId id) const {
 
 bool StepResult::empty() const {
     return inquiries.empty() && details.empty() && alerts.empty() && customers.empty() && merged.empty() &&
-           replies.empty() && presence.empty();
+           replies.empty() && presence.empty() && forgotten.empty();
 }
 
 AssessmentSummary summary_of(const Assessment& a) {

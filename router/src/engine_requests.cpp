@@ -1,4 +1,5 @@
-// The engine's restore and its routing requests: accept, transfer, presence, orders.
+// The engine's restore and its routing requests: accept, transfer, presence, orders,
+// erasing customers.
 #include "engine_internal.hpp"
 #include "ir/router/engine.hpp"
 
@@ -134,6 +135,25 @@ StepResult Engine::on_order(routing::CustomerId customer, bool sample, sla::Time
                  (sample ? "a sample order" : "an order");
         if (routing_on_)
             add_decisions(dispatcher_->update(key, 1, r.assessment.suspect, fast_deadline(r, now), now), now, out);
+    }
+    return seal(std::move(out));
+}
+
+bool Engine::serves_customer(CustomerId id) const {
+    const auto wanted = customers_.resolve(id);
+    for (const auto& [key, r] : inquiries_)
+        if (r.customer != 0 && customers_.resolve(CustomerId{r.customer}) == wanted) return true;
+    return false;
+}
+
+StepResult Engine::forget_customers(const std::vector<CustomerId>& ids, sla::TimePoint /*now*/) {
+    Draft out;
+    std::set<CustomerId> serving;  // customers of open inquiries, as they resolve now
+    for (const auto& [key, r] : inquiries_)
+        if (r.customer != 0) serving.insert(customers_.resolve(CustomerId{r.customer}));
+    for (const CustomerId id : ids) {
+        if (serving.contains(customers_.resolve(id))) continue;
+        for (const CustomerId gone : customers_.forget(id)) out.forgotten.push_back(gone);
     }
     return seal(std::move(out));
 }

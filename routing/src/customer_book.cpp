@@ -330,6 +330,29 @@ std::string CustomerBook::last_owner(CustomerId id) const {
     return c ? owners_[c->last_owner] : "";
 }
 
+std::vector<CustomerId> CustomerBook::forget(CustomerId id) {
+    Customer* c = find(id);
+    if (!c) return {};
+    std::vector<CustomerId> ids{CustomerId{c->id}};
+    std::vector<std::uint64_t> merged;
+    for (const auto& [gone, keep] : aliases_)
+        if (keep == c->id) merged.push_back(gone);
+    std::sort(merged.begin(), merged.end());
+    for (const auto gone : merged) {
+        aliases_.erase(gone);
+        ids.push_back(CustomerId{gone});
+    }
+    if (c->keys_size != 0) {  // the key bytes too, not only the reference to them
+        std::string& chunk = key_chunks_[c->keys >> 32U];
+        std::fill_n(chunk.begin() + static_cast<std::ptrdiff_t>(c->keys & 0xFFFFFFFFU), c->keys_size, '\0');
+    }
+    // The key index keeps entries for this slot; with no keys left they never match again.
+    store_keys(*c, {});
+    *c = Customer{c->id, {}, 0, 0, 0, 0, 0, 0, gone_flag};
+    --live_;
+    return ids;
+}
+
 CustomerBookState CustomerBook::export_state() const {
     CustomerBookState st;
     st.next_id = next_id_;

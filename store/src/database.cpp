@@ -96,6 +96,8 @@ std::optional<Error> Database::Impl::prepare_all() {
         {&insert_audit_st, "INSERT INTO audit(at_ms, identity, action, inquiry_id, detail) VALUES(?1,?2,?3,?4,?5)"},
         {&insert_alert_st, sql::insert_alert},
         {&upsert_meta_st, sql::upsert_meta},
+        {&erase_customer_st, "DELETE FROM customers WHERE id=?1"},
+        {&erase_aliases_st, "DELETE FROM customer_aliases WHERE id=?1 OR survivor=?1"},
         {&max_alert_st, "SELECT coalesce(max(seq), 0) FROM alerts"},
         {&max_inquiry_st, "SELECT coalesce(max(id), 0) FROM inquiries"},
         {&event_count_st, "SELECT count(*) FROM events"},
@@ -208,6 +210,9 @@ std::optional<Error> Database::Impl::write_all(std::span<const Change> changes) 
         for (const auto& row : change.audit) {
             if (auto e = insert_audit(row)) return e;
         }
+        for (const auto id : change.erased_customers) {
+            if (auto e = erase_customer(id)) return e;
+        }
     }
     return std::nullopt;
 }
@@ -318,6 +323,14 @@ std::optional<Error> Database::Impl::upsert_meta(const std::string& key, const s
     st.bind_text(1, key);
     st.bind_text(2, value);
     return run_with(st, [&key] { return "cannot write meta " + key; });
+}
+
+std::optional<Error> Database::Impl::erase_customer(std::int64_t id) {
+    const auto what = [id] { return "cannot erase customer " + std::to_string(id); };
+    erase_customer_st.bind_int(1, id);
+    if (auto e = run_with(erase_customer_st, what)) return e;
+    erase_aliases_st.bind_int(1, id);
+    return run_with(erase_aliases_st, what);
 }
 
 }  // namespace ir::store

@@ -27,6 +27,7 @@ struct Database::Impl {
     std::optional<Error> insert_audit(const AuditRow& row);
     std::optional<Error> insert_alert(const AlertRow& row, std::int64_t& next_seq);
     std::optional<Error> upsert_meta(const std::string& key, const std::string& value);
+    std::optional<Error> erase_customer(std::int64_t id);
     // Steps a statement that returns no rows; resets it whatever happens. The
     // message is only built on failure: the write path runs once per row.
     template <class What>
@@ -59,7 +60,8 @@ struct Database::Impl {
 
     Statement begin, commit, rollback;
     Statement insert_event_st, upsert_inquiry_st, update_inquiry_st, upsert_detail_st, insert_alert_st, upsert_meta_st;
-    Statement upsert_customer_st, upsert_alias_st, insert_reply_st, insert_audit_st;
+    Statement upsert_customer_st, upsert_alias_st, insert_reply_st, insert_audit_st, erase_customer_st,
+        erase_aliases_st;
     Statement max_alert_st, max_inquiry_st, max_event_st, event_count_st;
     Statement event_key_st, events_since_st, inquiry_st, open_inquiries_st, alerts_since_st;
     Statement alerts_by_topic_st, alerts_on_topic_st;

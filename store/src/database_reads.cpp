@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "database_impl.hpp"
+#include "reply_history.hpp"
 
 namespace ir::store {
 namespace {
@@ -262,13 +263,17 @@ Expected<std::vector<ReplyRow>> Database::replies(const ReplyFilter& filter) {
     if (!st) return st.error();
     st->bind_int(1, sla::to_unix_ms(filter.since));
     if (filter.account) st->bind_text(2, *filter.account);
-    return impl_->collect<ReplyRow>(
+    auto rows = impl_->collect<ReplyRow>(
         *st,
         [](const Statement& s) {
             return ReplyRow{s.int64(0), s.text(1), s.text(2), sla::from_unix_ms(s.int64(3)),
                             sla::from_unix_ms(s.int64(4))};
         },
         "cannot read replies");
+    if (!rows) return rows;
+    // The replies of erased inquiries, kept as aggregates (reply_history.hpp).
+    if (auto e = append_reply_history(impl_->db.get(), filter, *rows, impl_->where)) return *e;
+    return rows;
 }
 
 }  // namespace ir::store

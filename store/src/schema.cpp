@@ -8,9 +8,6 @@
 namespace ir::store {
 namespace {
 
-// Marks the file as ours, so a foreign SQLite file is refused instead of altered.
-constexpr std::int64_t kApplicationId = 0x49525452;  // "IRTR"
-
 // STRICT tables: a wrongly typed bind is an error, not a silent conversion.
 constexpr const char* kSchemaV1 = R"sql(
 CREATE TABLE events(
@@ -117,8 +114,26 @@ constexpr const char* kSchemaV5 = R"sql(
 CREATE INDEX alerts_by_topic ON alerts(topic, seq);
 )sql";
 
+// v6: retention (store/src/pruner.cpp). The replies of erased inquiries live on as
+// aggregates, one row per hour of the reply, account and agent holding the exact reply
+// times, so the ranking of past months stays what it was. Indexes find an inquiry's events
+// and replies, and the resolved inquiries by age.
+constexpr const char* kSchemaV6 = R"sql(
+CREATE TABLE reply_history(
+    hour_ms INTEGER NOT NULL,
+    account TEXT NOT NULL,
+    agent TEXT NOT NULL,
+    replies INTEGER NOT NULL,
+    durations BLOB NOT NULL,
+    PRIMARY KEY(hour_ms, account, agent)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX events_by_inquiry ON events(inquiry_id) WHERE inquiry_id IS NOT NULL;
+CREATE INDEX replies_by_inquiry ON replies(inquiry_id);
+CREATE INDEX inquiries_resolved ON inquiries(updated_at_ms) WHERE state = 'resolved';
+)sql";
+
 // migrations[i] takes the schema from version i to i + 1.
-constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4, kSchemaV5};
+constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4, kSchemaV5, kSchemaV6};
 static_assert(std::size(kMigrations) == kSchemaVersion);
 
 Expected<std::int64_t> query_int(sqlite3* db, std::string_view sql, const std::string& where) {

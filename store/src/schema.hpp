@@ -11,6 +11,9 @@
 
 namespace ir::store {
 
+// Marks the file as ours, so a foreign SQLite file is refused instead of altered.
+inline constexpr std::int64_t kApplicationId = 0x49525452;  // "IRTR"
+
 // Pragmas, then the schema: migrated (read-write) or checked (read-only).
 std::optional<Error> configure(sqlite3* db, const Options& options);
 

@@ -104,3 +104,15 @@ TEST_CASE("TLS: a certificate and its key go together") {
     REQUIRE(alone.errors.size() == 1);
     CHECK(alone.errors[0].find("tls_cert and tls_key go together") != std::string::npos);
 }
+
+TEST_CASE("retention is off by default, a day or more when given") {
+    CHECK_FALSE(parse_config("", "c.toml").config.retention.resolved_after);
+    CHECK_FALSE(parse_config(default_config_toml(), "deploy/inquiryd.toml").config.retention.resolved_after);
+    auto r = parse_config("[retention]\nresolved_after = \"180d\"\n", "c.toml");
+    REQUIRE(r.errors.empty());
+    CHECK(r.config.retention.resolved_after == std::chrono::hours(24 * 180));
+    auto short_one = parse_config("[retention]\nresolved_after = \"6h\"\n", "c.toml");
+    REQUIRE(short_one.errors.size() == 1);
+    CHECK(short_one.errors[0].find("retention.resolved_after: must be a day or more") != std::string::npos);
+    CHECK(parse_config("[retention]\nkeep = \"1d\"\n", "c.toml").errors.size() == 1);
+}

@@ -156,6 +156,8 @@ def check_roles(run, d, tokens, fixtures):
     customer = root.call("GET", f"/v1/inquiries/{inquiry}").json["customer_id"]
     check_status(run, alice.call("GET", f"/v1/customers/{customer}"), 403, "an agent reads a customer", "access.admin")
     check_status(run, root.call("GET", f"/v1/customers/{customer}"), 200, "an admin reads a customer")
+    check_status(run, alice.call("DELETE", f"/v1/customers/{customer}"), 403, "an agent erases a customer",
+                 "access.admin")
     check_status(run, sue.call("GET", f"/v1/inquiries/{inquiry}"), 200, "a supervisor reads the account's inquiry")
     check_status(run, carl.call("GET", f"/v1/alerts?since=0&topic=agent/{owner}/"), 403,
                  "catch-up on another agent's topic", "access.caller")

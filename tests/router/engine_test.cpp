@@ -272,3 +272,36 @@ TEST_CASE("a step is a value: what it stores is the engine's state after it, and
     REQUIRE(a.on_resolve(InquiryId{1}, T0 + 55s) == b.on_resolve(InquiryId{1}, T0 + 55s));
     REQUIRE(a.on_tick(T0 + 600s) == router::StepResult{});  // nothing runs any more
 }
+
+TEST_CASE("forgetting customers keeps those with an open inquiry and erases the others with their merges") {
+    Engine engine(test::assessor(), short_policy());
+    auto from = [](std::string id, std::string thread, std::string email, std::string phone, sla::TimePoint at) {
+        auto e = inbound(std::move(id), std::move(thread), at);
+        e.sender.email = std::move(email);
+        e.sender.phone = std::move(phone);
+        return e;
+    };
+    engine.on_event(from("m1", "t1", "ann@x.com", "", T0), T0);
+    engine.on_event(from("m2", "t2", "", "+49 170 1234567", T0), T0);
+    engine.on_event(from("m3", "t3", "ann@x.com", "+49 170 1234567", T0), T0);  // links the two: one buyer
+    const auto ann = routing::CustomerId{engine.find(InquiryId{1})->customer};
+    engine.on_event(from("m4", "t4", "bob@x.com", "", T0), T0);
+    const auto bob = routing::CustomerId{engine.find(InquiryId{4})->customer};
+    REQUIRE(ann != bob);
+
+    auto kept = engine.forget_customers({ann, bob}, T0 + 1s);
+    CHECK(kept.forgotten.empty());  // both have open inquiries
+    CHECK(kept.empty());
+    for (auto id : {1, 2, 3}) engine.on_resolve(InquiryId{static_cast<std::uint64_t>(id)}, T0 + 2s);
+    auto step = engine.forget_customers({routing::CustomerId{2}, bob}, T0 + 3s);  // Ann by her merged-away id
+    CHECK(step.forgotten == std::vector<routing::CustomerId>{ann, routing::CustomerId{2}});
+    CHECK_FALSE(step.empty());
+    CHECK_FALSE(engine.customers().get(ann));
+    CHECK(engine.customers().get(bob));
+    // She writes again: a new customer, nothing of the old one comes back.
+    engine.on_event(from("m5", "t5", "ann@x.com", "", T0 + 4s), T0 + 4s);
+    const auto again = engine.customers().get(routing::CustomerId{engine.find(InquiryId{5})->customer});
+    REQUIRE(again);
+    CHECK(again->id != ann);
+    CHECK(again->conversations == 1);
+}

@@ -112,3 +112,26 @@ TEST_CASE("many customers: keys keep resolving as the key index grows, merges an
     CHECK(again.identify({"buyer1999@shop.example", "", "", ""}, T0).id == CustomerId{1999});
     CHECK(again.identify({"new@shop.example", "", "", ""}, T0).created);
 }
+
+TEST_CASE("forgetting a customer erases the record, its keys and its merges; ids are not reused") {
+    CustomerBook book;
+    book.identify({"ann@example.com", "", "", ""}, T0);            // 1
+    book.identify({"", "+49 170 1234567", "", ""}, T0);            // 2
+    book.identify({"bob@example.com", "", "", ""}, T0);            // 3
+    book.identify({"ann@example.com", "+49 170 1234567", "", ""}, T0 + 1h);  // 2 merges into 1
+    REQUIRE(book.note_order(CustomerId{1}, false));
+    CHECK(book.forget(CustomerId{2}) == std::vector<CustomerId>{CustomerId{1}, CustomerId{2}});  // by any id
+    CHECK_FALSE(book.get(CustomerId{1}));
+    CHECK_FALSE(book.get(CustomerId{2}));
+    CHECK(book.resolve(CustomerId{2}) == CustomerId{2});
+    CHECK(book.forget(CustomerId{1}).empty());
+    CHECK(book.size() == 1);
+    // Her keys name nobody now: a new message from her is a new customer, with a new id.
+    CHECK(book.identify({"ann@example.com", "", "", ""}, T0 + 2h) == Identified{CustomerId{4}, true, {}});
+    CHECK(book.identify({"", "+491701234567", "", ""}, T0 + 2h).id == CustomerId{5});
+    CHECK(book.get(CustomerId{3})->keys == std::vector<std::string>{"e:bob@example.com"});
+    const CustomerBookState st = book.export_state();
+    CHECK(st.customers.size() == 3);
+    CHECK(st.aliases.empty());
+    CHECK(CustomerBook(st).get(CustomerId{4})->orders == 0);
+}

@@ -35,6 +35,8 @@ struct RouteContext;
 class AccessControl;
 class ReadThread;
 class AlertStreams;
+class StateLock;
+class Retention;
 
 class App {
 public:
@@ -62,6 +64,8 @@ private:
     void start_watchdog();
 
     Config config_;
+    // <state_dir>/inquiryd.lock, held for the process's life: declared early, released last.
+    std::unique_ptr<StateLock> lock_;
     std::shared_ptr<spdlog::logger> log_;
     SystemClock clock_;
     boost::asio::io_context ioc_;
@@ -78,6 +82,7 @@ private:
     std::unique_ptr<store::Database> reader_;               // the API's point reads, on the io thread
     std::unique_ptr<ReadThread> reads_;                     // the API's reads whose cost grows with the store
     std::unique_ptr<AlertStreams> streams_;                 // GET /v1/stream: committed alerts pushed to pages
+    std::unique_ptr<Retention> retention_;                  // [retention] and erasure requests, on its own thread
     zmq::context_t zmq_;
     std::unique_ptr<AlertPublisher> publisher_;
     std::unique_ptr<RouteContext> routes_;
@@ -89,7 +94,6 @@ private:
     bool stopping_ = false;
     // Keeps run() going while commits are pending after the sockets have closed.
     std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> drain_guard_;
-    int lock_fd_ = -1;
 };
 
 }  // namespace ir::daemon

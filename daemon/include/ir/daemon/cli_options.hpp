@@ -16,6 +16,8 @@ struct CliOptions {
     std::string pub_endpoint;
     bool print_default_config = false;
     bool check_config = false;
+    std::string check_config_file;  // `--check-config FILE`: the config to check, instead of --config's
+    std::string restore;  // a backup to put in place of the state folder's store
 };
 
 void add_cli_options(CLI::App& app, CliOptions& options);

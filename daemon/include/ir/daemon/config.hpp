@@ -143,6 +143,13 @@ struct NotifyConfig {
     std::vector<NotifyTarget> destinations;
 };
 
+// [retention]: what is kept of inquiries resolved long ago (docs/operations.md, "Retention").
+struct RetentionConfig {
+    // Resolved longer ago than this: journal payloads, details and customer identities are
+    // erased; the reply-time ranking keeps them as aggregates. None: everything is kept.
+    std::optional<sla::Duration> resolved_after;
+};
+
 struct Config {
     std::string source = "(built-in defaults)";
     std::filesystem::path state_dir = "state";
@@ -158,6 +165,7 @@ struct Config {
     RoutingConfig routing;
     NotifyConfig notify;
     AccessConfig access;
+    RetentionConfig retention;
 
     std::filesystem::path tokens_file() const {
         return access.tokens_file.empty() ? state_dir / "tokens" : access.tokens_file;

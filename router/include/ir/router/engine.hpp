@@ -62,6 +62,8 @@ struct StepResult {
     std::vector<std::pair<CustomerId, CustomerId>> merged;  // gone -> survivor
     std::vector<ReplyRecord> replies;
     std::vector<std::pair<std::string, routing::Presence>> presence;  // agents whose presence was set
+    // Customers erased from the book (every id each was known by): their stored records go.
+    std::vector<CustomerId> forgotten;
     std::optional<routing::Refusal> refused;                          // a request routing refused: nothing changed
     bool operator==(const StepResult&) const = default;
 
@@ -122,6 +124,9 @@ public:
     StepResult on_presence(const std::string& agent, routing::Presence presence, sla::TimePoint now);
     // An order (or sample order) by a customer: re-tiers their open inquiries (tier 1).
     StepResult on_order(routing::CustomerId customer, bool sample, sla::TimePoint now);
+    // Erases these customers (retention, or a buyer's request): their records, identity
+    // keys and merges. A customer with an open inquiry is kept (it is still being served).
+    StepResult forget_customers(const std::vector<CustomerId>& ids, sla::TimePoint now);
     // Fires every alarm due at or before now, and routing's reservation expiries and shifts.
     StepResult on_tick(sla::TimePoint now);
 
@@ -137,6 +142,8 @@ public:
     bool routing_enabled() const { return routing_on_; }
     const routing::Dispatcher& dispatcher() const { return *dispatcher_; }
     const routing::CustomerBook& customers() const { return customers_; }
+    // An open inquiry of this customer (any id they were known by) is in the engine.
+    bool serves_customer(CustomerId id) const;
     bool knows_agent(const std::string& id) const;
     // Accounts whose platform times one reply to all of a buyer's inquiries from the first
     // (`[sla.accounts."<id>"] scope = "buyer"`). Set before restore and the first event.

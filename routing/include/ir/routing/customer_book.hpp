@@ -86,7 +86,13 @@ public:
     bool note_local_influence(CustomerId id);
     bool set_last_owner(CustomerId id, std::string agent);
     std::string last_owner(CustomerId id) const;
+    // Erases a customer (any id it was ever known by): its record, its identity keys and
+    // its merges, so no later message is recognised as theirs. Returns every id it had (the
+    // survivor first, then the merged-away ones, ascending); empty for an unknown id. Ids
+    // are never reused.
+    std::vector<CustomerId> forget(CustomerId id);
     std::size_t size() const { return live_; }
+    std::uint64_t next_id() const { return next_id_; }  // the id the next new customer gets
 
     CustomerBookState export_state() const;
 

@@ -19,7 +19,7 @@
 
 namespace ir::store {
 
-inline constexpr int kSchemaVersion = 5;
+inline constexpr int kSchemaVersion = 6;
 
 struct Options {
     std::filesystem::path path{};  // parent folders are created when missing (read-write)

@@ -108,9 +108,11 @@ struct Change {
     std::vector<CustomerAliasRow> customer_aliases{};
     std::vector<ReplyRow> replies{};
     std::vector<AuditRow> audit{};
+    // Customers erased (retention, a buyer's request): their records and every merge naming them.
+    std::vector<std::int64_t> erased_customers{};
     std::size_t row_count() const {
         return events.size() + inquiries.size() + details.size() + alerts.size() + meta.size() + customers.size() +
-               customer_aliases.size() + replies.size() + audit.size();
+               customer_aliases.size() + replies.size() + audit.size() + erased_customers.size();
     }
     bool operator==(const Change&) const = default;
 };

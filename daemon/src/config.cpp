@@ -28,9 +28,10 @@ void read_tls(Reader& r, const toml::table& t, HttpConfig& http) {
 }
 
 void read_http(Reader& r, const toml::table& t, HttpConfig& http) {
-    r.only_keys(t, "http",
-                {"listen", "max_body_bytes", "request_timeout", "idle_timeout", "max_connections", "allow_plaintext",
-                 "hosts", "allowed_origins", "webhook_listen", "tls_cert", "tls_key"});
+    r.only_keys(
+        t, "http",
+        {"listen", "max_body_bytes", "request_timeout", "idle_timeout", "max_connections", "max_connections_per_client",
+         "rate_per_client", "allow_plaintext", "hosts", "allowed_origins", "webhook_listen", "tls_cert", "tls_key"});
     if (const auto* n = t.get("listen")) {
         auto v = n->value<std::string>();
         auto hp = v ? parse_listen(*v) : std::nullopt;
@@ -43,6 +44,8 @@ void read_http(Reader& r, const toml::table& t, HttpConfig& http) {
     r.duration(t, "http", "request_timeout", http.request_timeout);
     r.duration(t, "http", "idle_timeout", http.idle_timeout);
     r.integer(t, "http", "max_connections", http.max_connections, 1, 1'000'000);
+    r.integer(t, "http", "max_connections_per_client", http.max_connections_per_client, 0, 1'000'000);
+    r.integer(t, "http", "rate_per_client", http.rate_per_client, 0, 100'000'000);
     r.boolean(t, "http", "allow_plaintext", http.allow_plaintext);
     r.string_list(t, "http", "hosts", http.hosts);
     r.string_list(t, "http", "allowed_origins", http.allowed_origins);
@@ -138,9 +141,14 @@ void read_root(Reader& r, const toml::table& root, Config& c) {
             r.problem(t->get("level"), "log.level", "must be one of trace, debug, info, warn, error, critical, off");
     }
     if (const auto* t = root["ingest"].as_table()) {
-        r.only_keys(*t, "ingest", {"queue", "commit_batch"});
+        r.only_keys(*t, "ingest", {"queue", "commit_batch", "max_queued_bytes"});
         r.integer(*t, "ingest", "queue", c.ingest_queue, 1, 10'000'000);
         r.integer(*t, "ingest", "commit_batch", c.commit_batch, 1, 100'000);
+        if (t->contains("max_queued_bytes")) {
+            std::size_t bytes = 64 * 1024;
+            r.integer(*t, "ingest", "max_queued_bytes", bytes, 64 * 1024, std::int64_t{1} << 40);
+            c.max_queued_bytes = bytes;
+        }
     }
     if (const auto* t = root["sla"].as_table()) read_sla(r, *t, c.sla);
     if (const auto* t = r.table(root, "", "adapters")) read_adapters(r, *t, c.adapters);

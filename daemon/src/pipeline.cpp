@@ -21,6 +21,15 @@ std::string dedupe_key(const router::Event& e) {
     return DedupeIndex::key(router::to_string(e.channel), e.account, e.message_id);
 }
 
+// What an event holds in memory while it waits: its text, and a little for the rest.
+std::size_t event_bytes(const router::Event& e) {
+    constexpr std::size_t kFixed = 512;
+    const auto& s = e.sender;
+    return kFixed + e.body.size() + e.subject.size() + e.account.size() + e.message_id.size() + e.thread_id.size() +
+           s.name.size() + s.email.size() + s.company.size() + s.phone.size() + s.address.size() + s.country.size() +
+           s.im.size();
+}
+
 std::shared_ptr<spdlog::logger> pipeline_logger() {
     if (auto log = spdlog::get("inquiryd")) return log;
     return spdlog::stderr_color_mt("inquiryd");
@@ -75,6 +84,7 @@ PipelineHealth Pipeline::health() const {
 
 void Pipeline::refresh_metrics() {
     metrics_->open_inquiries.set(static_cast<double>(core_.engine->open_count()));
+    metrics_->queued_bytes.set(static_cast<double>(queued_bytes_));
 }
 
 void Pipeline::ingest(router::Event event, IngestDone done) {
@@ -95,9 +105,20 @@ void Pipeline::ingest(router::Event event, IngestDone done) {
         o.event_seq = (*seen)->seq;
         return done(std::move(o));
     }
+    // Bytes, not only events: a queue of large bodies must not outgrow memory. One event
+    // larger than the whole budget still gets in when nothing else waits.
+    const std::size_t bytes = event_bytes(event);
+    if (options_.max_queued_bytes != 0 && queued_bytes_ != 0 && queued_bytes_ + bytes > options_.max_queued_bytes) {
+        rejected_events(metrics_->registry, "saturated").inc();
+        return done(IngestOutcome::refused(Refusal::saturated));
+    }
     in_flight_.insert(key);  // until its commit is answered (then dedupe_ knows it)
     ++pending_;              // counted from here: shutdown and recovery wait for it
-    auto shared = std::make_shared<IngestDone>(std::move(done));
+    queued_bytes_ += bytes;
+    auto shared = std::make_shared<IngestDone>([this, bytes, done = std::move(done)](IngestOutcome o) {
+        queued_bytes_ -= bytes;
+        done(std::move(o));
+    });
     boost::asio::post(analysis_pool_, [this, event = std::move(event), key = std::move(key), shared,
                                        queued = Steady::now()]() mutable {
         Analysis analysis = core_.assessor->analyze(event);

@@ -23,6 +23,8 @@ Pipeline::Metrics::Metrics(metrics::Registry& r)
                                  metrics::latency_buckets_seconds())),
       dedupe_bytes(
           r.gauge("inquiryd_dedupe_index_bytes", "Memory of the dedupe index: 16 bytes a slot, a slot per event")),
+      queued_bytes(r.gauge("inquiryd_ingest_queued_bytes",
+                           "Bytes of the events taken and not yet answered ([ingest] max_queued_bytes)")),
       wait_analysis(stage(r, "analysis")),
       wait_commit(stage(r, "commit")),
       wait_answer(stage(r, "answer")) {}

@@ -17,6 +17,7 @@ struct Pipeline::Metrics {
     metrics::Counter& alerts_published;
     metrics::Histogram& alert_lateness;
     metrics::Gauge& dedupe_bytes;  // grows with the journal: 16 bytes a slot
+    metrics::Gauge& queued_bytes;  // events taken and not yet answered
     // Where an accepted event's time goes, stage by stage (see docs/operations.md).
     metrics::Histogram& wait_analysis;  // queued for analysis .. back on the loop
     metrics::Histogram& wait_commit;    // handed to the writer .. durable

@@ -34,9 +34,10 @@ class logger;
 namespace ir::daemon {
 
 struct PipelineOptions {
-    std::filesystem::path database;   // the store's file
-    std::size_t ingest_queue = 8192;  // changes waiting for their commit; beyond it: saturated
-    std::size_t commit_batch = 512;   // changes at most per transaction
+    std::filesystem::path database;    // the store's file
+    std::size_t ingest_queue = 8192;   // changes waiting for their commit; beyond it: saturated
+    std::size_t commit_batch = 512;    // changes at most per transaction
+    std::size_t max_queued_bytes = 0;  // events' bytes taken and not yet answered; beyond: saturated (0: no limit)
 };
 
 // inquiryd_events_rejected_total{reason}: events refused, counted where they are refused.
@@ -132,6 +133,7 @@ private:
     DedupeIndex dedupe_;                         // dedupe keys journaled, and where
     std::int64_t next_event_seq_ = 1;            // the journal seq the next event gets
     std::size_t pending_ = 0;                    // changes taken and not yet answered
+    std::size_t queued_bytes_ = 0;               // of the events among them (event_bytes)
     bool recovering_ = false;                    // a commit failed: rebuild before going on
     bool last_commit_failed_ = false;
     bool stopping_ = false;

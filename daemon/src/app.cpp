@@ -82,7 +82,11 @@ std::optional<std::string> App::start() {
 }
 
 std::optional<std::string> App::open_store_and_sockets() {
-    PipelineOptions options{database_path(), config_.ingest_queue, config_.commit_batch, config_.queued_bytes()};
+    PipelineOptions options{database_path(),
+                            config_.ingest_queue,
+                            config_.commit_batch,
+                            config_.queued_bytes(),
+                            {config_.store.max_bytes, config_.store.min_free_bytes}};
     pipeline_ = std::make_unique<Pipeline>(ioc_, core_, clock_, registry_, options);
     if (auto e = pipeline_->open()) return e;
     store::Options ropts;
@@ -222,9 +226,14 @@ void App::reload() {
     if (config_.source != Config{}.source) {
         auto reloaded = load_config(config_.source);
         for (const auto& e : reloaded.errors) log_->error("SIGHUP: {}", e);
-        if (reloaded.errors.empty()) spdlog::set_level(spdlog::level::from_str(reloaded.config.log_level));
+        if (reloaded.errors.empty()) {
+            spdlog::set_level(spdlog::level::from_str(reloaded.config.log_level));
+            config_.store = reloaded.config.store;
+            pipeline_->set_store_limits({config_.store.max_bytes, config_.store.min_free_bytes});
+        }
     }
-    log_->info("SIGHUP: log level {}", spdlog::level::to_string_view(log_->level()));
+    log_->info("SIGHUP: log level {}, [store] max_bytes {}, min_free_bytes {}",
+               spdlog::level::to_string_view(log_->level()), config_.store.max_bytes, config_.store.min_free_bytes);
     if (tls_) tls_->reload();
 }
 

@@ -25,6 +25,9 @@ Pipeline::Metrics::Metrics(metrics::Registry& r)
           r.gauge("inquiryd_dedupe_index_bytes", "Memory of the dedupe index: 16 bytes a slot, a slot per event")),
       queued_bytes(r.gauge("inquiryd_ingest_queued_bytes",
                            "Bytes of the events taken and not yet answered ([ingest] max_queued_bytes)")),
+      store_bytes(r.gauge("inquiryd_store_bytes", "Size of the store's files: the database, its -wal and -shm")),
+      store_free_bytes(r.gauge("inquiryd_store_free_bytes", "Free space on the state folder's filesystem")),
+      alerts_held(r.gauge("inquiryd_alerts_held", "Alerts published from memory while the store refused writes")),
       wait_analysis(stage(r, "analysis")),
       wait_commit(stage(r, "commit")),
       wait_answer(stage(r, "answer")) {}

@@ -18,6 +18,9 @@ struct Pipeline::Metrics {
     metrics::Histogram& alert_lateness;
     metrics::Gauge& dedupe_bytes;  // grows with the journal: 16 bytes a slot
     metrics::Gauge& queued_bytes;  // events taken and not yet answered
+    metrics::Gauge& store_bytes;       // the store's files
+    metrics::Gauge& store_free_bytes;  // on their filesystem
+    metrics::Gauge& alerts_held;       // published from memory, not stored yet
     // Where an accepted event's time goes, stage by stage (see docs/operations.md).
     metrics::Histogram& wait_analysis;  // queued for analysis .. back on the loop
     metrics::Histogram& wait_commit;    // handed to the writer .. durable

@@ -128,6 +128,12 @@ struct RoutingConfig {
     std::map<std::string, std::string> agent_addresses;  // lower-case reply address -> agent id
 };
 
+// [store]: the disk the store may use; beyond, events are refused (503) before SQLite fails.
+struct StoreConfig {
+    std::uint64_t max_bytes = 0;                // inquiryd.db with its -wal and -shm; 0 = no limit
+    std::uint64_t min_free_bytes = 128u << 20;  // free space the state folder's filesystem keeps
+};
+
 // min(RAM / 8, 256 MiB), RAM being the cgroup's memory.max when that is smaller.
 std::size_t default_max_queued_bytes();
 
@@ -143,6 +149,7 @@ struct Config {
     std::size_t commit_batch = 512;   // events at most per transaction (group commit)
     // Request bodies and events held in memory until answered; unset: default_max_queued_bytes().
     std::optional<std::size_t> max_queued_bytes;
+    StoreConfig store;
     SlaConfig sla;
     AdaptersConfig adapters;
     RoutingConfig routing;

@@ -7,6 +7,7 @@
 //        bench_daemon paced [RATE] [SECONDS]  (one open-loop run on a fresh daemon)
 //        bench_daemon memory [N]          (memory per open inquiry, N of them)
 //        bench_daemon soak [RATE] [MINUTES]   (hours of steady load: leaks, WAL, fds)
+//        bench_daemon flood [SECONDS] [QUEUED_MIB]  (1 MB bodies: RSS bounded, webhook p99)
 #include <signal.h>
 #include <time.h>
 #include <unistd.h>
@@ -30,6 +31,7 @@
 
 #include "access_cost.hpp"
 #include "daemon_harness.hpp"
+#include "flood.hpp"
 #include "read_load.hpp"
 #include "soak.hpp"
 
@@ -257,6 +259,7 @@ void paced_phase(const fs::path& dir, double rate, double seconds) {
 // read routes on a store of EVENTS events (default 1,000,000).
 // bench_daemon paced [RATE] [SECONDS]: one open-loop run (default 10,000/s for 5 s).
 // bench_daemon soak [RATE] [MINUTES]: steady load (default 2,000/s for 20 minutes), see soak.hpp.
+// bench_daemon flood [SECONDS] [QUEUED_MIB]: 1 MB bodies from 128 connections, see flood.hpp.
 int main(int argc, char** argv) {
     CLI::App app{"bench_daemon: inquiryd's ingest throughput, memory, access cost and a soak"};
     double seconds = 5.0, rate = 10'000, soak_rate = 2'000, minutes = 20;
@@ -277,6 +280,15 @@ int main(int argc, char** argv) {
     auto* soak_cmd = app.add_subcommand("soak", "steady load for minutes, see soak.hpp");
     soak_cmd->add_option("RATE", soak_rate, "events/s")->capture_default_str()->check(CLI::PositiveNumber);
     soak_cmd->add_option("MINUTES", minutes, "minutes")->capture_default_str()->check(CLI::PositiveNumber);
+    double flood_seconds = 5;
+    std::size_t queued_mib = 64;
+    auto* flood_cmd = app.add_subcommand("flood", "1 MB bodies from 128 connections: RSS and webhook p99");
+    flood_cmd->add_option("SECONDS", flood_seconds, "seconds of flood")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    flood_cmd->add_option("QUEUED_MIB", queued_mib, "[ingest] max_queued_bytes in MiB")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
     CLI11_PARSE(app, argc, argv);
 
     ::signal(SIGPIPE, SIG_IGN);
@@ -294,6 +306,11 @@ int main(int argc, char** argv) {
     }
     if (*access_cmd) {
         ir::bench::access_cost(dir, std::chrono::milliseconds(static_cast<int>(1000 * seconds)), 3);
+        fs::remove_all(dir);
+        return 0;
+    }
+    if (*flood_cmd) {
+        ir::bench::flood(dir, flood_seconds, queued_mib);
         fs::remove_all(dir);
         return 0;
     }

@@ -3,6 +3,7 @@
 
 #include <iostream>
 
+#include "notify_command.hpp"
 #include "score_command.hpp"
 #include "simulate_command.hpp"
 #include "stats_command.hpp"
@@ -30,6 +31,8 @@ int main(int argc, char** argv) {
     const auto simulate_cmds = ir::cli::add_simulate_subcommand(app, simulate, generate);
     ir::cli::TokenOptions token;
     const auto token_cmds = ir::cli::add_token_subcommands(app, token);
+    ir::cli::NotifyTestOptions notify_test;
+    auto* notify_cmd = ir::cli::add_notify_subcommand(app, notify_test);
 
     CLI11_PARSE(app, argc, argv);
     if (*score_cmd) return ir::cli::run_score(score, std::cout, std::cerr);
@@ -37,6 +40,7 @@ int main(int argc, char** argv) {
     if (*stats_cmd) return ir::cli::run_stats(stats, std::cout, std::cerr);
     if (app.got_subcommand("token") || *token_cmds.keygen)
         return ir::cli::run_token(token_cmds, token, std::cout, std::cerr);
+    if (*notify_cmd) return ir::cli::run_notify_test(notify_test, std::cout, std::cerr);
     if (*simulate_cmds.generate) return ir::cli::run_generate(generate, std::cout, std::cerr);
     if (*simulate_cmds.simulate) return ir::cli::run_simulate(simulate, std::cout, std::cerr);
     return 0;

@@ -5,12 +5,14 @@
 
 #include <csignal>
 #include <fstream>
+#include <memory>
 #include <iostream>
 #include <zmq.hpp>
 #include <zmq_addon.hpp>
 
 #include "alert_text.hpp"
 #include "alerts_api.hpp"
+#include "desktop_notifier.hpp"
 #include "http_get.hpp"
 #include "seq_merger.hpp"
 
@@ -68,7 +70,9 @@ public:
           out_(out),
           err_(err),
           sub_(ctx_, zmq::socket_type::sub),
-          merger_(0) {}
+          merger_(0) {
+        if (o.notify) desktop_ = std::make_unique<DesktopNotifier>(err);
+    }
 
     // Subscribes first, then finds the starting point and back-fills. False: cannot start.
     bool start();
@@ -89,6 +93,7 @@ private:
     zmq::context_t ctx_;
     zmq::socket_t sub_;
     SeqMerger merger_;
+    std::unique_ptr<DesktopNotifier> desktop_;
     bool api_down_ = false;
     Clock::time_point retry_at_{};
     Clock::time_point last_live_ = Clock::now();
@@ -208,8 +213,11 @@ void Tail::print_ready() {
     const auto alerts = merger_.take_ready();
     if (alerts.empty()) return;
     const auto now = wall_now();
-    for (const auto& a : alerts)
-        out_ << (options_.json ? boost::json::serialize(a.json) : format_alert_line(a.json, now)) << '\n';
+    for (const auto& a : alerts) {
+        const std::string line = format_alert_line(a.json, now);
+        out_ << (options_.json ? boost::json::serialize(a.json) : line) << '\n';
+        if (desktop_) desktop_->show(a.json, line);
+    }
     out_.flush();
 }
 
@@ -227,6 +235,7 @@ CLI::App* add_tail_subcommand(CLI::App& app, TailOptions& o) {
         "--since", [&o](const std::uint64_t& v) { o.since = v; },
         "Back-fill every alert after this seq first (default: only new ones)");
     cmd->add_flag("--json", o.json, "One JSON object per alert (as GET /v1/alerts)");
+    cmd->add_flag("--notify", o.notify, "A desktop notification per alert too (libnotify)");
     cmd->add_option("--http", o.http, "The daemon's HTTP API, [https://]HOST:PORT")->capture_default_str();
     cmd->add_option("--sub", o.sub, "The daemon's ZeroMQ PUB endpoint")->capture_default_str();
     add_client_auth_options(cmd, o.auth);

@@ -23,6 +23,7 @@ struct TailOptions {
     std::string queue;                   // --queue NAME: topic queue/<NAME>/
     std::optional<std::uint64_t> since;  // back-fill everything after it; none: only new alerts
     bool json = false;                   // one JSON object per alert instead of a readable line
+    bool notify = false;                 // --notify: a desktop notification per alert too
     std::string http = "127.0.0.1:8080";
     std::string sub = "tcp://127.0.0.1:5556";
     std::optional<double> for_seconds;  // stop after this long; none: until SIGINT/SIGTERM

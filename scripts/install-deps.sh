@@ -9,10 +9,13 @@ packages=(
   libzmq3-dev cppzmq-dev libprotobuf-dev protobuf-compiler
   libspdlog-dev libsqlite3-dev sqlite3 catch2 libre2-dev libcld2-dev
   libtomlplusplus-dev libcli11-dev libsystemd-dev libssl-dev
-  libgmime-3.0-dev libhowardhinnant-date-dev tzdata
+  libgmime-3.0-dev libhowardhinnant-date-dev tzdata libnotify-dev
   clang-14 libclang-rt-14-dev
   python3 python3-zmq python3-protobuf strace curl swaks exim4-daemon-light libpython3.11-testsuite
+  dbus-daemon python3-dbus python3-gi
 )
+# scripts/notify_screenshot.py (docs/img/notify-messages.png) also wants, only by hand:
+# chromium chromium-driver python3-selenium fonts-noto-cjk
 
 missing=()
 for p in "${packages[@]}"; do

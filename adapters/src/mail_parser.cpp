@@ -11,6 +11,7 @@
 #include <mutex>
 
 #include "ir/adapters/event_json.hpp"
+#include "ir/adapters/mail_date.hpp"
 #include "ir/adapters/mail_mime.hpp"
 #include "ir/adapters/mail_text.hpp"
 #include "ir/adapters/mail_trust.hpp"
@@ -112,12 +113,6 @@ bool is_amazon_relay(const std::string& email) {
     return domain.rfind("marketplace.amazon.", 0) == 0;
 }
 
-sla::TimePoint received_at(GMimeMessage* m, sla::TimePoint fallback) {
-    GDateTime* date = g_mime_message_get_date(m);
-    if (!date) return fallback;
-    return sla::TimePoint{std::chrono::seconds{g_date_time_to_unix(date)}};
-}
-
 bool has_any_header(GMimeMessage* m) {
     for (const char* h : {"From", "To", "Date", "Subject", "Message-ID", "Received", "Sender"})
         if (g_mime_object_get_header(GMIME_OBJECT(m), h)) return true;
@@ -166,6 +161,28 @@ std::vector<std::string> header_values(GMimeMessage* m, const char* name) {
     return out;
 }
 
+std::optional<sla::TimePoint> date_of(GMimeMessage* m) {
+    GDateTime* date = g_mime_message_get_date(m);  // owned by the message
+    if (!date) return std::nullopt;
+    return sla::TimePoint{std::chrono::seconds{g_date_time_to_unix(date)}};
+}
+
+// The time the last hop stamped: after the last ';' of the topmost Received:.
+std::optional<sla::TimePoint> top_received_time(GMimeMessage* m) {
+    const auto values = header_values(m, "Received");
+    if (values.empty()) return std::nullopt;
+    const auto semicolon = values.front().rfind(';');
+    if (semicolon == std::string::npos) return std::nullopt;
+    std::string text = values.front().substr(semicolon + 1);
+    for (char& c : text)
+        if (c == '\r' || c == '\n') c = ' ';  // folded
+    GDateTime* date = g_mime_utils_header_decode_date(text.c_str());
+    if (!date) return std::nullopt;
+    const sla::TimePoint at{std::chrono::seconds{g_date_time_to_unix(date)}};
+    g_date_time_unref(date);
+    return at;
+}
+
 // Our reply: from the Sent folder, or From an own address with the trusted server's dmarc=pass.
 bool is_our_reply(GMimeMessage* m, const MailOptions& o, const From& from) {
     if (o.outbound) return true;
@@ -173,7 +190,8 @@ bool is_our_reply(GMimeMessage* m, const MailOptions& o, const From& from) {
     return judge_own_mail(header_values(m, "Authentication-Results"), o.trusted_authserv_id).trusted;
 }
 
-MailResult build(GMimeMessage* m, GMimeParserOptions* opts, std::string_view raw, const MailOptions& o) {
+MailResult build(GMimeMessage* m, GMimeParserOptions* opts, std::string_view raw, const MailOptions& o,
+                 std::string* date_note) {
     if (!has_any_header(m)) return MailError{"not a mail: no From, To, Date, Subject or Message-ID header"};
     const From from = first_from(m);
     router::Event e;
@@ -189,7 +207,9 @@ MailResult build(GMimeMessage* m, GMimeParserOptions* opts, std::string_view raw
     e.account = o.account;
     e.channel = is_amazon_relay(from.email) ? router::Channel::marketplace : router::Channel::email;
     e.direction = own ? router::Direction::outbound : router::Direction::inbound;
-    e.received_at = received_at(m, o.now);
+    auto received = received_time(date_of(m), top_received_time(m), o.arrival, o.date_skew);
+    e.received_at = received.at;
+    if (date_note) *date_note = std::move(received.clamped);
     const char* subject = g_mime_message_get_subject(m);
     e.subject = std::string(utf8_prefix(mime::valid_utf8(subject ? subject : ""), kMaxSubjectBytes));
     e.body = std::string(utf8_prefix(parts.fresh, kMaxMailBodyBytes));
@@ -205,7 +225,7 @@ void init_gmime() {
     std::call_once(once, [] { g_mime_init(); });
 }
 
-MailResult parse_mail(std::string_view raw, const MailOptions& options) {
+MailResult parse_mail(std::string_view raw, const MailOptions& options, std::string* date_note) {
     if (raw.size() > options.max_bytes)
         return MailError{"mail too big: " + std::to_string(raw.size()) + " bytes, the limit is " +
                          std::to_string(options.max_bytes)};
@@ -220,7 +240,7 @@ MailResult parse_mail(std::string_view raw, const MailOptions& options) {
     g_mime_parser_set_format(parser.get(), GMIME_FORMAT_MESSAGE);
     std::unique_ptr<GMimeMessage, Unref> message(g_mime_parser_construct_message(parser.get(), opts.get()));
     if (!message) return MailError{"not a mail: GMime could not read a message from it"};
-    return build(message.get(), opts.get(), raw, options);
+    return build(message.get(), opts.get(), raw, options, date_note);
 }
 
 }  // namespace ir::adapters

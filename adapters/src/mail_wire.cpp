@@ -35,7 +35,8 @@ std::string encode_mail_request(std::string_view raw, const MailOptions& o) {
     json::array own(o.own_addresses.begin(), o.own_addresses.end());
     const json::object opts{{"account", o.account},
                             {"own_addresses", own},
-                            {"now_ms", sla::to_unix_ms(o.now)},
+                            {"arrival_ms", sla::to_unix_ms(o.arrival)},
+                            {"date_skew_ms", o.date_skew.count()},
                             {"max_bytes", o.max_bytes},
                             {"max_parts", o.max_parts},
                             {"max_depth", o.max_depth},
@@ -58,7 +59,8 @@ Expected<MailRequest> decode_mail_request(std::string_view payload) {
         const auto& o = v.get_object();
         r.options.account = json::value_to<std::string>(o.at("account"));
         r.options.own_addresses = json::value_to<std::vector<std::string>>(o.at("own_addresses"));
-        r.options.now = sla::from_unix_ms(o.at("now_ms").to_number<std::int64_t>());
+        r.options.arrival = sla::from_unix_ms(o.at("arrival_ms").to_number<std::int64_t>());
+        r.options.date_skew = sla::Duration{o.at("date_skew_ms").to_number<std::int64_t>()};
         r.options.max_bytes = o.at("max_bytes").to_number<std::size_t>();
         r.options.max_parts = o.at("max_parts").to_number<std::size_t>();
         r.options.max_depth = o.at("max_depth").to_number<std::size_t>();
@@ -72,10 +74,11 @@ Expected<MailRequest> decode_mail_request(std::string_view payload) {
     return r;
 }
 
-std::string encode_mail_result(const MailResult& result) {
+std::string encode_mail_result(const MailResult& result, std::string_view date_note) {
     json::object o;
     if (const auto* e = std::get_if<router::Event>(&result)) {
         o = {{"kind", "event"}, {"event", to_json(*e)}};
+        if (!date_note.empty()) o["date_note"] = date_note;
     } else if (const auto* n = std::get_if<MailNotInquiry>(&result)) {
         o = {{"kind", "not_inquiry"}, {"reason", n->reason}, {"from", n->from}, {"message_id", n->message_id}};
     } else {
@@ -84,7 +87,7 @@ std::string encode_mail_result(const MailResult& result) {
     return json::serialize(o);
 }
 
-Expected<MailResult> decode_mail_result(std::string_view payload) {
+Expected<MailResult> decode_mail_result(std::string_view payload, std::string* date_note) {
     boost::system::error_code ec;
     const auto v = json::parse(payload, ec);
     if (ec || !v.is_object()) return Error{"worker answer is not a JSON object"};
@@ -98,6 +101,7 @@ Expected<MailResult> decode_mail_result(std::string_view payload) {
     if (*kind == "event") {
         const auto* ev = o.if_contains("event");
         if (!ev) return Error{"worker answer without event"};
+        if (date_note) *date_note = str("date_note");
         auto e = parse_event(*ev);
         if (!e) return Error{"worker event invalid: " + e.error().message + " " + e.error().field};
         return MailResult{std::move(*e)};

@@ -7,6 +7,8 @@
 //        bench_daemon paced [RATE] [SECONDS]  (one open-loop run on a fresh daemon)
 //        bench_daemon memory [N]          (memory per open inquiry, N of them)
 //        bench_daemon soak [RATE] [MINUTES]   (hours of steady load: leaks, WAL, fds)
+//        bench_daemon mail [MAILS]        (rename() into new/ to ASSIGNED on the feed, p50/p99)
+//        bench_daemon mail-slow [N]       (a buyer's mail behind N crafted slow mails)
 //        bench_daemon flood [SECONDS] [QUEUED_MIB]  (1 MB bodies: RSS bounded, webhook p99)
 #include <signal.h>
 #include <time.h>
@@ -32,6 +34,7 @@
 #include "access_cost.hpp"
 #include "daemon_harness.hpp"
 #include "flood.hpp"
+#include "mail_latency.hpp"
 #include "read_load.hpp"
 #include "soak.hpp"
 
@@ -259,6 +262,10 @@ void paced_phase(const fs::path& dir, double rate, double seconds) {
 // read routes on a store of EVENTS events (default 1,000,000).
 // bench_daemon paced [RATE] [SECONDS]: one open-loop run (default 10,000/s for 5 s).
 // bench_daemon soak [RATE] [MINUTES]: steady load (default 2,000/s for 20 minutes), see soak.hpp.
+// bench_daemon mail [MAILS]: a mail's rename() into new/ to its ASSIGNED alert, one at a time
+// (default 300 mails), see mail_latency.hpp.
+// bench_daemon mail-slow [N]: a buyer's mail behind N crafted mails that take the parser
+// seconds each (default 30), see mail_latency.hpp.
 // bench_daemon flood [SECONDS] [QUEUED_MIB]: 1 MB bodies from 128 connections, see flood.hpp.
 int main(int argc, char** argv) {
     CLI::App app{"bench_daemon: inquiryd's ingest throughput, memory, access cost and a soak"};
@@ -280,6 +287,15 @@ int main(int argc, char** argv) {
     auto* soak_cmd = app.add_subcommand("soak", "steady load for minutes, see soak.hpp");
     soak_cmd->add_option("RATE", soak_rate, "events/s")->capture_default_str()->check(CLI::PositiveNumber);
     soak_cmd->add_option("MINUTES", minutes, "minutes")->capture_default_str()->check(CLI::PositiveNumber);
+    std::size_t mails = 300;
+    auto* mail_cmd = app.add_subcommand("mail", "a mail's rename() into new/ to its ASSIGNED alert on the feed");
+    mail_cmd->add_option("MAILS", mails, "mails, one at a time")->capture_default_str()->check(CLI::PositiveNumber);
+    std::size_t slow_mails = 30;
+    auto* slow_cmd =
+        app.add_subcommand("mail-slow", "a buyer's mail behind N crafted slow mails: its wait for ASSIGNED");
+    slow_cmd->add_option("N", slow_mails, "crafted slow mails")->capture_default_str()->check(CLI::PositiveNumber);
+    std::string inquiryd;
+    app.add_option("--inquiryd", inquiryd, "the inquiryd to run (default: this build's)")->check(CLI::ExistingFile);
     double flood_seconds = 5;
     std::size_t queued_mib = 64;
     auto* flood_cmd = app.add_subcommand("flood", "1 MB bodies from 128 connections: RSS and webhook p99");
@@ -290,12 +306,23 @@ int main(int argc, char** argv) {
         ->capture_default_str()
         ->check(CLI::PositiveNumber);
     CLI11_PARSE(app, argc, argv);
+    if (!inquiryd.empty()) ir::bench::set_inquiryd(inquiryd);
 
     ::signal(SIGPIPE, SIG_IGN);
     char tmpl[] = "/tmp/ir-bench-daemon-XXXXXX";
     const fs::path dir = ::mkdtemp(tmpl);
     if (*memory_cmd) {
         memory_phase(dir, inquiries);
+        fs::remove_all(dir);
+        return 0;
+    }
+    if (*slow_cmd) {
+        ir::bench::slow_mail(dir, slow_mails);
+        fs::remove_all(dir);
+        return 0;
+    }
+    if (*mail_cmd) {
+        ir::bench::mail_latency(dir, mails);
         fs::remove_all(dir);
         return 0;
     }

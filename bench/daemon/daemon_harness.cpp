@@ -26,6 +26,17 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
+namespace {
+std::string& inquiryd_path() {
+    static std::string path = IR_INQUIRYD;
+    return path;
+}
+}  // namespace
+
+void set_inquiryd(std::string path) {
+    inquiryd_path() = std::move(path);
+}
+
 Daemon::Daemon(const fs::path& dir, const std::string& extra_config) {
     std::ofstream(dir / "bench.toml") << "catalog = \"" << IR_FIXTURES_DIR << "/catalog.json\"\n"
                                       << "state_dir = \"" << (dir / "state").string() << "\"\n"
@@ -36,8 +47,8 @@ Daemon::Daemon(const fs::path& dir, const std::string& extra_config) {
                                       << "[zmq]\npub_endpoint = \"ipc://" << (dir / "pub.sock").string() << "\"\n"
                                       << extra_config;
     const std::string config = (dir / "bench.toml").string();
-    const char* argv[] = {IR_INQUIRYD, "--config", config.c_str(), nullptr};
-    if (posix_spawn(&pid_, IR_INQUIRYD, nullptr, nullptr, const_cast<char**>(argv), environ) != 0)
+    const char* argv[] = {inquiryd_path().c_str(), "--config", config.c_str(), nullptr};
+    if (posix_spawn(&pid_, inquiryd_path().c_str(), nullptr, nullptr, const_cast<char**>(argv), environ) != 0)
         throw std::runtime_error("cannot start inquiryd");
     const auto port_file = dir / "state" / "http.port";
     for (auto end = Clock::now() + 10s; Clock::now() < end && !fs::exists(port_file);)

@@ -11,6 +11,9 @@
 
 namespace ir::bench {
 
+// The inquiryd binary the benchmarks start (default: this build's).
+void set_inquiryd(std::string path);
+
 class Daemon {
 public:
     // Starts inquiryd on 127.0.0.1 (any free port) with its state under `dir`; throws if it

@@ -83,14 +83,18 @@ int main(int argc, char** argv) {
         return help ? 0 : 2;
     }
     ir::adapters::init_gmime();
+    // Started and initialised: the daemon's deadline for the first mail starts now, not
+    // while this process was still loading.
+    if (!write_all(ir::adapters::frame(ir::adapters::kWorkerReady))) return 1;
     std::string buf, payload;
     while (next_request(buf, payload)) {
         limit_resources();
         auto request = ir::adapters::decode_mail_request(payload);
+        std::string date_note;
         const ir::adapters::MailResult result =
-            request ? ir::adapters::parse_mail(request->raw, request->options)
+            request ? ir::adapters::parse_mail(request->raw, request->options, &date_note)
                     : ir::adapters::MailResult{ir::adapters::MailError{"bad request: " + request.error().message}};
-        if (!write_all(ir::adapters::frame(ir::adapters::encode_mail_result(result)))) return 1;
+        if (!write_all(ir::adapters::frame(ir::adapters::encode_mail_result(result, date_note)))) return 1;
     }
     return 0;
 }

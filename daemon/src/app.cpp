@@ -15,6 +15,7 @@
 #include "exposure.hpp"
 #include "feed_keys.hpp"
 #include "mail_sources.hpp"
+#include "notify_wiring.hpp"
 #include "read_thread.hpp"
 #include "routes.hpp"
 #include "webhooks.hpp"
@@ -67,7 +68,8 @@ std::optional<std::string> App::check() {
     if (config_.access.require || std::filesystem::exists(config_.tokens_file()))
         if (auto e = access_->load()) return e;
     webhooks_ = std::make_unique<Webhooks>();
-    return load_webhooks(config_.adapters, *webhooks_);
+    if (auto e = load_webhooks(config_.adapters, *webhooks_)) return e;
+    return load_notify(config_, notify_destinations_);
 }
 
 std::optional<std::string> App::start() {
@@ -98,11 +100,12 @@ std::optional<std::string> App::open_store_and_sockets() {
     if (!reads) return reads.error().message;
     reads_ = std::move(*reads);
     if (auto e = open_feed()) return e;
+    if (auto e = open_notifier()) return e;
     const bool metrics_need_token = config_.access.metrics == "token" ||
                                     (config_.access.metrics == "loopback" && !is_loopback_host(config_.http.host));
-    routes_ =
-        std::make_unique<RouteContext>(RouteContext{*pipeline_, *reader_, *reads_, registry_, *webhooks_, *access_,
-                                                    BrowserRules{}, metrics_need_token, [this] { refresh_metrics(); }});
+    routes_ = std::make_unique<RouteContext>(
+        RouteContext{*pipeline_, *reader_, *reads_, registry_, *webhooks_, *access_, BrowserRules{}, metrics_need_token,
+                     [this] { refresh_metrics(); }, [this] { return failing_destinations(notifier_.get()); }});
     add_routes(router_, *routes_);
     add_routes(webhook_router_, *routes_, Listener::webhooks_only);
     try {
@@ -163,6 +166,20 @@ std::shared_ptr<HttpAdmission> App::admission() {
     return admission_;
 }
 
+// After recovery: the notifier resumes each destination at its cursor, and the pipeline
+// wakes it after every commit that stored alerts.
+std::optional<std::string> App::open_notifier() {
+    auto notifier = start_notifier(config_, database_path(), std::move(notify_destinations_));
+    if (!notifier) return notifier.error().message;
+    notifier_ = std::move(*notifier);
+    if (!notifier_) return std::nullopt;
+    log_->info("notifying {} destinations", config_.notify.destinations.size());
+    pipeline_->add_alert_listener([this](const std::vector<store::AlertRow>& alerts) {
+        notifier_->wake(alerts.back().seq);  // never empty: the pipeline calls listeners with alerts only
+    });
+    return std::nullopt;
+}
+
 std::unique_ptr<HttpServer> App::listen_http(const std::string& host, std::uint16_t port, HttpRouter& router) {
     HttpServerOptions hopts;
     hopts.body_limit = config_.http.max_body_bytes;
@@ -191,6 +208,7 @@ void App::refresh_metrics() {
                           "Requests and subscriptions refused by access control, by reason", {{"reason", "curve_key"}});
     keys.inc(publisher_->keys_refused() - keys.value());
     mirror_mail_counts(mail_sources_, registry_);
+    mirror_notify_metrics(notifier_.get(), registry_);
 }
 
 int App::run() {
@@ -253,6 +271,7 @@ void App::begin_shutdown() {
         http_.reset();
         webhook_http_.reset();
         publisher_->stop_reading_subscriptions();
+        if (notifier_) notifier_->stop();  // after the last commit: it has seen every alert
         drain_guard_.reset();
     });
 }

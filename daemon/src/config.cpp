@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "config_adapters.hpp"
+#include "config_notify.hpp"
 #include "config_reader.hpp"
 #include "config_routing.hpp"
 
@@ -143,7 +144,7 @@ void read_ingest_and_store(Reader& r, const toml::table& root, Config& c) {
 void read_root(Reader& r, const toml::table& root, Config& c) {
     r.only_keys(root, "",
                 {"state_dir", "catalog", "rules", "http", "zmq", "log", "ingest", "store", "sla", "adapters", "routing",
-                 "agents", "access", "simulate"});
+                 "agents", "access", "notify", "simulate"});
     std::string state_dir = c.state_dir.string();
     r.string(root, "", "state_dir", state_dir);
     c.state_dir = state_dir;
@@ -166,6 +167,7 @@ void read_root(Reader& r, const toml::table& root, Config& c) {
     if (const auto* t = r.table(root, "", "adapters")) read_adapters(r, *t, c.adapters);
     if (const auto* t = r.table(root, "", "routing")) read_routing(r, *t, c.routing);
     if (const auto* n = root.get("agents")) read_agents(r, *n, c.routing);
+    if (const auto* t = r.table(root, "", "notify")) read_notify(r, *t, c.notify);
     if (const auto* t = r.table(root, "", "access")) read_access(r, *t, c.access);
     (void)r.table(root, "", "simulate");  // simulated people for `inquiryctl simulate`: read there, not here
 }
@@ -201,8 +203,9 @@ ConfigResult parse_config(std::string_view toml_text, std::string source) {
 namespace {
 
 // The config keys holding a secret inline.
-std::vector<std::string> inline_secrets(const AdaptersConfig& a) {
+std::vector<std::string> inline_secrets(const AdaptersConfig& a, const NotifyConfig& n) {
     std::vector<const SecretRef*> refs;
+    for (const auto& d : n.destinations) refs.push_back(&d.secret);
     if (a.whatsapp) refs.insert(refs.end(), {&a.whatsapp->app_secret, &a.whatsapp->verify_token});
     if (a.telegram) refs.push_back(&a.telegram->secret_token);
     for (const auto& [platform, m] : a.marketplace) refs.push_back(&m.secret);
@@ -226,7 +229,7 @@ ConfigResult load_config(const std::filesystem::path& path) {
     auto result = parse_config(ss.str(), path.string());
     // A secret inline is only as private as the file: one everybody may read is refused.
     struct stat st {};
-    const auto secrets = inline_secrets(result.config.adapters);
+    const auto secrets = inline_secrets(result.config.adapters, result.config.notify);
     if (!secrets.empty() && ::stat(path.c_str(), &st) == 0 && (st.st_mode & (S_IROTH | S_IWOTH)) != 0)
         result.errors.push_back(path.string() + ": holds " + secrets.front() +
                                 (secrets.size() > 1 ? " and other secrets" : "") +

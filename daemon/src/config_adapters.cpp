@@ -2,9 +2,8 @@
 #include "config_adapters.hpp"
 
 namespace ir::daemon {
-namespace {
 
-// `<name>` inline or `<name>_file`, not both.
+// `<name>` inline, `<name>_file` or `<name>_credential`: one of them.
 void read_secret(Reader& r, const toml::table& t, const std::string& prefix, const std::string& name, SecretRef& out) {
     out.key = prefix + "." + name;
     r.string(t, prefix, name, out.value);
@@ -16,9 +15,10 @@ void read_secret(Reader& r, const toml::table& t, const std::string& prefix, con
         r.problem(t.get(name + "_credential"), out.key + "_credential",
                   "is a credential's name (LoadCredential=NAME:PATH), not a path");
     const int given = !out.value.empty() + !file.empty() + !out.credential.empty();
-    if (given > 1)
-        r.problem(&t, out.key, "give one of " + name + ", " + name + "_file or " + name + "_credential");
+    if (given > 1) r.problem(&t, out.key, "give one of " + name + ", " + name + "_file or " + name + "_credential");
 }
+
+namespace {
 
 void require(Reader& r, const toml::table& t, const std::string& prefix, std::string_view key, bool present) {
     if (!present) r.problem(&t, Reader::join(prefix, key), "is required");
@@ -27,7 +27,8 @@ void require(Reader& r, const toml::table& t, const std::string& prefix, std::st
 void read_email(Reader& r, const toml::table& t, const std::string& prefix, EmailAdapterConfig& e) {
     r.only_keys(t, prefix,
                 {"account", "maildir", "sent_maildir", "quarantine", "own_addresses", "poll_interval", "parse_timeout",
-                 "cur_lookback", "max_bytes", "worker", "trusted_authserv_id"});
+                 "cur_lookback", "max_bytes", "worker", "trusted_authserv_id", "date_skew", "parse_budget",
+                 "slow_parses_per_minute"});
     std::string maildir, sent, quarantine;
     r.string(t, prefix, "account", e.account);
     r.string(t, prefix, "maildir", maildir);
@@ -40,8 +41,11 @@ void read_email(Reader& r, const toml::table& t, const std::string& prefix, Emai
     r.string_list(t, prefix, "own_addresses", e.own_addresses);
     r.string(t, prefix, "trusted_authserv_id", e.trusted_authserv_id);
     r.duration(t, prefix, "poll_interval", e.poll_interval);
+    r.duration(t, prefix, "parse_budget", e.parse_budget);
     r.duration(t, prefix, "parse_timeout", e.parse_timeout);
+    r.integer(t, prefix, "slow_parses_per_minute", e.slow_parses_per_minute, 1, 1000);
     r.duration(t, prefix, "cur_lookback", e.cur_lookback);
+    r.duration(t, prefix, "date_skew", e.date_skew);
     r.integer(t, prefix, "max_bytes", e.max_bytes, 1024, std::int64_t{1} << 30);
     std::string worker;
     r.string(t, prefix, "worker", worker);
@@ -79,8 +83,8 @@ void read_email_list(Reader& r, const toml::node& n, std::vector<EmailAdapterCon
 void read_whatsapp(Reader& r, const toml::table& w, WhatsAppAdapterConfig& c) {
     const std::string prefix = "adapters.whatsapp";
     r.only_keys(w, prefix,
-                {"account", "app_secret", "app_secret_file", "app_secret_credential", "verify_token", "verify_token_file",
-                 "verify_token_credential", "phone_number_ids"});
+                {"account", "app_secret", "app_secret_file", "app_secret_credential", "verify_token",
+                 "verify_token_file", "verify_token_credential", "phone_number_ids"});
     r.string(w, prefix, "account", c.account);
     read_secret(r, w, prefix, "app_secret", c.app_secret);
     read_secret(r, w, prefix, "verify_token", c.verify_token);

@@ -7,5 +7,7 @@
 namespace ir::daemon {
 
 void read_adapters(Reader& r, const toml::table& t, AdaptersConfig& a);
+// `<name>` inline, `<name>_file` or `<name>_credential` (at most one), as every secret is given.
+void read_secret(Reader& r, const toml::table& t, const std::string& prefix, const std::string& name, SecretRef& out);
 
 }  // namespace ir::daemon

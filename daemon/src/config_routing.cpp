@@ -2,6 +2,8 @@
 #include "ir/base/text.hpp"
 #include "config_routing.hpp"
 
+#include "config_notify.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -42,15 +44,9 @@ const routing::TzdbLocalClock* tz_clock() {
     return clock;
 }
 
-void read_agent(Reader& r, const toml::table& t, const std::string& prefix, RoutingConfig& c, routing::AgentSpec& a,
-                access::Role& access_role) {
-    r.only_keys(t, prefix,
-                {"id", "name", "role", "accounts", "categories", "languages", "capacity", "time_zone", "hours",
-                 "addresses", "presence"});
-    r.string(t, prefix, "id", a.id);
-    r.string(t, prefix, "name", a.name);
-    if (a.id.empty()) r.problem(&t, prefix + ".id", "is required");
-    if (a.name.empty()) a.name = a.id;
+// The API role; routing knows agent, senior and supervisor (an admin is never routed to).
+void read_role(Reader& r, const toml::table& t, const std::string& prefix, routing::AgentSpec& a,
+               access::Role& access_role) {
     std::string role = "agent";
     r.string(t, prefix, "role", role);
     if (auto parsed = access::parse_role(role))
@@ -60,21 +56,49 @@ void read_agent(Reader& r, const toml::table& t, const std::string& prefix, Rout
     a.role = access_role == access::Role::senior       ? routing::Role::senior
              : access_role == access::Role::supervisor ? routing::Role::supervisor
                                                        : routing::Role::agent;
+}
+
+void read_time_zone(Reader& r, const toml::table& t, const std::string& prefix, std::string& zone) {
+    r.string(t, prefix, "time_zone", zone);
+    if (zone.empty()) return;
+    const auto* clock = tz_clock();
+    if (!clock)
+        r.problem(t.get("time_zone"), prefix + ".time_zone", "the system's tz database cannot be read (tzdata)");
+    else if (!clock->knows(zone))
+        r.problem(t.get("time_zone"), prefix + ".time_zone",
+                  "unknown time zone \"" + zone + "\" (an IANA name such as \"Asia/Shanghai\")");
+}
+
+void read_presence(Reader& r, const toml::table& t, const std::string& prefix, routing::Presence& presence) {
+    std::string text = "available";
+    r.string(t, prefix, "presence", text);
+    if (text == "available")
+        presence = routing::Presence::available;
+    else if (text == "away")
+        presence = routing::Presence::away;
+    else if (text == "offline")
+        presence = routing::Presence::offline;
+    else
+        r.problem(t.get("presence"), prefix + ".presence", "must be available, away or offline");
+}
+
+void read_agent(Reader& r, const toml::table& t, const std::string& prefix, RoutingConfig& c, routing::AgentSpec& a,
+                access::Role& access_role) {
+    r.only_keys(t, prefix,
+                {"id", "name", "role", "accounts", "categories", "languages", "capacity", "time_zone", "hours",
+                 "addresses", "presence", "mobile", "language"});
+    r.string(t, prefix, "id", a.id);
+    r.string(t, prefix, "name", a.name);
+    if (a.id.empty()) r.problem(&t, prefix + ".id", "is required");
+    if (a.name.empty()) a.name = a.id;
+    read_role(r, t, prefix, a, access_role);
     a.accounts = {"*"};
     r.string_list(t, prefix, "accounts", a.accounts);
     if (a.accounts.empty()) r.problem(t.get("accounts"), prefix + ".accounts", "must name an account or \"*\"");
     r.string_list(t, prefix, "categories", a.categories);
     r.string_list(t, prefix, "languages", a.languages);
     r.integer(t, prefix, "capacity", a.capacity, 1, 100'000);
-    r.string(t, prefix, "time_zone", a.time_zone);
-    if (!a.time_zone.empty()) {
-        const auto* clock = tz_clock();
-        if (!clock)
-            r.problem(t.get("time_zone"), prefix + ".time_zone", "the system's tz database cannot be read (tzdata)");
-        else if (!clock->knows(a.time_zone))
-            r.problem(t.get("time_zone"), prefix + ".time_zone",
-                      "unknown time zone \"" + a.time_zone + "\" (an IANA name such as \"Asia/Shanghai\")");
-    }
+    read_time_zone(r, t, prefix, a.time_zone);
     std::vector<std::string> hours;
     r.string_list(t, prefix, "hours", hours);
     for (const auto& h : hours)
@@ -82,16 +106,8 @@ void read_agent(Reader& r, const toml::table& t, const std::string& prefix, Rout
     std::vector<std::string> addresses;
     r.string_list(t, prefix, "addresses", addresses);
     for (const auto& address : addresses) c.agent_addresses[ascii_lower(address)] = a.id;
-    std::string presence = "available";
-    r.string(t, prefix, "presence", presence);
-    if (presence == "available")
-        a.presence = routing::Presence::available;
-    else if (presence == "away")
-        a.presence = routing::Presence::away;
-    else if (presence == "offline")
-        a.presence = routing::Presence::offline;
-    else
-        r.problem(t.get("presence"), prefix + ".presence", "must be available, away or offline");
+    read_presence(r, t, prefix, a.presence);
+    read_agent_contact(r, t, prefix, a.id, c);
 }
 
 }  // namespace

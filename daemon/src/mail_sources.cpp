@@ -18,7 +18,10 @@ MaildirConfig maildir_config(const EmailAdapterConfig& e, const Config& config) 
     c.own_addresses = e.own_addresses;
     c.trusted_authserv_id = e.trusted_authserv_id;
     c.worker = e.worker;
+    c.parse_budget = e.parse_budget;
     c.parse_timeout = e.parse_timeout;
+    c.slow_parses_per_minute = e.slow_parses_per_minute;
+    c.date_skew = e.date_skew;
     c.poll_interval = e.poll_interval;
     c.cur_lookback = e.cur_lookback;
     c.state_dir = config.state_dir;
@@ -71,6 +74,20 @@ void mirror_mail_counts(const MailSources& sources, metrics::Registry& registry)
         totals[{account, "not_inquiry"}] += s.not_inquiries;
         totals[{account, "quarantined"}] += s.quarantined;
         totals[{account, "retried"}] += s.retries;
+    }
+    std::map<std::string, std::pair<std::uint64_t, std::uint64_t>> slow;  // account -> set aside, waiting
+    for (const auto& source : sources) {
+        auto& [set_aside, waiting] = slow[source->config().account];
+        set_aside += source->stats().set_aside;
+        waiting += source->stats().slow_waiting;
+    }
+    for (const auto& [account, counts] : slow) {
+        auto& c = registry.counter("inquiryd_mail_slow_total",
+                                   "Mail whose parse took longer than parse_budget, handed to the slow lane",
+                                   {{"account", account}});
+        c.inc(counts.first - c.value());
+        registry.gauge("inquiryd_mail_slow_waiting", "Mail waiting for the slow lane", {{"account", account}})
+            .set(static_cast<double>(counts.second));
     }
     for (const auto& [key, total] : totals) {
         auto& c = registry.counter("inquiryd_mail_messages_total", "Mail read from the Maildirs, by what became of it",

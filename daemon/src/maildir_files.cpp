@@ -19,17 +19,50 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// rename(2), or copy + fsync + unlink when the folders are on different filesystems.
-std::string move_file(const fs::path& from, const fs::path& to) {
+bool write_all(int fd, const char* data, std::size_t n) {
+    while (n > 0) {
+        const ssize_t w = ::write(fd, data, n);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return false;
+        data += w;
+        n -= static_cast<std::size_t>(w);
+    }
+    return true;
+}
+
+// TO (through TO.tmp, fsynced) from what was read of a mail and the rest of its open file.
+std::string write_copy(const MailFile& content, const fs::path& to) {
+    const fs::path tmp = to.parent_path() / ("." + to.filename().string() + ".tmp");  // no mail's name starts with '.'
+    std::error_code stale;
+    fs::remove(tmp, stale);
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) return tmp.string() + ": " + std::strerror(errno);
+    bool ok = write_all(fd, content.bytes.data(), content.bytes.size());
+    char buf[65536];
+    for (ssize_t n = 0; ok && !content.whole && (n = ::read(content.file.get(), buf, sizeof buf)) != 0;) {
+        if (n < 0 && errno == EINTR) continue;
+        ok = n > 0 && write_all(fd, buf, static_cast<std::size_t>(n));
+    }
+    ok = ::fsync(fd) == 0 && ok;
+    ::close(fd);
+    std::error_code ec;
+    if (!ok) {
+        fs::remove(tmp, ec);
+        return to.string() + ": the copy could not be written";
+    }
+    fs::rename(tmp, to, ec);
+    return ec ? to.string() + ": " + ec.message() : std::string{};
+}
+
+// rename(2); across filesystems, a copy of `content` and then the original removed (never
+// a copy by path: it would follow a link or block on a FIFO).
+std::string move_file(const fs::path& from, const fs::path& to, const MailFile* content = nullptr) {
     std::error_code ec;
     fs::rename(from, to, ec);
     if (!ec) return {};
     if (ec != std::errc::cross_device_link) return from.string() + " -> " + to.string() + ": " + ec.message();
-    if (!not_regular(from).empty())  // copying would follow the link or block on the FIFO
-        return from.string() + " -> " + to.string() + ": not a regular file, not copied across filesystems";
-    fs::copy_file(from, to, fs::copy_options::none, ec);
-    if (ec) return from.string() + " -> " + to.string() + ": " + ec.message();
-    if (int fd = ::open(to.c_str(), O_RDONLY | O_CLOEXEC); fd >= 0) ::fsync(fd), ::close(fd);
+    if (!content) return from.string() + " -> " + to.string() + ": not copied across filesystems";
+    if (auto err = write_copy(*content, to); !err.empty()) return err;
     fs::remove(from, ec);
     return ec ? from.string() + ": copied to " + to.string() + " but not removed: " + ec.message() : std::string{};
 }
@@ -112,7 +145,8 @@ std::string move_to_cur(const fs::path& maildir, const std::string& name) {
     return move_file(maildir / "new" / name, maildir / "cur" / cur_name(name));
 }
 
-std::string quarantine(const fs::path& file, const fs::path& folder, const std::string& reason, Keep keep) {
+std::string quarantine(const fs::path& file, const fs::path& folder, const std::string& reason, Keep keep,
+                       const MailFile* content) {
     std::error_code ec;
     fs::create_directories(folder, ec);
     if (ec) return folder.string() + ": cannot create the quarantine folder: " + ec.message();
@@ -128,10 +162,9 @@ std::string quarantine(const fs::path& file, const fs::path& folder, const std::
     }
     fs::rename(why.string() + ".tmp", why, ec);
     if (ec) return why.string() + ": " + ec.message();
-    if (keep == Keep::move) return move_file(file, target);
-    if (!not_regular(file).empty()) return {};  // a client's link or FIFO: the reason is all we keep
-    fs::copy_file(file, target, fs::copy_options::none, ec);
-    return ec ? file.string() + " -> " + target.string() + ": " + ec.message() : std::string{};
+    if (keep == Keep::move) return move_file(file, target, content);
+    if (!content) return {};  // a client's link or FIFO: the reason is all we keep
+    return write_copy(*content, target);
 }
 
 fs::path watch_record(const fs::path& state_dir, const fs::path& maildir) {
@@ -175,8 +208,19 @@ std::string not_regular(const fs::path& file) {
     return kind_of(st.st_mode);
 }
 
-std::optional<std::string> read_mail(const fs::path& file, std::size_t max_bytes, std::string& error,
-                                     std::string& kind) {
+OpenFile::~OpenFile() {
+    if (fd_ >= 0) ::close(fd_);
+}
+
+OpenFile& OpenFile::operator=(OpenFile&& o) noexcept {
+    if (this != &o) {
+        if (fd_ >= 0) ::close(fd_);
+        fd_ = std::exchange(o.fd_, -1);
+    }
+    return *this;
+}
+
+std::optional<MailFile> read_mail(const fs::path& file, std::size_t max_bytes, std::string& error, std::string& kind) {
     // Never blocking: a FIFO or a device opens at once and is refused after fstat.
     const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
     if (fd < 0) {
@@ -186,28 +230,32 @@ std::optional<std::string> read_mail(const fs::path& file, std::size_t max_bytes
             error = file.string() + ": cannot open: " + std::strerror(errno);
         return std::nullopt;
     }
+    MailFile mail;
+    mail.file = OpenFile(fd);
     struct stat st {};
     if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         kind = kind_of(st.st_mode);
-        ::close(fd);
         return std::nullopt;
     }
-    std::string data;
+    mail.size = static_cast<std::uint64_t>(st.st_size);
+    mail.mtime = std::chrono::system_clock::time_point(std::chrono::duration_cast<std::chrono::system_clock::duration>(
+        std::chrono::seconds(st.st_mtim.tv_sec) + std::chrono::nanoseconds(st.st_mtim.tv_nsec)));
     char buf[65536];
     for (;;) {
         const ssize_t n = ::read(fd, buf, sizeof buf);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) {
             error = file.string() + ": cannot read: " + std::strerror(errno);
-            ::close(fd);
             return std::nullopt;
         }
-        if (n == 0) break;
-        data.append(buf, static_cast<std::size_t>(n));
-        if (data.size() > max_bytes) break;  // the caller refuses it; the size is what it says
+        if (n == 0) {
+            mail.whole = true;
+            break;
+        }
+        mail.bytes.append(buf, static_cast<std::size_t>(n));
+        if (mail.bytes.size() > max_bytes) break;  // the caller refuses it; the size is what it says
     }
-    ::close(fd);
-    return data;
+    return mail;
 }
 
 }  // namespace ir::daemon::maildir

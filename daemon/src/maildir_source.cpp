@@ -1,4 +1,4 @@
-// The Maildir source's thread: scan, parse in the worker, submit, then move the file.
+// The Maildir source's fast lane: what wakes it, and its passes over new/ and recent cur/.
 #include "ir/daemon/maildir_source.hpp"
 
 #include <signal.h>
@@ -25,24 +25,18 @@ std::shared_ptr<spdlog::logger> email_logger() {
     return spdlog::stderr_color_mt("email");
 }
 
-sla::TimePoint wall_now() {
-    return std::chrono::time_point_cast<sla::Duration>(std::chrono::system_clock::now());
-}
-
 }  // namespace
-
-// The answer to one submit, shared with the callback (which may outlive a stopped source).
-struct MaildirSource::Pending {
-    std::mutex mu;
-    std::condition_variable cv;
-    std::optional<SubmitOutcome> outcome;
-};
 
 MaildirSource::MaildirSource(boost::asio::io_context& ioc, MaildirConfig config, SubmitFn submit,
                              std::shared_ptr<spdlog::logger> log)
-    : ioc_(ioc), config_(std::move(config)), submit_(std::move(submit)), log_(log ? std::move(log) : email_logger()) {
+    : ioc_(ioc),
+      config_(std::move(config)),
+      submit_(std::move(submit)),
+      log_(log ? std::move(log) : email_logger()),
+      budget_({config_.parse_budget, config_.parse_timeout, config_.slow_parses_per_minute}) {
     if (config_.worker.empty()) config_.worker = default_mailparse_path();
-    worker_ = std::make_unique<MailParseWorker>(config_.worker);
+    worker_ = std::make_unique<MailParseWorker>(config_.worker, /*keep_spare=*/true);
+    slow_worker_ = std::make_unique<MailParseWorker>(config_.worker);
 }
 
 MaildirSource::~MaildirSource() {
@@ -62,6 +56,7 @@ void MaildirSource::start() {
                         config_.maildir.string());
     }
     thread_ = std::thread([this] { run(); });
+    slow_thread_ = std::thread([this] { run_slow(); });
 }
 
 void MaildirSource::stop() {
@@ -70,13 +65,16 @@ void MaildirSource::stop() {
         stopping_ = true;
     }
     cv_.notify_all();
+    watch_.wake();
     worker_->interrupt();
+    slow_worker_->interrupt();
     if (thread_.joinable()) thread_.join();
+    if (slow_thread_.joinable()) slow_thread_.join();
 }
 
-bool MaildirSource::wait_for(std::chrono::milliseconds d) {
-    std::unique_lock lock(mu_);
-    return !cv_.wait_for(lock, d, [this] { return stopping_; });
+bool MaildirSource::stopping() {
+    std::lock_guard lock(mu_);
+    return stopping_;
 }
 
 void MaildirSource::run() {
@@ -86,43 +84,139 @@ void MaildirSource::run() {
     sigemptyset(&set);
     sigaddset(&set, SIGPIPE);
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
-    log_->info("account {}: watching {}{}", config_.account, config_.maildir.string(),
-               config_.sent_maildir ? " and " + config_.sent_maildir->string() : "");
-    bool more = false;  // a cur/ pass ran out of its time: go on at once
-    do {
-        more = false;
-        if (scan(config_.maildir, false) == Step::next && inbox_since_) more |= scan_cur(config_.maildir, false);
-        if (config_.sent_maildir && scan(*config_.sent_maildir, true) == Step::next)
-            more |= scan_cur(*config_.sent_maildir, true);
+    watch_folders();  // before the first pass: mail delivered meanwhile is reported, not missed
+    for (;;) {
+        const bool more = pass();  // a cur/ pass ran out of its time: go on at once
         ++stats_.scans;
-    } while (wait_for(more ? std::chrono::milliseconds(0) : config_.poll_interval));
+        if (!wait_for_mail(more ? std::chrono::milliseconds(0) : poll_period())) return;
+    }
 }
 
-MaildirSource::Step MaildirSource::scan(const fs::path& maildir, bool outbound) {
-    for (const auto& name : maildir::list_new(maildir)) {
-        {
-            std::lock_guard lock(mu_);
-            if (stopping_) return Step::pause;
+void MaildirSource::watch_folders() {
+    std::string error;
+    auto add = [&](std::size_t index, const fs::path& maildir, MaildirWatch::Sub sub) {
+        if (auto e = watch_.add(index, maildir, sub); !e.empty() && error.empty()) error = std::move(e);
+    };
+    add(0, config_.maildir, MaildirWatch::Sub::new_mail);
+    if (inbox_since_) add(0, config_.maildir, MaildirWatch::Sub::cur);
+    if (config_.sent_maildir) {
+        add(1, *config_.sent_maildir, MaildirWatch::Sub::new_mail);
+        add(1, *config_.sent_maildir, MaildirWatch::Sub::cur);
+    }
+    const std::string folders =
+        config_.maildir.string() + (config_.sent_maildir ? " and " + config_.sent_maildir->string() : "");
+    if (error.empty())
+        log_->info("account {}: watching {} (inotify; a full look every {} ms besides)", config_.account, folders,
+                   config_.poll_interval.count());
+    else
+        log_->warn("account {}: {}: polling {} every {} ms instead of inotify", config_.account, error, folders,
+                   poll_period().count());
+}
+
+bool MaildirSource::pass() {
+    bool more = false;
+    if (scan(0) == Step::next && inbox_since_) more |= scan_cur(0);
+    if (config_.sent_maildir && scan(1) == Step::next) more |= scan_cur(1);
+    return more;
+}
+
+// Without inotify a poll is all there is: at least every second.
+std::chrono::milliseconds MaildirSource::poll_period() const {
+    return watch_.ok() ? config_.poll_interval : std::min(config_.poll_interval, std::chrono::milliseconds(1000));
+}
+
+// Until mail may have come (an inotify event other than our own move to cur/), the poll is
+// due, or stop().
+bool MaildirSource::wait_for_mail(std::chrono::milliseconds timeout) {
+    using Clock = std::chrono::steady_clock;
+    const auto until = Clock::now() + timeout;
+    for (;;) {
+        const auto next = look_again_at_ ? std::min(until, *look_again_at_) : until;
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(next - Clock::now());
+        const auto wake = watch_.wait(std::max(left, std::chrono::milliseconds(0)));
+        if (stopping()) return false;
+        const auto now = Clock::now();
+        if (wake.overflow || now >= until) {
+            for (auto& folder : cur_) folder.dirty = true;  // look at everything, watch again what went away
+            if (wake.overflow) {
+                std::lock_guard lock(mu_);
+                for (auto& names : self_moved_) names.clear();
+            }
+            watch_.refresh();
+            return true;
         }
-        if (process(maildir, Folder::new_mail, name, outbound) == Step::pause) return Step::pause;
+        const bool linked = look_again_at_ && now >= *look_again_at_;
+        if (linked) {
+            look_again_at_.reset();
+            for (auto& folder : cur_) folder.dirty = true;
+        }
+        if (is_news(wake.changes) || linked) {
+            ++stats_.woken;
+            return true;
+        }
+    }
+}
+
+bool MaildirSource::is_news(const std::vector<MaildirWatch::Change>& changes) {
+    bool news = false;
+    for (const auto& c : changes) {
+        const fs::path& maildir = maildir_of(c.maildir);
+        const bool in_cur = c.sub == MaildirWatch::Sub::cur;
+        // A regular file just created is being written (its IN_CLOSE_WRITE follows), or was
+        // hard-linked from tmp/ whole (qmail's way: nothing follows): look again shortly.
+        // A FIFO or a symbolic link is news at once: nothing follows either.
+        if (c.created_only && maildir::not_regular(maildir / (in_cur ? "cur" : "new") / c.name).empty()) {
+            if (!look_again_at_) look_again_at_ = std::chrono::steady_clock::now() + kLookAgain;
+            continue;
+        }
+        if (in_cur) {
+            std::lock_guard lock(mu_);
+            if (self_moved_[c.maildir].erase(c.name)) continue;
+            cur_[c.maildir].dirty = true;
+        }
+        news = true;
+    }
+    return news;
+}
+
+MaildirSource::Step MaildirSource::scan(std::size_t maildir) {
+    for (const auto& name : maildir::list_new(maildir_of(maildir))) {
+        if (stopping()) return Step::pause;
+        const Mail m{maildir, Folder::new_mail, name};
+        if (is_set_aside(m)) continue;  // the slow lane's now
+        if (process(m, Lane::fast) == Step::pause) return Step::pause;
     }
     return Step::next;
 }
 
 // A pass takes at most cur_pass_budget, then new/ comes first again: after a restart a
 // big cur/ is read once more, and new inquiries must not wait behind it.
-bool MaildirSource::scan_cur(const fs::path& maildir, bool outbound) {
-    CurFolder& folder = cur_[outbound ? 1 : 0];
+bool MaildirSource::scan_cur(std::size_t maildir) {
+    CurFolder& folder = cur_[maildir];
+    if (!folder.dirty) return false;
+    folder.dirty = false;
+    const bool more = read_cur(maildir, folder);
+    if (more || stopping()) folder.dirty = true;  // not all of it read: look again
+    return more;
+}
+
+bool MaildirSource::read_cur(std::size_t maildir, CurFolder& folder) {
+    {
+        std::lock_guard lock(mu_);
+        for (auto& name : taken_to_cur_[maildir]) folder.read.insert(std::move(name));
+        taken_to_cur_[maildir].clear();
+    }
     // Mail clients keep years of mail in cur/: list it only when files came, went or were
     // renamed. A change within the last second may share the folder's mtime: list again.
+    const fs::path& dir = maildir_of(maildir);
     const auto now = fs::file_time_type::clock::now();
     std::error_code ec;
-    const auto mtime = fs::last_write_time(maildir / "cur", ec);
+    const auto mtime = fs::last_write_time(dir / "cur", ec);
     if (!ec && folder.unchanged_since == mtime) return false;
     folder.unchanged_since.reset();
     auto since = now - config_.cur_lookback;
-    if (!outbound) since = std::max(since, *inbox_since_);
-    const auto names = maildir::list_since(maildir, "cur", since);
+    if (maildir == 0) since = std::max(since, *inbox_since_);
+    const auto names = maildir::list_since(dir, "cur", since);
     // Forget what left the folder (or aged out), so the set stays the size of the folder.
     std::set<std::string> still;
     for (const auto& name : names)
@@ -132,159 +226,15 @@ bool MaildirSource::scan_cur(const fs::path& maildir, bool outbound) {
     for (const auto& name : names) {
         if (folder.read.contains(name)) continue;
         if (std::chrono::steady_clock::now() >= until) return true;
-        {
-            std::lock_guard lock(mu_);
-            if (stopping_) return false;
+        if (stopping()) return false;
+        if (process({maildir, Folder::cur, name}, Lane::fast) == Step::pause) {
+            folder.dirty = true;
+            return false;
         }
-        if (process(maildir, Folder::cur, name, outbound) == Step::pause) return false;
-        folder.read.insert(name);
+        folder.read.insert(name);  // a mail set aside too: the slow lane has it
     }
     if (!ec && mtime < now - std::chrono::seconds(1)) folder.unchanged_since = mtime;
     return false;
-}
-
-maildir::Keep MaildirSource::keep_of(Folder folder) {
-    return folder == Folder::cur ? maildir::Keep::original : maildir::Keep::move;
-}
-
-fs::path MaildirSource::path_of(const fs::path& maildir, Folder folder, const std::string& name) {
-    return maildir / (folder == Folder::cur ? "cur" : "new") / name;
-}
-
-// Where a mail goes once taken (committed, a duplicate, or no inquiry at all): new/ mail
-// moves to cur/; a cur/ mail stays where its client keeps it.
-void MaildirSource::file_away(const fs::path& maildir, Folder folder, const std::string& name) {
-    if (folder == Folder::cur) return;
-    if (auto err = maildir::move_to_cur(maildir, name); !err.empty()) {
-        log_->error("account {}: {}", config_.account, err);
-        return;
-    }
-    const bool sent = config_.sent_maildir && maildir == *config_.sent_maildir;
-    cur_[sent ? 1 : 0].read.insert(maildir::cur_name(name));  // taken already: not again from cur/
-}
-
-MaildirSource::Step MaildirSource::process(const fs::path& maildir, Folder folder, const std::string& name,
-                                           bool outbound) {
-    const fs::path file = path_of(maildir, folder, name);
-    auto to_quarantine = [&](const std::string& reason) {
-        ++stats_.quarantined;
-        log_->warn("account {}: {} quarantined: {}", config_.account, file.string(), reason);
-        if (auto err = maildir::quarantine(file, config_.quarantine, reason, keep_of(folder)); !err.empty())
-            log_->error("account {}: {}", config_.account, err);
-        return Step::next;
-    };
-    std::string error, kind;
-    auto raw = maildir::read_mail(file, config_.max_bytes, error, kind);
-    if (!raw && !kind.empty()) return to_quarantine("not a regular file: " + kind + ", never opened");
-    if (!raw) {
-        if (!error.empty()) log_->error("account {}: {}", config_.account, error);
-        return Step::next;  // vanished (another reader moved it) or unreadable: next scan
-    }
-    if (raw->size() > config_.max_bytes) {
-        std::error_code ec;
-        const auto size = fs::file_size(file, ec);
-        return to_quarantine("mail too big: " + std::to_string(ec ? raw->size() : size) + " bytes, the limit is " +
-                             std::to_string(config_.max_bytes));
-    }
-    adapters::MailOptions opts;
-    opts.account = config_.account;
-    opts.own_addresses = config_.own_addresses;
-    opts.trusted_authserv_id = config_.trusted_authserv_id;
-    opts.now = wall_now();
-    opts.max_bytes = config_.max_bytes;
-    opts.outbound = outbound;
-    auto result = worker_->parse(*raw, opts, config_.parse_timeout);
-    if (auto* failure = std::get_if<WorkerFailure>(&result)) {
-        using Kind = WorkerFailure::Kind;
-        if (failure->kind == Kind::interrupted) return Step::pause;
-        if (failure->kind == Kind::unavailable) {
-            log_->error("account {}: {}; mail left where it is", config_.account, failure->reason);
-            return Step::pause;
-        }
-        if (failure->kind == Kind::timed_out)
-            return to_quarantine("parse timed out after " + std::to_string(config_.parse_timeout.count()) + " ms");
-        return to_quarantine("the parser failed: " + failure->reason);
-    }
-    auto& mail = std::get<adapters::MailResult>(result);
-    if (auto* error_result = std::get_if<adapters::MailError>(&mail)) return to_quarantine(error_result->reason);
-    if (auto* ni = std::get_if<adapters::MailNotInquiry>(&mail)) {
-        ++stats_.not_inquiries;
-        log_->info("account {}: {} is not an inquiry: {} (from {}, {})", config_.account, file.string(), ni->reason,
-                   ni->from, ni->message_id);
-        file_away(maildir, folder, name);
-        return Step::next;
-    }
-    return handle_event(maildir, folder, name, std::move(std::get<router::Event>(mail)));
-}
-
-MaildirSource::Step MaildirSource::handle_event(const fs::path& maildir, Folder folder, const std::string& name,
-                                                router::Event event) {
-    const std::string message_id = event.message_id;
-    const bool untrusted_own = event.direction == router::Direction::inbound && is_own_address(event.sender.email);
-    auto outcome = submit_and_wait(std::move(event));
-    if (!outcome) return Step::pause;  // stopping: the next run resubmits it
-    using Kind = SubmitOutcome::Kind;
-    const fs::path file = path_of(maildir, folder, name);
-    switch (outcome->kind) {
-        case Kind::committed:
-        case Kind::duplicate: {
-            ++(outcome->kind == Kind::committed ? stats_.events : stats_.duplicates);
-            log_->info("inq={} account {}: {} {} ({})", outcome->inquiry, config_.account, file.filename().string(),
-                       outcome->kind == Kind::committed ? "committed" : "already committed", message_id);
-            if (untrusted_own)
-                log_->warn(
-                    "inq={} account {}: {} is From our own address {} without a dmarc=pass from {}: "
-                    "taken as an inbound mail, not as our reply",
-                    outcome->inquiry, config_.account, file.filename().string(), message_id,
-                    config_.trusted_authserv_id.empty() ? "a trusted server (none configured)"
-                                                        : config_.trusted_authserv_id);
-            file_away(maildir, folder, name);
-            return Step::next;
-        }
-        case Kind::rejected:
-            if (outcome->permanent) {
-                ++stats_.quarantined;
-                log_->warn("account {}: {} rejected: {}", config_.account, file.string(), outcome->reason);
-                if (auto err =
-                        maildir::quarantine(file, config_.quarantine, "rejected: " + outcome->reason, keep_of(folder));
-                    !err.empty())
-                    log_->error("account {}: {}", config_.account, err);
-                return Step::next;
-            }
-            [[fallthrough]];
-        case Kind::retry_later:
-            ++stats_.retries;
-            log_->info("account {}: {} not taken now ({}); retried on the next scan", config_.account,
-                       file.filename().string(), outcome->reason);
-            return Step::pause;
-    }
-    return Step::pause;
-}
-
-bool MaildirSource::is_own_address(const std::string& email) const {
-    const std::string l = ascii_lower(email);
-    return std::any_of(config_.own_addresses.begin(), config_.own_addresses.end(),
-                       [&](const std::string& a) { return ascii_lower(a) == l; });
-}
-
-std::optional<SubmitOutcome> MaildirSource::submit_and_wait(router::Event event) {
-    auto pending = std::make_shared<Pending>();
-    boost::asio::post(ioc_, [submit = submit_, pending, event = std::move(event)]() mutable {
-        submit(std::move(event), [pending](SubmitOutcome o) {
-            {
-                std::lock_guard lock(pending->mu);
-                pending->outcome = std::move(o);
-            }
-            pending->cv.notify_all();
-        });
-    });
-    std::unique_lock lock(pending->mu);
-    while (!pending->outcome) {
-        pending->cv.wait_for(lock, std::chrono::milliseconds(100));
-        std::lock_guard stop_lock(mu_);
-        if (stopping_) return std::nullopt;
-    }
-    return pending->outcome;
 }
 
 }  // namespace ir::daemon

@@ -10,6 +10,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 #include "ir/adapters/mail_wire.hpp"
 
@@ -59,12 +60,15 @@ std::filesystem::path default_mailparse_path() {
     return (ec ? std::filesystem::path(".") : self.parent_path()) / "inquiryd-mailparse";
 }
 
-MailParseWorker::MailParseWorker(std::filesystem::path path) : path_(std::move(path)) {
+MailParseWorker::MailParseWorker(std::filesystem::path path, bool keep_spare)
+    : path_(std::move(path)), keep_spare_(keep_spare) {
     if (::pipe2(wake_, O_CLOEXEC | O_NONBLOCK) != 0) wake_[0] = wake_[1] = -1;
 }
 
 MailParseWorker::~MailParseWorker() {
-    kill_child();
+    kill(current_);
+    kill(spare_);
+    reap(/*wait=*/true);
     close_fd(wake_[0]);
     close_fd(wake_[1]);
 }
@@ -74,7 +78,7 @@ void MailParseWorker::interrupt() {
         auto n = ::write(wake_[1], "x", 1);
 }
 
-std::string MailParseWorker::spawn() {
+std::string MailParseWorker::spawn(Child& c) {
     int in[2], out[2];
     if (::pipe2(in, O_CLOEXEC) != 0) return std::string("pipe: ") + std::strerror(errno);
     if (::pipe2(out, O_CLOEXEC) != 0) {
@@ -96,55 +100,96 @@ std::string MailParseWorker::spawn() {
     posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
     const std::string prog = path_.string();
     char* argv[] = {const_cast<char*>(prog.c_str()), nullptr};
-    const int rc = ::posix_spawn(&pid_, prog.c_str(), &fa, &attr, argv, environ);
+    const int rc = ::posix_spawn(&c.pid, prog.c_str(), &fa, &attr, argv, environ);
     posix_spawn_file_actions_destroy(&fa);
     posix_spawnattr_destroy(&attr);
     ::close(in[0]);
     ::close(out[1]);
     if (rc != 0) {
-        pid_ = -1;
+        c.pid = -1;
         ::close(in[1]), ::close(out[0]);
         return prog + ": cannot start the mail parser: " + std::strerror(rc);
     }
-    to_child_ = in[1];
-    from_child_ = out[0];
-    ::fcntl(to_child_, F_SETFL, O_NONBLOCK);
-    ::fcntl(from_child_, F_SETFL, O_NONBLOCK);
+    c.to = in[1];
+    c.from = out[0];
+    c.ready = false;
+    ::fcntl(c.to, F_SETFL, O_NONBLOCK);
+    ::fcntl(c.from, F_SETFL, O_NONBLOCK);
     return {};
 }
 
-void MailParseWorker::kill_child() {
-    close_fd(to_child_);
-    close_fd(from_child_);
-    if (pid_ > 0) {
-        ::kill(pid_, SIGKILL);
-        int status = 0;
-        while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-        }
+void MailParseWorker::kill(Child& c) {
+    close_fd(c.to);
+    close_fd(c.from);
+    if (c.pid > 0) {
+        ::kill(c.pid, SIGKILL);
+        dying_.push_back(c.pid);
     }
-    pid_ = -1;
+    c = Child{};
+}
+
+void MailParseWorker::reap(bool wait) {
+    std::erase_if(dying_, [wait](pid_t pid) {
+        int status = 0;
+        pid_t r;
+        while ((r = ::waitpid(pid, &status, wait ? 0 : WNOHANG)) < 0 && errno == EINTR) {
+        }
+        return r != 0;  // reaped (or not ours any more)
+    });
+}
+
+void MailParseWorker::replace_current() {
+    kill(current_);
+    if (!keep_spare_) return;
+    current_ = std::exchange(spare_, Child{});
+    if (current_.pid < 0) spawn(current_);
+    spawn(spare_);  // starts loading now, while this one parses
+}
+
+// The current worker started and its "ready" read: the time that takes is not the mail's.
+std::optional<WorkerFailure> MailParseWorker::make_ready() {
+    using Kind = WorkerFailure::Kind;
+    if (current_.pid < 0)
+        if (auto err = spawn(current_); !err.empty()) return WorkerFailure{Kind::unavailable, err};
+    if (current_.ready) return std::nullopt;
+    std::string answer;
+    auto failure =
+        read_frame(current_, {}, answer, std::chrono::steady_clock::now() + kStartTimeout, /*starting=*/true);
+    if (!failure && answer.substr(answer.find('\n') + 1) != adapters::kWorkerReady)
+        failure = WorkerFailure{Kind::unavailable, "the mail parser did not say it was ready"};
+    if (failure) {
+        if (failure->kind != Kind::interrupted) kill(current_);
+        return failure;
+    }
+    current_.ready = true;
+    return std::nullopt;
 }
 
 WorkerResult MailParseWorker::parse(std::string_view raw, const adapters::MailOptions& options,
                                     std::chrono::milliseconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    if (pid_ < 0)
-        if (auto err = spawn(); !err.empty()) return WorkerFailure{WorkerFailure::Kind::unavailable, err};
     SigpipeGuard guard;
+    date_note_.clear();
+    reap(/*wait=*/false);
+    if (auto failure = make_ready()) return *failure;
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
     auto result = exchange(adapters::frame(adapters::encode_mail_request(raw, options)), deadline);
-    if (std::holds_alternative<WorkerFailure>(result)) kill_child();  // never reuse a worker in doubt
+    if (std::holds_alternative<WorkerFailure>(result)) replace_current();  // never reuse a worker in doubt
     return result;
 }
 
-WorkerResult MailParseWorker::exchange(const std::string& request, std::chrono::steady_clock::time_point deadline) {
+std::optional<WorkerFailure> MailParseWorker::read_frame(Child& c, const std::string& request, std::string& answer,
+                                                         std::chrono::steady_clock::time_point deadline,
+                                                         bool starting) {
     using Kind = WorkerFailure::Kind;
     std::size_t written = 0;
-    std::string answer;
     for (;;) {
         const auto left =
             std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-        if (left.count() <= 0) return WorkerFailure{Kind::timed_out, "parse timed out"};
-        pollfd fds[3] = {{from_child_, POLLIN, 0}, {wake_[0], POLLIN, 0}, {to_child_, POLLOUT, 0}};
+        if (left.count() <= 0)
+            return starting ? WorkerFailure{Kind::unavailable, "the mail parser did not start within " +
+                                                                   std::to_string(kStartTimeout.count()) + " s"}
+                            : WorkerFailure{Kind::timed_out, "parse timed out"};
+        pollfd fds[3] = {{c.from, POLLIN, 0}, {wake_[0], POLLIN, 0}, {c.to, POLLOUT, 0}};
         const nfds_t n = written < request.size() ? 3 : 2;
         if (::poll(fds, n, static_cast<int>(std::min<long>(left.count(), 1000))) < 0 && errno != EINTR)
             return WorkerFailure{Kind::crashed, std::string("poll: ") + std::strerror(errno)};
@@ -155,31 +200,35 @@ WorkerResult MailParseWorker::exchange(const std::string& request, std::chrono::
             return WorkerFailure{Kind::interrupted, "interrupted"};
         }
         if (n == 3 && fds[2].revents) {
-            const ssize_t w = ::write(to_child_, request.data() + written, request.size() - written);
+            const ssize_t w = ::write(c.to, request.data() + written, request.size() - written);
             if (w < 0 && errno != EAGAIN && errno != EINTR) return WorkerFailure{Kind::crashed, "worker gone"};
             if (w > 0) written += static_cast<std::size_t>(w);
         }
-        if (fds[0].revents) {
-            char buf[65536];
-            const ssize_t r = ::read(from_child_, buf, sizeof buf);
-            if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR)) {
-                int status = 0;
-                ::kill(pid_, SIGKILL);
-                ::waitpid(pid_, &status, 0);
-                pid_ = -1;
-                return WorkerFailure{Kind::crashed, describe(status)};
-            }
-            if (r > 0) answer.append(buf, static_cast<std::size_t>(r));
-            auto header = adapters::read_frame_header(answer, kMaxAnswerBytes);
-            if (!header) return WorkerFailure{Kind::crashed, "worker protocol error: " + header.error().message};
-            if (*header && answer.size() >= (*header)->header_bytes + (*header)->payload_bytes) {
-                auto decoded = adapters::decode_mail_result(
-                    std::string_view(answer).substr((*header)->header_bytes, (*header)->payload_bytes));
-                if (!decoded) return WorkerFailure{Kind::crashed, decoded.error().message};
-                return std::move(*decoded);
-            }
+        if (!fds[0].revents) continue;
+        char buf[65536];
+        const ssize_t r = ::read(c.from, buf, sizeof buf);
+        if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR)) {
+            int status = 0;
+            ::kill(c.pid, SIGKILL);
+            ::waitpid(c.pid, &status, 0);
+            c.pid = -1;
+            return WorkerFailure{starting ? Kind::unavailable : Kind::crashed, describe(status)};
         }
+        if (r > 0) answer.append(buf, static_cast<std::size_t>(r));
+        auto header = adapters::read_frame_header(answer, kMaxAnswerBytes);
+        if (!header) return WorkerFailure{Kind::crashed, "worker protocol error: " + header.error().message};
+        if (*header && answer.size() >= (*header)->header_bytes + (*header)->payload_bytes) return std::nullopt;
     }
+}
+
+WorkerResult MailParseWorker::exchange(const std::string& request, std::chrono::steady_clock::time_point deadline) {
+    std::string answer;
+    if (auto failure = read_frame(current_, request, answer, deadline, /*starting=*/false)) return *failure;
+    const auto header = **adapters::read_frame_header(answer, kMaxAnswerBytes);
+    auto decoded = adapters::decode_mail_result(
+        std::string_view(answer).substr(header.header_bytes, header.payload_bytes), &date_note_);
+    if (!decoded) return WorkerFailure{WorkerFailure::Kind::crashed, decoded.error().message};
+    return std::move(*decoded);
 }
 
 }  // namespace ir::daemon

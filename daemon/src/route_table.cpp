@@ -77,6 +77,8 @@ HttpResponse health(RouteContext& c, const RouteRequest&) {
     json::object body{{"status", status}, {"open_inquiries", h.open_inquiries}};
     if (h.degraded) body["reason"] = *h.degraded;
     if (h.held_alerts != 0) body["held_alerts"] = h.held_alerts;
+    if (c.notify_failing)  // reported, never a reason for 503
+        if (auto failing = c.notify_failing(); !failing.empty()) body["notify_failing"] = std::move(failing);
     return json_response(unwell ? http::status::service_unavailable : http::status::ok, body);
 }
 

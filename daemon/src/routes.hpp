@@ -1,6 +1,8 @@
 #pragma once
 // The HTTP API's handlers: thin, over the pipeline (every change) and a store reader
 // (what is durable). route_table.cpp lists every route in one table.
+#include <boost/json/array.hpp>
+
 #include <functional>
 #include <optional>
 #include <string>
@@ -26,7 +28,8 @@ struct RouteContext {
     AccessControl& access;
     BrowserRules browser;
     bool metrics_need_token = false;
-    std::function<void()> refresh_metrics;  // the shell's gauges, before /metrics renders
+    std::function<void()> refresh_metrics;               // the shell's gauges, before /metrics renders
+    std::function<boost::json::array()> notify_failing;  // destinations failing, for /healthz
 };
 
 enum class Listener { api, webhooks_only };

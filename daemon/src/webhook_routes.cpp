@@ -3,12 +3,10 @@
 // carries takes the same ingest path as POST /v1/events; the answer waits for all of them.
 #include <boost/json.hpp>
 
-#include <cstdlib>
-#include <filesystem>
-
 #include "http_outcome.hpp"
 #include "ir/daemon/http_json.hpp"
 #include "routes.hpp"
+#include "ir/daemon/secret_ref.hpp"
 #include "webhooks.hpp"
 
 namespace ir::daemon {
@@ -16,26 +14,6 @@ namespace http = boost::beast::http;
 namespace json = boost::json;
 
 namespace {
-
-std::optional<std::string> secret_of(const SecretRef& ref, adapters::Secret& out) {
-    if (!ref.credential.empty()) {
-        const char* dir = std::getenv("CREDENTIALS_DIRECTORY");
-        if (!dir || !*dir)
-            return ref.key + "_credential: $CREDENTIALS_DIRECTORY is not set: run under systemd with "
-                             "LoadCredential=" +
-                   ref.credential + ":/path/to/secret, or set it to the folder that holds " + ref.credential;
-        auto s = adapters::load_secret_file((std::filesystem::path(dir) / ref.credential).string(),
-                                            ref.key + "_credential");
-        if (!s) return ref.key + "_credential: " + s.error().message;
-        out = std::move(*s);
-        return std::nullopt;
-    }
-    auto s = adapters::resolve_secret(ref.key, ref.value.empty() ? nullptr : &ref.value,
-                                      ref.file.empty() ? nullptr : &ref.file.native());
-    if (!s) return ref.key + ": " + s.error().message;
-    out = std::move(*s);
-    return std::nullopt;
-}
 
 std::string_view header(const RouteRequest& req, std::string_view name) {
     auto it = req.message.find(name);
@@ -54,13 +32,13 @@ std::optional<std::string> load_webhooks(const AdaptersConfig& a, Webhooks& out)
         auto& w = out.whatsapp.emplace();
         w.options.account = a.whatsapp->account;
         for (const auto& [id, account] : a.whatsapp->phone_number_ids) w.options.phone_number_accounts[id] = account;
-        if (auto e = secret_of(a.whatsapp->app_secret, w.app_secret)) return e;
-        if (auto e = secret_of(a.whatsapp->verify_token, w.verify_token)) return e;
+        if (auto e = load_secret(a.whatsapp->app_secret, w.app_secret)) return e;
+        if (auto e = load_secret(a.whatsapp->verify_token, w.verify_token)) return e;
     }
     if (a.telegram) {
         auto& t = out.telegram.emplace();
         t.options.account = a.telegram->account;
-        if (auto e = secret_of(a.telegram->secret_token, t.secret_token)) return e;
+        if (auto e = load_secret(a.telegram->secret_token, t.secret_token)) return e;
     }
     for (const auto& [platform, m] : a.marketplace) {
         auto mapping = adapters::make_marketplace_mapping(platform, m.account, m.fields);
@@ -68,7 +46,7 @@ std::optional<std::string> load_webhooks(const AdaptersConfig& a, Webhooks& out)
             return mapping.error().message + (mapping.error().field.empty() ? "" : " (" + mapping.error().field + ")");
         auto& hook = out.marketplace[platform];
         hook.mapping = std::move(*mapping);
-        if (auto e = secret_of(m.secret, hook.secret)) return e;
+        if (auto e = load_secret(m.secret, hook.secret)) return e;
     }
     return std::nullopt;
 }

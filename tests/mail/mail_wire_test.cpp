@@ -8,7 +8,8 @@ TEST_CASE("requests and results survive the worker protocol") {
     adapters::MailOptions o;
     o.account = "acc";
     o.own_addresses = {"a@b.c"};
-    o.now = sla::from_unix_ms(123456);
+    o.arrival = sla::from_unix_ms(123456);
+    o.date_skew = std::chrono::minutes(7);
     o.outbound = true;
     const std::string raw = "From: x@y.z\r\n\r\nbinary \0 bytes\n";
     auto req = adapters::decode_mail_request(adapters::encode_mail_request(raw, o));

@@ -74,10 +74,15 @@ inline void deliver(const fs::path& maildir, const std::string& name, const std:
     fs::rename(maildir / "tmp" / name, maildir / "new" / name);
 }
 
-// As mbsync or mutt file a message that is already seen: straight into cur/, flags and all.
+// As mbsync or mutt file a message that is already seen: from tmp/ straight into cur/,
+// flags and all (never through new/, where the source would take it at once).
 inline void file_seen(const fs::path& maildir, const std::string& name, const std::string& content) {
-    deliver(maildir, name, content);
-    fs::rename(maildir / "new" / name, maildir / "cur" / name);
+    for (const char* d : {"tmp", "new", "cur"}) fs::create_directories(maildir / d);
+    {
+        std::ofstream out(maildir / "tmp" / name, std::ios::binary);
+        out << content;
+    }
+    fs::rename(maildir / "tmp" / name, maildir / "cur" / name);
 }
 
 inline std::size_t count_files(const fs::path& dir) {

@@ -271,15 +271,9 @@ TEST_CASE("a parse that hangs is killed at its deadline - the mail is quarantine
     IoThread io;
     FakeIngest ingest;
     auto cfg = config_for(tmp.path);
-    // A worker that hangs the first time it is started, then is the real one.
-    const auto script = tmp.path / "hanging-worker.sh";
-    std::ofstream(script) << "#!/bin/sh\nif [ ! -e '" << (tmp.path / "hung").string() << "' ]; then touch '"
-                          << (tmp.path / "hung").string() << "'; exec sleep 600; fi\nexec '" << cfg.worker.string()
-                          << "'\n";
-    fs::permissions(script, fs::perms::owner_all);
-    cfg.worker = script;
-    cfg.parse_timeout = std::chrono::milliseconds(500);
-    deliver(cfg.maildir, "a-hangs", mail("hang@x"));
+    cfg.worker = fs::path(IR_BIN_DIR) / "test_mailparse";  // hangs on the mail that asks for it
+    cfg.parse_timeout = std::chrono::milliseconds(500);    // no more than parse_budget: no slow lane
+    deliver(cfg.maildir, "a-hangs", "X-Test-Hang: yes\r\n" + mail("hang@x"));
     fs::last_write_time(cfg.maildir / "new" / "a-hangs", fs::file_time_type::clock::now() - std::chrono::hours(1));
     deliver(cfg.maildir, "b-fine", mail("fine@x"));
     daemon::MaildirSource source(io.ioc, cfg, ingest.fn());
@@ -289,8 +283,29 @@ TEST_CASE("a parse that hangs is killed at its deadline - the mail is quarantine
     source.stop();
     CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
     CHECK(read(cfg.quarantine / "a-hangs.reason").find("reason: parse timed out after 500 ms") == 0);
+    CHECK(source.stats().set_aside == 0);
     REQUIRE(ingest.count() == 1);
     CHECK(ingest.events[0].message_id == "<fine@x>");
+}
+
+TEST_CASE("a worker that never says it is ready counts as unavailable: the mail stays in new/") {
+    TempDir tmp;
+    IoThread io;
+    FakeIngest ingest;
+    auto cfg = config_for(tmp.path);
+    const auto script = tmp.path / "mute-worker.sh";
+    std::ofstream(script) << "#!/bin/sh\nexec sleep 600\n";
+    fs::permissions(script, fs::perms::owner_all);
+    cfg.worker = script;
+    deliver(cfg.maildir, "m1", mail("kept@x"));
+    daemon::MaildirSource source(io.ioc, cfg, ingest.fn());
+    source.start();
+    REQUIRE(wait_until([&] { return source.stats().scans >= 1; }, std::chrono::seconds(30)));
+    const auto start = std::chrono::steady_clock::now();
+    source.stop();
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
+    CHECK(fs::exists(cfg.maildir / "new" / "m1"));
+    CHECK(!fs::exists(cfg.quarantine));
 }
 
 TEST_CASE("without a worker binary, mail stays in new/ (nothing quarantined, nothing lost)") {

@@ -25,8 +25,9 @@ struct MailOptions {
     // or with a dmarc=pass from trusted_authserv_id (mail_trust.hpp); otherwise inbound.
     std::vector<std::string> own_addresses;
     std::string trusted_authserv_id;  // empty: no inbox mail is our reply
-    sla::TimePoint now{};                    // received_at when the mail has no usable Date
-    bool outbound = false;                   // from our Sent folder: outbound whoever it is from
+    sla::TimePoint arrival{};         // when the mail reached us (its file's mtime): see mail_date.hpp
+    sla::Duration date_skew = std::chrono::minutes(15);  // how far Date: may be from the Received: time
+    bool outbound = false;                               // from our Sent folder: outbound whoever it is from
     std::size_t max_bytes = std::size_t{10} << 20;
     std::size_t max_parts = 200;  // MIME parts, counted over the whole tree
     std::size_t max_depth = 20;   // nesting of multiparts and attached messages
@@ -49,7 +50,8 @@ struct MailError {
 
 using MailResult = std::variant<router::Event, MailNotInquiry, MailError>;
 
-MailResult parse_mail(std::string_view raw, const MailOptions& options);
+// `date_note`, when given, says why Date: was not taken as received_at ("" when it was).
+MailResult parse_mail(std::string_view raw, const MailOptions& options, std::string* date_note = nullptr);
 
 // Initialises GMime once per process (thread-safe); parse_mail calls it.
 void init_gmime();

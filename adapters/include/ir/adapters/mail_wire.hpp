@@ -1,9 +1,11 @@
 #pragma once
 // The pipe protocol between inquiryd and its mail parsing worker (inquiryd-mailparse).
-// One frame each way per mail: "<decimal length>\n<payload>".
-//   request payload:  one line of JSON options ({"account", "own_addresses", "now_ms",
-//                     "max_bytes", "outbound", "trusted_authserv_id"}), "\n", then the raw mail bytes;
-//   response payload: JSON {"kind": "event", "event": {generic event}} |
+// One frame each way per mail: "<decimal length>\n<payload>"; first of all, once started
+// and initialised, the worker sends the frame kWorkerReady.
+//   request payload:  one line of JSON options ({"account", "own_addresses", "arrival_ms",
+//                     "date_skew_ms", "max_bytes", "max_parts", "max_depth", "outbound",
+//                     "trusted_authserv_id"}), "\n", then the raw mail bytes;
+//   response payload: JSON {"kind": "event", "event": {generic event}, "date_note"?} |
 //                     {"kind": "not_inquiry", "reason", "from", "message_id"} |
 //                     {"kind": "error", "reason"}.
 // The daemon re-validates the event with parse_event: a confused worker cannot inject
@@ -18,6 +20,7 @@
 namespace ir::adapters {
 
 inline constexpr std::size_t kMaxFrameHeaderBytes = 24;
+inline constexpr std::string_view kWorkerReady = "ready";
 
 std::string frame(std::string_view payload);
 // The length of the frame starting at `buf` and the size of its header line, once the
@@ -35,7 +38,8 @@ struct MailRequest {
 std::string encode_mail_request(std::string_view raw, const MailOptions& options);
 Expected<MailRequest> decode_mail_request(std::string_view payload);
 
-std::string encode_mail_result(const MailResult& result);
-Expected<MailResult> decode_mail_result(std::string_view payload);
+// `date_note`: parse_mail's, carried along for the daemon's log.
+std::string encode_mail_result(const MailResult& result, std::string_view date_note = {});
+Expected<MailResult> decode_mail_result(std::string_view payload, std::string* date_note = nullptr);
 
 }  // namespace ir::adapters

@@ -22,6 +22,7 @@
 #include "ir/daemon/metrics.hpp"
 #include "ir/daemon/pipeline.hpp"
 #include "ir/daemon/wall_clock.hpp"
+#include "ir/notify/notifier.hpp"
 
 namespace spdlog {
 class logger;
@@ -41,7 +42,7 @@ public:
     // Opens the store, recovers the core, binds every socket. Errors: message, exit 1.
     std::optional<std::string> start();
     // What start() reads before it touches the state folder or a socket: the catalogue,
-    // the rules, the clocks' policy, the tz database, the webhook secrets (--check-config).
+    // the rules, the clocks' policy, the tz database, the webhook and notify secrets (--check-config).
     std::optional<std::string> check();
     // Runs until SIGTERM/SIGINT has drained everything; returns the exit code.
     int run();
@@ -51,6 +52,7 @@ private:
     std::optional<std::string> open_store_and_sockets();
     std::optional<std::string> open_feed();
     std::shared_ptr<HttpAdmission> admission();
+    std::optional<std::string> open_notifier();
     std::unique_ptr<HttpServer> listen_http(const std::string& host, std::uint16_t port, HttpRouter& router);
     void refresh_metrics();
     void wait_for_signal();
@@ -71,8 +73,10 @@ private:
     std::unique_ptr<AccessControl> access_;
     std::shared_ptr<TlsContext> tls_;  // [http] tls_cert/tls_key: every listener's, reloaded on SIGHUP
     std::unique_ptr<Pipeline> pipeline_;
-    std::unique_ptr<store::Database> reader_;  // the API's point reads, on the io thread
-    std::unique_ptr<ReadThread> reads_;        // the API's reads whose cost grows with the store
+    std::vector<notify::Destination> notify_destinations_;  // secrets read at check(), until the notifier starts
+    std::unique_ptr<notify::Notifier> notifier_;            // its threads read the store on their own
+    std::unique_ptr<store::Database> reader_;               // the API's point reads, on the io thread
+    std::unique_ptr<ReadThread> reads_;                     // the API's reads whose cost grows with the store
     zmq::context_t zmq_;
     std::unique_ptr<AlertPublisher> publisher_;
     std::unique_ptr<RouteContext> routes_;

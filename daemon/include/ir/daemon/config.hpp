@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "ir/access/identity.hpp"
+#include "ir/notify/destination.hpp"
+#include "ir/notify/message.hpp"
 #include "ir/routing/agent.hpp"
 #include "ir/routing/policy.hpp"
 #include "ir/sla/time.hpp"
@@ -86,9 +88,12 @@ struct EmailAdapterConfig {
     std::filesystem::path sent_maildir;  // optional: our own sent mail stops the clocks
     std::filesystem::path quarantine;    // unparseable mail goes here, with a reason file
     std::vector<std::string> own_addresses;
-    std::string trusted_authserv_id;  // inbox mail From an own address with its dmarc=pass is our reply
-    sla::Duration poll_interval{1000};
-    sla::Duration parse_timeout{5000};
+    std::string trusted_authserv_id;     // inbox mail From an own address with its dmarc=pass is our reply
+    sla::Duration poll_interval{30000};  // a full look besides inotify (polling every 1 s without it)
+    sla::Duration parse_budget{1000};    // a parse that takes longer moves to the account's slow lane
+    sla::Duration parse_timeout{5000};   // the slow lane's time for it; past that: quarantined
+    std::size_t slow_parses_per_minute = 6;
+    sla::Duration date_skew = std::chrono::minutes(15);        // Date: further than this from Received: is not taken
     sla::Duration cur_lookback = std::chrono::hours(24 * 14);  // mail filed straight into cur/: how far back
     std::size_t max_bytes = 10u << 20;
     std::filesystem::path worker;  // the mail parser process; empty: inquiryd-mailparse beside inquiryd
@@ -123,9 +128,22 @@ struct AdaptersConfig {
 // [routing] and [[agents]]: who answers what, and how long an assignment waits for accept.
 struct RoutingConfig {
     routing::RoutingPolicy policy;
-    std::vector<routing::AgentSpec> agents;              // routed to (admins are not); empty: routing off
-    std::vector<access::Identity> identities;            // every [[agents]] entry, admins included
-    std::map<std::string, std::string> agent_addresses;  // lower-case reply address -> agent id
+    std::vector<routing::AgentSpec> agents;                // routed to (admins are not); empty: routing off
+    std::vector<access::Identity> identities;              // every [[agents]] entry, admins included
+    std::map<std::string, std::string> agent_addresses;    // lower-case reply address -> agent id
+    std::map<std::string, notify::AgentContact> contacts;  // agent id -> mobile, language (notifications)
+};
+
+// [notify] and its [[notify.destinations]]: where alerts are delivered besides ZeroMQ.
+struct NotifyTarget {
+    notify::DestinationSpec spec;
+    SecretRef secret;  // dingtalk/feishu signing secret, telegram bot token
+};
+
+struct NotifyConfig {
+    std::string console_url;  // links in messages: <console_url>/inquiries/<id>
+    sla::Duration poll_interval{1000};
+    std::vector<NotifyTarget> destinations;
 };
 
 // [store]: the disk the store may use; beyond, events are refused (503) before SQLite fails.
@@ -153,6 +171,7 @@ struct Config {
     SlaConfig sla;
     AdaptersConfig adapters;
     RoutingConfig routing;
+    NotifyConfig notify;
     AccessConfig access;
 
     std::size_t queued_bytes() const { return max_queued_bytes.value_or(default_max_queued_bytes()); }

@@ -79,14 +79,25 @@ std::uint64_t count(const LoadResult& r, unsigned status) {
     return r.by_status.count(status) ? r.by_status.at(status) : 0;
 }
 
-void run(const fs::path& dir, double seconds, std::size_t queued_bytes, const char* label) {
+// One daemon, one flood: its bodies and connections, the bytes it may hold, its [http] limits.
+struct Phase {
+    const char* label;
+    std::size_t queued_bytes;
+    std::string http_config;
+    bool big_bodies;
+    std::size_t connections;
+};
+
+void run(const fs::path& dir, double seconds, const Phase& p) {
     fs::create_directories(dir);
     const auto secret = dir / "telegram.secret";
     std::ofstream(secret) << kSecret << "\n";
     fs::permissions(secret, fs::perms::owner_read | fs::perms::owner_write);
-    Daemon d(dir, "[ingest]\nmax_queued_bytes = " + std::to_string(queued_bytes) +
-                      "\n[adapters.telegram]\naccount = \"aliexpress-jewelry\"\nsecret_token_file = \"" +
-                      secret.string() + "\"\n");
+    Daemon d(dir,
+             "[ingest]\nmax_queued_bytes = " + std::to_string(p.queued_bytes) +
+                 "\n[adapters.telegram]\naccount = \"aliexpress-jewelry\"\nsecret_token_file = \"" + secret.string() +
+                 "\"\n",
+             p.http_config);
     const auto quiet = webhooks(d.port(), 2);  // the webhook's latency with nothing else going on
     const std::size_t before = d.rss_bytes();
     std::atomic<bool> done{false};
@@ -101,38 +112,54 @@ void run(const fs::path& dir, double seconds, std::size_t queued_bytes, const ch
     std::thread prober([&] { hooks = webhooks(d.port(), seconds); });
     LoadOptions o;
     o.port = d.port();
-    o.bodies = big_bodies();
-    o.connections = kFloodConnections;
+    o.bodies = p.big_bodies ? big_bodies() : make_bodies(1);
+    o.connections = p.connections;
     o.duration = std::chrono::milliseconds(static_cast<int>(1000 * seconds));
     o.timeout = 30s;
     const auto flood = run_load(o);
     prober.join();
     done = true;
     sampler.join();
+    const bool bounded = p.queued_bytes < (std::size_t{1} << 40);
     std::printf(
-        "inquiryd: flood %s conns=%zu body_bytes=%zu seconds=%.0f max_queued_mib=%zu http202=%llu http503=%llu "
-        "errors=%llu rss_before_mib=%.0f rss_peak_mib=%.0f peak_minus_before_mib=%.0f\n",
-        label, kFloodConnections, kBodyBytes, seconds, queued_bytes >> 20,
-        static_cast<unsigned long long>(count(flood, 202)), static_cast<unsigned long long>(count(flood, 503)),
+        "inquiryd: flood %s conns=%zu body_bytes=%zu seconds=%.0f max_queued_mib=%s requests=%llu http202=%llu "
+        "http429=%llu http503=%llu errors=%llu rss_before_mib=%.0f rss_peak_mib=%.0f peak_minus_before_mib=%.0f",
+        p.label, p.connections, p.big_bodies ? kBodyBytes : o.bodies.front().size(), seconds,
+        bounded ? std::to_string(p.queued_bytes >> 20).c_str() : "none",
+        static_cast<unsigned long long>(flood.requests), static_cast<unsigned long long>(count(flood, 202)),
+        static_cast<unsigned long long>(count(flood, 429)), static_cast<unsigned long long>(count(flood, 503)),
         static_cast<unsigned long long>(flood.errors), before / 1048576.0, peak / 1048576.0,
         (peak - before) / 1048576.0);
+    if (bounded)
+        std::printf(" growth_per_bound=%.1f", static_cast<double>(peak - before) / static_cast<double>(p.queued_bytes));
+    std::printf("\n");
     std::printf(
         "inquiryd: flood %s webhook=telegram rate=%.0f quiet_p50_ms=%.1f quiet_p99_ms=%.1f during: requests=%llu "
         "http200=%llu other=%llu p50_ms=%.1f p99_ms=%.1f max_ms=%.1f\n",
-        label, kWebhookRate, quiet.p50_us / 1000, quiet.p99_us / 1000, static_cast<unsigned long long>(hooks.requests),
+        p.label, kWebhookRate, quiet.p50_us / 1000, quiet.p99_us / 1000, static_cast<unsigned long long>(hooks.requests),
         static_cast<unsigned long long>(count(hooks, 200)),
         static_cast<unsigned long long>(hooks.requests - count(hooks, 200) + hooks.errors), hooks.p50_us / 1000,
         hooks.p99_us / 1000, hooks.max_us / 1000);
+    std::fflush(stdout);
     d.stop();
 }
 
 }  // namespace
 
 void flood(const fs::path& dir, double seconds, std::size_t queued_mib) {
-    run(dir / "bounded", seconds, queued_mib << 20, "bounded");
-    fs::remove_all(dir / "bounded");
-    run(dir / "unbounded", seconds, std::size_t{1} << 40, "unbounded");
-    fs::remove_all(dir / "unbounded");
+    const std::string none = Daemon::kNoClientLimits;
+    const Phase phases[] = {
+        {"bounded", queued_mib << 20, none, true, kFloodConnections},
+        {"unbounded", std::size_t{1} << 40, none, true, kFloodConnections},
+        // One client at the default per-client limits (64 connections, 1,000 requests/s)
+        // posting small events as fast as it can; its webhooks (4 of its connections) have
+        // a bucket of their own.
+        {"one-client", queued_mib << 20, "max_connections_per_client = 64\nrate_per_client = 1000\n", false, 32},
+    };
+    for (const auto& p : phases) {
+        run(dir / p.label, seconds, p);
+        fs::remove_all(dir / p.label);
+    }
 }
 
 }  // namespace ir::bench

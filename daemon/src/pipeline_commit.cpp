@@ -98,15 +98,7 @@ void Pipeline::publish(const router::StepResult& step, const std::vector<store::
     if (!alerts.empty())
         for (const auto& listener : listeners_) listener(alerts);
     metrics_->alerts_published.inc(alerts.size());
-    const auto published = now();
-    for (const auto& e : step.sla_effects) {
-        std::optional<sla::TimePoint> due;
-        if (const auto* w = std::get_if<sla::Warning>(&e))
-            due = w->due_at;
-        else if (const auto* b = std::get_if<sla::Breach>(&e))
-            due = b->deadline;
-        if (due) metrics_->alert_lateness.observe(static_cast<double>((published - *due).count()) / 1000.0);
-    }
+    Metrics::observe_lateness(metrics_->alert_lateness, step, now());
     metrics_->open_inquiries.set(static_cast<double>(core_.engine->open_count()));
 }
 
@@ -136,8 +128,10 @@ void Pipeline::poke_timer() {
 
 void Pipeline::on_timer() {
     if (stopping_ || recovering_) return;
-    auto step = core_.engine->on_tick(now());  // decided again with a fresh now
+    const auto at = now();
+    auto step = core_.engine->on_tick(at);  // decided again with a fresh now
     if (step.empty()) return arm_timer();
+    Metrics::observe_lateness(metrics_->timer_lateness, step, at);
     commit(std::move(step), nullptr, [](StepOutcome) {});
 }
 

@@ -1,5 +1,8 @@
 #include "pipeline_metrics.hpp"
 
+#include <optional>
+#include <variant>
+
 namespace ir::daemon {
 namespace {
 
@@ -21,6 +24,9 @@ Pipeline::Metrics::Metrics(metrics::Registry& r)
       alerts_published(r.counter("inquiryd_alerts_published_total", "Alerts published on ZeroMQ")),
       alert_lateness(r.histogram("inquiryd_alert_lateness_seconds", "Publish time minus the alarm's moment",
                                  metrics::latency_buckets_seconds())),
+      timer_lateness(r.histogram("inquiryd_timer_lateness_seconds",
+                                 "Time the timer decided an alarm minus its moment (before the commit)",
+                                 metrics::latency_buckets_seconds())),
       dedupe_bytes(
           r.gauge("inquiryd_dedupe_index_bytes", "Memory of the dedupe index: 16 bytes a slot, a slot per event")),
       queued_bytes(r.gauge("inquiryd_ingest_queued_bytes",
@@ -31,5 +37,16 @@ Pipeline::Metrics::Metrics(metrics::Registry& r)
       wait_analysis(stage(r, "analysis")),
       wait_commit(stage(r, "commit")),
       wait_answer(stage(r, "answer")) {}
+
+void Pipeline::Metrics::observe_lateness(metrics::Histogram& h, const router::StepResult& step, sla::TimePoint at) {
+    for (const auto& e : step.sla_effects) {
+        std::optional<sla::TimePoint> due;
+        if (const auto* w = std::get_if<sla::Warning>(&e))
+            due = w->due_at;
+        else if (const auto* b = std::get_if<sla::Breach>(&e))
+            due = b->deadline;
+        if (due) h.observe(static_cast<double>((at - *due).count()) / 1000.0);
+    }
+}
 
 }  // namespace ir::daemon

@@ -4,7 +4,7 @@
 // few seconds while Telegram updates arrive at 20 a second on connections of their own;
 // the daemon's resident memory is sampled every 10 ms. Once with [ingest]
 // max_queued_bytes at `queued_mib`, once as good as unbounded (1 TiB) for comparison, and
-// once as one client at the default per-client limits posting small events as fast as it
+// once as one client over a rate_per_client of 100/s posting small events as fast as it
 // can (429s, its webhooks still answered). Prints 202/429/503 counts, peak RSS against
 // the bound and the webhooks' p50/p99 alone and during each flood.
 #include <cstddef>

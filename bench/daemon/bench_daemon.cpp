@@ -9,6 +9,7 @@
 //        bench_daemon soak [RATE] [MINUTES]   (hours of steady load: leaks, WAL, fds)
 //        bench_daemon mail [MAILS]        (rename() into new/ to ASSIGNED on the feed, p50/p99)
 //        bench_daemon mail-slow [N]       (a buyer's mail behind N crafted slow mails)
+//        bench_daemon flood [SECONDS] [QUEUED_MIB]  (1 MB bodies: RSS bounded, webhook p99)
 #include <signal.h>
 #include <time.h>
 #include <unistd.h>
@@ -32,6 +33,7 @@
 
 #include "access_cost.hpp"
 #include "daemon_harness.hpp"
+#include "flood.hpp"
 #include "mail_latency.hpp"
 #include "read_load.hpp"
 #include "soak.hpp"
@@ -264,6 +266,7 @@ void paced_phase(const fs::path& dir, double rate, double seconds) {
 // (default 300 mails), see mail_latency.hpp.
 // bench_daemon mail-slow [N]: a buyer's mail behind N crafted mails that take the parser
 // seconds each (default 30), see mail_latency.hpp.
+// bench_daemon flood [SECONDS] [QUEUED_MIB]: 1 MB bodies from 128 connections, see flood.hpp.
 int main(int argc, char** argv) {
     CLI::App app{"bench_daemon: inquiryd's ingest throughput, memory, access cost and a soak"};
     double seconds = 5.0, rate = 10'000, soak_rate = 2'000, minutes = 20;
@@ -293,6 +296,15 @@ int main(int argc, char** argv) {
     slow_cmd->add_option("N", slow_mails, "crafted slow mails")->capture_default_str()->check(CLI::PositiveNumber);
     std::string inquiryd;
     app.add_option("--inquiryd", inquiryd, "the inquiryd to run (default: this build's)")->check(CLI::ExistingFile);
+    double flood_seconds = 5;
+    std::size_t queued_mib = 64;
+    auto* flood_cmd = app.add_subcommand("flood", "1 MB bodies from 128 connections: RSS and webhook p99");
+    flood_cmd->add_option("SECONDS", flood_seconds, "seconds of flood")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    flood_cmd->add_option("QUEUED_MIB", queued_mib, "[ingest] max_queued_bytes in MiB")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
     CLI11_PARSE(app, argc, argv);
     if (!inquiryd.empty()) ir::bench::set_inquiryd(inquiryd);
 
@@ -321,6 +333,11 @@ int main(int argc, char** argv) {
     }
     if (*access_cmd) {
         ir::bench::access_cost(dir, std::chrono::milliseconds(static_cast<int>(1000 * seconds)), 3);
+        fs::remove_all(dir);
+        return 0;
+    }
+    if (*flood_cmd) {
+        ir::bench::flood(dir, flood_seconds, queued_mib);
         fs::remove_all(dir);
         return 0;
     }

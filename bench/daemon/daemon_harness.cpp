@@ -37,10 +37,12 @@ void set_inquiryd(std::string path) {
     inquiryd_path() = std::move(path);
 }
 
-Daemon::Daemon(const fs::path& dir, const std::string& extra_config) {
+Daemon::Daemon(const fs::path& dir, const std::string& extra_config, const std::string& http_config) {
     std::ofstream(dir / "bench.toml") << "catalog = \"" << IR_FIXTURES_DIR << "/catalog.json\"\n"
                                       << "state_dir = \"" << (dir / "state").string() << "\"\n"
-                                      << "[http]\nlisten = \"127.0.0.1:0\"\n[log]\nlevel = \"warn\"\n"
+                                      << "[http]\nlisten = \"127.0.0.1:0\"\n"
+                                      << http_config
+                                      << "[log]\nlevel = \"warn\"\n"
                                       << "[zmq]\npub_endpoint = \"ipc://" << (dir / "pub.sock").string() << "\"\n"
                                       << extra_config;
     const std::string config = (dir / "bench.toml").string();

@@ -16,9 +16,13 @@ void set_inquiryd(std::string path);
 
 class Daemon {
 public:
+    static constexpr const char* kNoClientLimits = "max_connections_per_client = 0\nrate_per_client = 0\n";
     // Starts inquiryd on 127.0.0.1 (any free port) with its state under `dir`; throws if it
-    // does not come up within 10 s. `extra_config` is appended to the TOML.
-    explicit Daemon(const std::filesystem::path& dir, const std::string& extra_config = "");
+    // does not come up within 10 s. `extra_config` is appended to the TOML; `http_config`
+    // goes into its [http] table (by default no per-client limits: every load comes from
+    // one address).
+    explicit Daemon(const std::filesystem::path& dir, const std::string& extra_config = "",
+                    const std::string& http_config = kNoClientLimits);
     ~Daemon();  // stop()s it if still running
     Daemon(const Daemon&) = delete;
     Daemon& operator=(const Daemon&) = delete;

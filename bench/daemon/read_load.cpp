@@ -45,6 +45,7 @@ std::vector<std::string> fresh_bodies(std::size_t copies, const std::string& tag
 struct Phase {
     double lateness_p99_ms = 0;
     double lateness_max_bucket_ms = 0;
+    double timer_p99_ms = 0;  // the loop's part: the timer's decision, before the commit
     double ingest_p99_us = 0;
     double alerts = 0;
     std::vector<LoadResult> reads;
@@ -84,6 +85,7 @@ Phase run_phase(const Daemon& d, int seconds, bool hammer, int& slice) {
     for (auto& t : readers) t.join();
     p.lateness_p99_ms = 1000 * quantile_bound(after, "inquiryd_alert_lateness_seconds_bucket", 0.99);
     p.lateness_max_bucket_ms = 1000 * quantile_bound(after, "inquiryd_alert_lateness_seconds_bucket", 1.0);
+    p.timer_p99_ms = 1000 * quantile_bound(after, "inquiryd_timer_lateness_seconds_bucket", 0.99);
     p.alerts = after["inquiryd_alert_lateness_seconds_count"];
     p.ingest_p99_us = worst_ingest;
     return p;
@@ -92,8 +94,8 @@ Phase run_phase(const Daemon& d, int seconds, bool hammer, int& slice) {
 void print_phase(const char* label, const Phase& p) {
     std::printf(
         "inquiryd: reads hammer=%s alerts=%.0f lateness_p99_ms<=%.1f lateness_max_ms<=%.1f "
-        "ingest_p99_us(worst second)=%.0f\n",
-        label, p.alerts, p.lateness_p99_ms, p.lateness_max_bucket_ms, p.ingest_p99_us);
+        "timer_p99_ms<=%.1f (target <= 5) ingest_p99_us(worst second)=%.0f\n",
+        label, p.alerts, p.lateness_p99_ms, p.lateness_max_bucket_ms, p.timer_p99_ms, p.ingest_p99_us);
     for (std::size_t i = 0; i < p.reads.size(); ++i) {
         const auto& r = p.reads[i];
         std::printf("inquiryd: reads   GET %s requests/s=%.1f p50_ms=%.1f p99_ms=%.1f http200=%llu http503=%llu\n",

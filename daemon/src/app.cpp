@@ -84,7 +84,11 @@ std::optional<std::string> App::start() {
 }
 
 std::optional<std::string> App::open_store_and_sockets() {
-    PipelineOptions options{database_path(), config_.ingest_queue, config_.commit_batch};
+    PipelineOptions options{database_path(),
+                            config_.ingest_queue,
+                            config_.commit_batch,
+                            config_.queued_bytes(),
+                            {config_.store.max_bytes, config_.store.min_free_bytes}};
     pipeline_ = std::make_unique<Pipeline>(ioc_, core_, clock_, registry_, options);
     if (auto e = pipeline_->open()) return e;
     store::Options ropts;
@@ -155,6 +159,21 @@ std::optional<std::string> App::open_feed() {
     return std::nullopt;
 }
 
+// Both listeners share one admission: the bodies they hold count against one budget, of
+// which a quarter is kept for the webhooks, as are an eighth of the connections.
+std::shared_ptr<HttpAdmission> App::admission() {
+    if (admission_) return admission_;
+    const std::size_t bytes = config_.queued_bytes();
+    AdmissionOptions a;
+    a.connections_per_client = config_.http.max_connections_per_client;
+    a.rate_per_client = static_cast<double>(config_.http.rate_per_client);
+    a.reserved_body_bytes = bytes / 4;
+    a.body_bytes = bytes - a.reserved_body_bytes;
+    a.reserved_prefix = "/v1/webhooks/";
+    admission_ = HttpAdmission::create(std::move(a));
+    return admission_;
+}
+
 // After recovery: the notifier resumes each destination at its cursor, and the pipeline
 // wakes it after every commit that stored alerts.
 std::optional<std::string> App::open_notifier() {
@@ -175,6 +194,8 @@ std::unique_ptr<HttpServer> App::listen_http(const std::string& host, std::uint1
     hopts.request_timeout = config_.http.request_timeout;
     hopts.idle_timeout = config_.http.idle_timeout;
     hopts.max_connections = config_.http.max_connections;
+    hopts.reserved_connections = config_.http.max_connections / 8;
+    hopts.admission = admission();
     hopts.tls = tls_;
     const asio::ip::tcp::endpoint listen(asio::ip::make_address(host), port);
     return std::make_unique<HttpServer>(ioc_, listen, std::ref(router), registry_, hopts);
@@ -235,9 +256,14 @@ void App::reload() {
     if (config_.source != Config{}.source) {
         auto reloaded = load_config(config_.source);
         for (const auto& e : reloaded.errors) log_->error("SIGHUP: {}", e);
-        if (reloaded.errors.empty()) spdlog::set_level(spdlog::level::from_str(reloaded.config.log_level));
+        if (reloaded.errors.empty()) {
+            spdlog::set_level(spdlog::level::from_str(reloaded.config.log_level));
+            config_.store = reloaded.config.store;
+            pipeline_->set_store_limits({config_.store.max_bytes, config_.store.min_free_bytes});
+        }
     }
-    log_->info("SIGHUP: log level {}", spdlog::level::to_string_view(log_->level()));
+    log_->info("SIGHUP: log level {}, [store] max_bytes {}, min_free_bytes {}",
+               spdlog::level::to_string_view(log_->level()), config_.store.max_bytes, config_.store.min_free_bytes);
     if (tls_) tls_->reload();
 }
 

@@ -29,9 +29,10 @@ void read_tls(Reader& r, const toml::table& t, HttpConfig& http) {
 }
 
 void read_http(Reader& r, const toml::table& t, HttpConfig& http) {
-    r.only_keys(t, "http",
-                {"listen", "max_body_bytes", "request_timeout", "idle_timeout", "max_connections", "allow_plaintext",
-                 "hosts", "allowed_origins", "webhook_listen", "tls_cert", "tls_key"});
+    r.only_keys(
+        t, "http",
+        {"listen", "max_body_bytes", "request_timeout", "idle_timeout", "max_connections", "max_connections_per_client",
+         "rate_per_client", "allow_plaintext", "hosts", "allowed_origins", "webhook_listen", "tls_cert", "tls_key"});
     if (const auto* n = t.get("listen")) {
         auto v = n->value<std::string>();
         auto hp = v ? parse_listen(*v) : std::nullopt;
@@ -44,6 +45,8 @@ void read_http(Reader& r, const toml::table& t, HttpConfig& http) {
     r.duration(t, "http", "request_timeout", http.request_timeout);
     r.duration(t, "http", "idle_timeout", http.idle_timeout);
     r.integer(t, "http", "max_connections", http.max_connections, 1, 1'000'000);
+    r.integer(t, "http", "max_connections_per_client", http.max_connections_per_client, 0, 1'000'000);
+    r.integer(t, "http", "rate_per_client", http.rate_per_client, 0, 100'000'000);
     r.boolean(t, "http", "allow_plaintext", http.allow_plaintext);
     r.string_list(t, "http", "hosts", http.hosts);
     r.string_list(t, "http", "allowed_origins", http.allowed_origins);
@@ -125,9 +128,30 @@ void read_sla(Reader& r, const toml::table& t, SlaConfig& sla) {
         r.problem(t.get("timely_warning"), "sla.timely_warning", "must be shorter than sla.timely");
 }
 
+// [ingest] and [store]: what may wait in memory, and what the disk may take.
+void read_ingest_and_store(Reader& r, const toml::table& root, Config& c) {
+    if (const auto* t = root["ingest"].as_table()) {
+        r.only_keys(*t, "ingest", {"queue", "commit_batch", "max_queued_bytes"});
+        r.integer(*t, "ingest", "queue", c.ingest_queue, 1, 10'000'000);
+        r.integer(*t, "ingest", "commit_batch", c.commit_batch, 1, 100'000);
+        if (t->contains("max_queued_bytes")) {
+            std::size_t bytes = 64 * 1024;
+            r.integer(*t, "ingest", "max_queued_bytes", bytes, 64 * 1024, std::int64_t{1} << 40);
+            c.max_queued_bytes = bytes;
+        }
+    }
+    if (const auto* t = r.table(root, "", "store")) {
+        r.only_keys(*t, "store", {"max_bytes", "min_free_bytes"});
+        r.integer(*t, "store", "max_bytes", c.store.max_bytes, 0, std::int64_t{1} << 50);
+        r.integer(*t, "store", "min_free_bytes", c.store.min_free_bytes, 0, std::int64_t{1} << 50);
+        if (c.store.max_bytes != 0 && c.store.max_bytes < (1u << 20))
+            r.problem(t->get("max_bytes"), "store.max_bytes", "must be 0 (no limit) or at least 1048576 (1 MiB)");
+    }
+}
+
 void read_root(Reader& r, const toml::table& root, Config& c) {
     r.only_keys(root, "",
-                {"state_dir", "catalog", "rules", "http", "zmq", "log", "ingest", "sla", "adapters", "routing",
+                {"state_dir", "catalog", "rules", "http", "zmq", "log", "ingest", "store", "sla", "adapters", "routing",
                  "agents", "access", "notify", "simulate", "retention"});
     std::string state_dir = c.state_dir.string();
     r.string(root, "", "state_dir", state_dir);
@@ -146,11 +170,7 @@ void read_root(Reader& r, const toml::table& root, Config& c) {
         if (std::find(std::begin(levels), std::end(levels), c.log_level) == std::end(levels))
             r.problem(t->get("level"), "log.level", "must be one of trace, debug, info, warn, error, critical, off");
     }
-    if (const auto* t = root["ingest"].as_table()) {
-        r.only_keys(*t, "ingest", {"queue", "commit_batch"});
-        r.integer(*t, "ingest", "queue", c.ingest_queue, 1, 10'000'000);
-        r.integer(*t, "ingest", "commit_batch", c.commit_batch, 1, 100'000);
-    }
+    read_ingest_and_store(r, root, c);
     if (const auto* t = root["sla"].as_table()) read_sla(r, *t, c.sla);
     if (const auto* t = r.table(root, "", "adapters")) read_adapters(r, *t, c.adapters);
     if (const auto* t = r.table(root, "", "routing")) read_routing(r, *t, c.routing);

@@ -113,7 +113,7 @@ HttpResponse inquiry_customer(RouteContext& c, const RouteRequest& req) {
 
 // {"order_id": "...", "sample": false}: the same order_id twice counts once (relays retry).
 void post_order(RouteContext& c, RouteRequest&& req, Responder respond) {
-    if (auto busy = c.pipeline.busy()) return respond(refusal_response(*busy));
+    if (auto busy = c.pipeline.busy(Pipeline::Work::step)) return respond(refusal_response(*busy));
     const auto id = parse_id(req.param("id"));
     if (!id) return respond(error_response(http::status::bad_request, "must be a positive whole number", "id"));
     const CustomerId customer{*id};

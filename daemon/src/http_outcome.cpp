@@ -19,6 +19,8 @@ HttpResponse refusal_response(Refusal r, std::string_view detail) {
             return error_response(http::status::service_unavailable, message, "message_id", {{"Retry-After", "1"}});
         case Refusal::stopping:
             return error_response(http::status::service_unavailable, message, "", {{"Retry-After", "5"}});
+        case Refusal::store_full:  // room comes back when someone frees it: not within a second
+            return error_response(http::status::service_unavailable, message, "", {{"Retry-After", "10"}});
         default:
             return error_response(http::status::service_unavailable, message, "", {{"Retry-After", "1"}});
     }

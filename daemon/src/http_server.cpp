@@ -1,5 +1,6 @@
 #include <ir/daemon/http_json.hpp>
 #include <ir/daemon/http_server.hpp>
+#include <ir/daemon/refusal_log.hpp>
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -99,6 +100,15 @@ void detail::ServerMetrics::register_in(metrics::Registry& registry, bool tls) {
     accepted = &registry.counter("http_connections_accepted_total", "HTTP connections accepted");
     rejected = &registry.counter("http_connections_rejected_total", "HTTP connections refused at the limit");
     timeouts = &registry.counter("http_timeouts_total", "HTTP connections closed by an idle, request or write timeout");
+    client_over_cap = &registry.counter("http_connections_refused_per_client_total",
+                                        "HTTP connections closed at once: their client address held its cap");
+    const auto refused = [&](const char* reason) {
+        return &registry.counter("http_requests_refused_total",
+                                 "HTTP requests refused before their body was read, by limit", {{"limit", reason}});
+    };
+    rate_limited = refused("rate");
+    body_budget = refused("body_bytes");
+    reserved_only = refused("reserved_connections");
     if (tls) {
         tls_handshake_failures = &registry.counter(
             "http_tls_handshake_failures_total", "TLS handshakes that failed or timed out (e.g. plain HTTP, old TLS)");
@@ -165,27 +175,47 @@ private:
         if (ec == net::error::operation_aborted || state_->stopping) return;
         if (ec) return on_accept_error(ec);
         state_->metrics.accepted->inc();
-        if (state_->sessions.size() >= state_->options.max_connections) {
-            on_over_limit(std::move(socket));
-        } else {
+        detail::ConnectionTerms terms;
+        if (auto remote = socket.remote_endpoint(ec); !ec) terms.client = remote.address();
+        const auto& o = state_->options;
+        const std::size_t open = state_->sessions.size();
+        if (open >= o.max_connections) {
+            on_over_limit(std::move(socket), std::move(terms));
+        } else if (auto slot = o.admission ? o.admission->open(terms.client) : std::optional(ClientSlot())) {
             if (refused_ > 0) {
                 state_->log->info("accepting connections again ({} refused at the limit)", refused_);
                 refused_ = 0;
             }
+            terms.slot = std::move(*slot);
+            terms.reserved_only = o.reserved_connections > 0 && open + o.reserved_connections >= o.max_connections;
             socket.set_option(tcp::no_delay(true), ec);  // pipelined responses must not wait for ACKs
-            detail::start_session(std::move(socket), state_, false);
+            detail::start_session(std::move(socket), state_, std::move(terms));
+        } else {
+            // Closed unanswered: a 503 would need a session, which is what the cap withholds.
+            state_->metrics.client_over_cap->inc();
+            note_refusal("connection from " + terms.client.to_string() + " closed: it holds " +
+                         std::to_string(o.admission->options().connections_per_client) +
+                         " connections ([http] max_connections_per_client)");
         }
         do_accept();
     }
 
-    void on_over_limit(tcp::socket socket) {
+    void on_over_limit(tcp::socket socket, detail::ConnectionTerms terms) {
         state_->metrics.rejected->inc();
         if (refused_++ == 0) {
             state_->log->warn("connection limit {} reached: refusing new connections", state_->options.max_connections);
         }
         if (state_->sessions.size() < state_->options.max_connections + reject_slack) {
-            detail::start_session(std::move(socket), state_, true);
+            terms.refuse = "too many connections";
+            detail::start_session(std::move(socket), state_, std::move(terms));
         }  // else the socket closes here
+    }
+
+    void note_refusal(const std::string& what) {
+        if (state_->refusals)
+            state_->refusals->note(what);
+        else
+            state_->log->warn("{}", what);
     }
 
     void on_accept_error(beast::error_code ec) {
@@ -207,6 +237,7 @@ private:
         beast::error_code ec;
         acceptor_.close(ec);
         retry_timer_.cancel();
+        if (state_->refusals) state_->refusals->stop();
         state_->log->info("stopping: {} connection(s) open", state_->sessions.size());
         if (state_->sessions.empty()) return state_->log->info("stopped");
         const std::vector<detail::SessionBase*> open(state_->sessions.begin(), state_->sessions.end());
@@ -245,6 +276,7 @@ HttpServer::HttpServer(net::io_context& ioc, const tcp::endpoint& listen, HttpHa
     state->handler = std::move(handler);
     state->metrics.register_in(registry, state->options.tls != nullptr);
     state->log = http_logger();
+    state->refusals = RefusalLog::create(ioc.get_executor(), state->log);
     listener_ = std::make_shared<Listener>(ioc, listen, std::move(state));
 }
 

@@ -2,7 +2,19 @@
 
 #include <ir/daemon/http_session.hpp>
 
+#include <algorithm>
+
 namespace ir::daemon::detail {
+
+std::string_view error_text(std::string_view body, std::size_t max) {
+    static constexpr std::string_view prefix = R"({"error":")";
+    if (body.starts_with(prefix)) {
+        const auto text = body.substr(prefix.size());
+        const auto end = text.find('"');  // an escaped quote cuts the quote short: fine for a log line
+        if (end != std::string_view::npos) return text.substr(0, std::min(end, max));
+    }
+    return body.substr(0, max);
+}
 
 void write_response_head(const HttpResponse& res, std::string& out) {
     out.clear();
@@ -22,14 +34,11 @@ void write_response_head(const HttpResponse& res, std::string& out) {
 
 template class HttpSession<boost::beast::tcp_stream>;
 
-void start_session(boost::asio::ip::tcp::socket socket, std::shared_ptr<ServerState> state, bool reject) {
-    if (state->options.tls) return start_tls_session(std::move(socket), std::move(state), reject);
-    auto session =
-        std::make_shared<HttpSession<boost::beast::tcp_stream>>(boost::beast::tcp_stream(std::move(socket)), state);
-    if (reject)
-        session->reject();
-    else
-        session->run();
+void start_session(boost::asio::ip::tcp::socket socket, std::shared_ptr<ServerState> state, ConnectionTerms terms) {
+    if (state->options.tls) return start_tls_session(std::move(socket), std::move(state), std::move(terms));
+    std::make_shared<HttpSession<boost::beast::tcp_stream>>(boost::beast::tcp_stream(std::move(socket)),
+                                                            std::move(state), nullptr, std::move(terms))
+        ->run();
 }
 
 }  // namespace ir::daemon::detail

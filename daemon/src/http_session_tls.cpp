@@ -12,14 +12,12 @@ using TlsTcpStream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
 
 template class HttpSession<TlsTcpStream>;
 
-void start_tls_session(boost::asio::ip::tcp::socket socket, std::shared_ptr<ServerState> state, bool reject) {
+void start_tls_session(boost::asio::ip::tcp::socket socket, std::shared_ptr<ServerState> state, ConnectionTerms terms) {
     auto context = state->options.tls->current();
     TlsTcpStream stream(std::move(socket), *context);
-    auto session = std::make_shared<HttpSession<TlsTcpStream>>(std::move(stream), std::move(state), std::move(context));
-    if (reject)
-        session->reject();
-    else
-        session->run();
+    std::make_shared<HttpSession<TlsTcpStream>>(std::move(stream), std::move(state), std::move(context),
+                                                std::move(terms))
+        ->run();
 }
 
 }  // namespace ir::daemon::detail

@@ -18,7 +18,7 @@ namespace {
 
 // The open inquiry a write request names, or the response that refuses it.
 std::variant<InquiryId, HttpResponse> open_inquiry_of(RouteContext& c, const RouteRequest& req) {
-    if (auto busy = c.pipeline.busy()) return refusal_response(*busy);
+    if (auto busy = c.pipeline.busy(Pipeline::Work::step)) return refusal_response(*busy);
     const auto id = parse_int(req.param("id"), 1, INT64_MAX);
     if (!id) return error_response(http::status::bad_request, "must be a positive whole number", "id");
     const InquiryId inquiry{static_cast<std::uint64_t>(*id)};

@@ -8,6 +8,9 @@ std::string_view describe(Refusal r) {
             return "shutting down";
         case Refusal::recovering:
             return "the store could not commit; recovering";
+        case Refusal::store_full:
+            return "the store is at its size limit or its disk is nearly full: events are refused until there "
+                   "is room ([store] max_bytes, min_free_bytes; GET /healthz says which)";
         case Refusal::saturated:
             return "too many events waiting for their commit";
         case Refusal::in_flight:

@@ -21,6 +21,15 @@ std::string dedupe_key(const router::Event& e) {
     return DedupeIndex::key(router::to_string(e.channel), e.account, e.message_id);
 }
 
+// What an event holds in memory while it waits: its text, and a little for the rest.
+std::size_t event_bytes(const router::Event& e) {
+    constexpr std::size_t kFixed = 512;
+    const auto& s = e.sender;
+    return kFixed + e.body.size() + e.subject.size() + e.account.size() + e.message_id.size() + e.thread_id.size() +
+           s.name.size() + s.email.size() + s.company.size() + s.phone.size() + s.address.size() + s.country.size() +
+           s.im.size();
+}
+
 std::shared_ptr<spdlog::logger> pipeline_logger() {
     if (auto log = spdlog::get("inquiryd")) return log;
     return spdlog::stderr_color_mt("inquiryd");
@@ -42,7 +51,10 @@ Pipeline::Pipeline(boost::asio::io_context& ioc, Core& core, const WallClock& cl
       log_(pipeline_logger()),
       metrics_(std::make_unique<Metrics>(registry)),
       timer_(ioc),
-      retry_timer_(ioc) {
+      retry_timer_(ioc),
+      space_timer_(ioc),
+      space_(options_.database),
+      limits_(options_.store_limits) {
     boost::asio::post(analysis_pool_, [] { ::pthread_setname_np(::pthread_self(), "ir-analysis"); });
 }
 
@@ -53,6 +65,7 @@ Pipeline::~Pipeline() {
 
 void Pipeline::start() {
     arm_timer();
+    arm_space_check();
 }
 
 void Pipeline::add_alert_listener(AlertListener listener) {
@@ -63,9 +76,13 @@ void Pipeline::add_step_listener(StepListener listener) {
     step_listeners_.push_back(std::move(listener));
 }
 
-std::optional<Refusal> Pipeline::busy() const {
+std::optional<Refusal> Pipeline::busy(Work work) const {
     if (stopping_) return Refusal::stopping;
-    if (recovering_) return Refusal::recovering;
+    if (recovering_ || holding_) return Refusal::recovering;
+    if (work == Work::event && space_refusal_) {
+        rejected_events(metrics_->registry, "store_full").inc();
+        return Refusal::store_full;
+    }
     if (pending_ >= options_.ingest_queue) {
         rejected_events(metrics_->registry, "saturated").inc();
         return Refusal::saturated;
@@ -74,11 +91,24 @@ std::optional<Refusal> Pipeline::busy() const {
 }
 
 PipelineHealth Pipeline::health() const {
-    return {stopping_, recovering_, last_commit_failed_, core_.engine->open_count()};
+    PipelineHealth h{stopping_, recovering_, last_commit_failed_, core_.engine->open_count(), {}, held_alerts_};
+    if (recovering_)
+        h.degraded = "a commit failed (" + hold_reason_ + "): rebuilding the core from the store";
+    else if (holding_)
+        h.degraded = "the store refused a commit (" + hold_reason_ + "): events are refused until it takes writes" +
+                     (held_alerts_ == 0
+                          ? std::string()
+                          : "; " + std::to_string(held_alerts_) + " alert(s) published from memory wait to be stored");
+    else if (space_refusal_)
+        h.degraded = *space_refusal_ + ": events are refused";
+    else if (last_commit_failed_)
+        h.degraded = "the last commit failed: events are refused until one succeeds";
+    return h;
 }
 
 void Pipeline::refresh_metrics() {
     metrics_->open_inquiries.set(static_cast<double>(core_.engine->open_count()));
+    metrics_->queued_bytes.set(static_cast<double>(queued_bytes_));
 }
 
 void Pipeline::ingest(router::Event event, IngestDone done) {
@@ -99,9 +129,20 @@ void Pipeline::ingest(router::Event event, IngestDone done) {
         o.event_seq = (*seen)->seq;
         return done(std::move(o));
     }
+    // Bytes, not only events: a queue of large bodies must not outgrow memory. One event
+    // larger than the whole budget still gets in when nothing else waits.
+    const std::size_t bytes = event_bytes(event);
+    if (options_.max_queued_bytes != 0 && queued_bytes_ != 0 && queued_bytes_ + bytes > options_.max_queued_bytes) {
+        rejected_events(metrics_->registry, "saturated").inc();
+        return done(IngestOutcome::refused(Refusal::saturated));
+    }
     in_flight_.insert(key);  // until its commit is answered (then dedupe_ knows it)
     ++pending_;              // counted from here: shutdown and recovery wait for it
-    auto shared = std::make_shared<IngestDone>(std::move(done));
+    queued_bytes_ += bytes;
+    auto shared = std::make_shared<IngestDone>([this, bytes, done = std::move(done)](IngestOutcome o) {
+        queued_bytes_ -= bytes;
+        done(std::move(o));
+    });
     boost::asio::post(analysis_pool_, [this, event = std::move(event), key = std::move(key), shared,
                                        queued = Steady::now()]() mutable {
         Analysis analysis = core_.assessor->analyze(event);
@@ -128,7 +169,7 @@ Expected<std::optional<store::EventKey>> Pipeline::find_journaled(const router::
 
 // Back on the event loop with the analysis: the core step, then the commit.
 void Pipeline::step_event(router::Event event, std::string key, Analysis analysis, std::shared_ptr<IngestDone> done) {
-    if (recovering_) {  // a commit failed meanwhile: the core is about to be rebuilt
+    if (recovering_ || holding_) {  // a commit failed meanwhile: the core is about to be rebuilt
         in_flight_.erase(key);
         (*done)(IngestOutcome::refused(Refusal::recovering));
         after_failure();
@@ -149,7 +190,7 @@ void Pipeline::step_event(router::Event event, std::string key, Analysis analysi
 }
 
 void Pipeline::apply(const Step& step, StepDone done, store::Change extra, std::string once_key) {
-    if (auto refusal = busy()) return done({*refusal, {}, {}});
+    if (auto refusal = busy(Work::step)) return done({*refusal, {}, {}});
     if (!once_key.empty() && in_flight_.contains(once_key)) return done({Refusal::in_flight, {}, {}});
     auto result = step(*core_.engine, now());
     if (result.refused) return done({std::nullopt, {}, std::move(result)});  // routing said no: nothing to store
@@ -168,12 +209,20 @@ void Pipeline::set_store_quota(std::int64_t pages) {
     committer_->set_max_page_count(pages);
 }
 
+void Pipeline::set_store_limits(StoreLimits limits) {
+    limits_ = limits;
+    set_store_quota(StoreSpace::page_quota(limits_));
+    check_space();
+}
+
 void Pipeline::stop(std::function<void()> drained) {
     if (stopping_) return;
     stopping_ = true;
     drained_ = std::move(drained);
     timer_.cancel();
     retry_timer_.cancel();
+    space_timer_.cancel();
+    if (!held_.empty()) flush_held();  // a last try: what cannot be stored fires again after the restart
     check_drained();
 }
 

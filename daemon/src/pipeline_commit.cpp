@@ -41,6 +41,9 @@ void Pipeline::commit(router::StepResult step, const router::Event* event, std::
     append_step_rows(step, journal, change);
     log_step(step);
     arm_timer();  // the step may have brought the earliest deadline forward
+    // Only ticks and the restore's routing step come here while holding: events and
+    // requests are refused before the core takes them.
+    if (holding_ && !event) return hold(std::move(step), std::move(change), std::move(done));
     ++pending_;
     c->step = std::move(step);
     c->done = std::move(done);
@@ -65,8 +68,15 @@ void Pipeline::on_durable(std::shared_ptr<Commit> c, std::optional<Error> error,
     last_commit_failed_ = error.has_value();
     if (error) {
         recovering_ = true;  // the core holds changes the disk does not: rebuild it from the disk
+        if (!holding_) {     // the first failure says why; those behind it only echo it
+            log_->error("holding steps in memory until the store takes them: {}", error->message);
+            hold_reason_ = error->message;
+            next_flush_ = std::chrono::steady_clock::now() + std::chrono::seconds(1);  // a try a second
+        }
+        holding_ = true;  // then hold what follows until the store takes it
     } else {
         if (c->journaled) {  // before in_flight_ lets the key go
+            durable_event_seq_ = std::max(durable_event_seq_, c->journaled->second);
             dedupe_.add(c->journaled->first, c->journaled->second);
             metrics_->dedupe_bytes.set(static_cast<double>(dedupe_.memory_bytes()));
         }
@@ -90,33 +100,15 @@ void Pipeline::publish(const router::StepResult& step, const std::vector<store::
     if (!step.inquiries.empty())
         for (const auto& listener : step_listeners_) listener(step);
     metrics_->alerts_published.inc(alerts.size());
-    const auto published = now();
-    for (const auto& e : step.sla_effects) {
-        std::optional<sla::TimePoint> due;
-        if (const auto* w = std::get_if<sla::Warning>(&e))
-            due = w->due_at;
-        else if (const auto* b = std::get_if<sla::Breach>(&e))
-            due = b->deadline;
-        if (due) metrics_->alert_lateness.observe(static_cast<double>((published - *due).count()) / 1000.0);
-    }
+    Metrics::observe_lateness(metrics_->alert_lateness, step, now());
     metrics_->open_inquiries.set(static_cast<double>(core_.engine->open_count()));
 }
 
 // After a failed commit the core may hold state the disk does not. Once nothing is in
-// flight any more, rebuild the core from what is durable, then take changes again.
+// flight any more, rebuild the core from what is durable (read off the loop).
 void Pipeline::after_failure() {
     if (!recovering_ || pending_ != 0 || stopping_) return;
-    if (auto e = recover()) {
-        log_->error("recovery after a failed commit failed: {}; retrying in 1s", *e);
-        retry_timer_.expires_after(std::chrono::seconds(1));
-        retry_timer_.async_wait([this](boost::system::error_code ec) {
-            if (!ec) after_failure();
-        });
-        return;
-    }
-    recovering_ = false;
-    log_->warn("core rebuilt from the store after a failed commit; accepting events again");
-    arm_timer();
+    recover_off_loop();
 }
 
 void Pipeline::arm_timer() {
@@ -138,8 +130,10 @@ void Pipeline::poke_timer() {
 
 void Pipeline::on_timer() {
     if (stopping_ || recovering_) return;
-    auto step = core_.engine->on_tick(now());  // decided again with a fresh now
+    const auto at = now();
+    auto step = core_.engine->on_tick(at);  // decided again with a fresh now
     if (step.empty()) return arm_timer();
+    Metrics::observe_lateness(metrics_->timer_lateness, step, at);
     commit(std::move(step), nullptr, [](StepOutcome) {});
 }
 

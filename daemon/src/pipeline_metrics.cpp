@@ -1,5 +1,8 @@
 #include "pipeline_metrics.hpp"
 
+#include <optional>
+#include <variant>
+
 namespace ir::daemon {
 namespace {
 
@@ -21,10 +24,29 @@ Pipeline::Metrics::Metrics(metrics::Registry& r)
       alerts_published(r.counter("inquiryd_alerts_published_total", "Alerts published on ZeroMQ")),
       alert_lateness(r.histogram("inquiryd_alert_lateness_seconds", "Publish time minus the alarm's moment",
                                  metrics::latency_buckets_seconds())),
+      timer_lateness(r.histogram("inquiryd_timer_lateness_seconds",
+                                 "Time the timer decided an alarm minus its moment (before the commit)",
+                                 metrics::latency_buckets_seconds())),
       dedupe_bytes(
           r.gauge("inquiryd_dedupe_index_bytes", "Memory of the dedupe index: 16 bytes a slot, a slot per event")),
+      queued_bytes(r.gauge("inquiryd_ingest_queued_bytes",
+                           "Bytes of the events taken and not yet answered ([ingest] max_queued_bytes)")),
+      store_bytes(r.gauge("inquiryd_store_bytes", "Size of the store's files: the database, its -wal and -shm")),
+      store_free_bytes(r.gauge("inquiryd_store_free_bytes", "Free space on the state folder's filesystem")),
+      alerts_held(r.gauge("inquiryd_alerts_held", "Alerts published from memory while the store refused writes")),
       wait_analysis(stage(r, "analysis")),
       wait_commit(stage(r, "commit")),
       wait_answer(stage(r, "answer")) {}
+
+void Pipeline::Metrics::observe_lateness(metrics::Histogram& h, const router::StepResult& step, sla::TimePoint at) {
+    for (const auto& e : step.sla_effects) {
+        std::optional<sla::TimePoint> due;
+        if (const auto* w = std::get_if<sla::Warning>(&e))
+            due = w->due_at;
+        else if (const auto* b = std::get_if<sla::Breach>(&e))
+            due = b->deadline;
+        if (due) h.observe(static_cast<double>((at - *due).count()) / 1000.0);
+    }
+}
 
 }  // namespace ir::daemon

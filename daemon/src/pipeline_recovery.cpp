@@ -37,10 +37,13 @@ std::optional<std::string> Pipeline::open() {
     copts.database.auto_checkpoint = false;             // the checkpointer thread does it, off the commit path
     copts.queue_capacity = options_.ingest_queue + 64;  // ticks and replies never find it full
     copts.max_batch = options_.commit_batch;
+    copts.stop_after_failure = true;  // nothing commits behind a failure: alert seqs stay gap-free
+    copts.database.max_page_count = StoreSpace::page_quota(options_.store_limits);
     copts.on_commit = [this](const store::CommitSample& s) {
         boost::asio::post(ioc_, [this, s] {
             metrics_->commit_latency.observe(static_cast<double>(s.latency.count()) / 1e6);
             if (!s.ok) metrics_->commit_failures.inc();
+            check_space_soon();  // the store grew: a full disk should stop events before SQLite fails
         });
     };
     auto committer = store::GroupCommitter::start(copts);
@@ -51,6 +54,9 @@ std::optional<std::string> Pipeline::open() {
     auto reader = store::Database::open(ropts);
     if (!reader) return reader.error().message;
     reader_ = std::move(*reader);
+    auto recovery_reader = store::Database::open(ropts);
+    if (!recovery_reader) return recovery_reader.error().message;
+    recovery_reader_ = std::move(*recovery_reader);
     store::CheckpointerOptions cpopts;
     cpopts.path = options_.database;
     cpopts.caught_up = [this] { committer_->request_wal_wrap(); };
@@ -60,23 +66,11 @@ std::optional<std::string> Pipeline::open() {
     return recover();
 }
 
+// At start: the state, and every journaled key for the dedupe index (one pass over the
+// events table, before the loop serves anything).
 std::optional<std::string> Pipeline::recover() {
-    auto inquiries = reader_->open_inquiries();
-    auto max_id = reader_->max_inquiry_id();
-    auto max_seq = reader_->max_alert_seq();
-    if (!inquiries || !max_id || !max_seq)
-        return "cannot read the state: " + (!inquiries ? inquiries.error().message
-                                            : !max_id  ? max_id.error().message
-                                                       : max_seq.error().message);
-    router::EngineState state;
-    state.inquiries.reserve(inquiries->size());
-    for (const auto& row : *inquiries) {
-        auto s = from_stored(row.payload);
-        if (!s) return "inquiry " + std::to_string(row.id) + " is stored unreadably";
-        state.inquiries.push_back(std::move(*s));
-    }
-    const std::size_t count = state.inquiries.size();
-    if (auto e = load_routing_state(state)) return e;
+    auto state = read_state(*reader_);
+    if (!state) return state.error().message;
     dedupe_.clear();
     next_event_seq_ = 1;
     if (auto e = reader_->scan_event_keys(
@@ -85,26 +79,77 @@ std::optional<std::string> Pipeline::recover() {
                 next_event_seq_ = seq + 1;  // the scan goes by seq
             }))
         return "cannot read the journal: " + e->message;
+    durable_event_seq_ = next_event_seq_ - 1;
     metrics_->dedupe_bytes.set(static_cast<double>(dedupe_.memory_bytes()));
+    restore(std::move(*state));
+    return std::nullopt;
+}
+
+// The open inquiries, the customers and the presence as stored, with the next ids.
+Expected<router::EngineState> Pipeline::read_state(store::Database& db) {
+    auto inquiries = db.open_inquiries();
+    auto max_id = db.max_inquiry_id();
+    auto max_seq = db.max_alert_seq();
+    if (!inquiries || !max_id || !max_seq)
+        return Error{"cannot read the state: " + (!inquiries ? inquiries.error().message
+                                                  : !max_id  ? max_id.error().message
+                                                             : max_seq.error().message)};
+    router::EngineState state;
+    state.inquiries.reserve(inquiries->size());
+    for (const auto& row : *inquiries) {
+        auto s = from_stored(row.payload);
+        if (!s) return Error{"inquiry " + std::to_string(row.id) + " is stored unreadably"};
+        state.inquiries.push_back(std::move(*s));
+    }
+    if (auto e = load_routing_state(db, state)) return Error{*e};
     // Erased rows may have held the highest ids: the store remembers the next one to give.
-    auto next_id = next_id_floor(*reader_, store::kNextInquiryIdKey);
-    if (!next_id) return "cannot read the state: " + next_id.error().message;
+    auto next_id = next_id_floor(db, store::kNextInquiryIdKey);
+    if (!next_id) return Error{"cannot read the state: " + next_id.error().message};
     state.next_inquiry_id = std::max(static_cast<std::uint64_t>(*max_id) + 1, *next_id);
     state.next_alert_seq = static_cast<std::uint64_t>(*max_seq) + 1;
+    return state;
+}
+
+void Pipeline::restore(router::EngineState state) {
+    const std::size_t count = state.inquiries.size();
     auto step = core_.engine->restore(std::move(state), now());
     // Routing may decide anew (an owner who left the roster): stored like any step.
     if (!step.empty()) commit(std::move(step), nullptr, [](StepOutcome) {});
     metrics_->open_inquiries.set(static_cast<double>(core_.engine->open_count()));
     log_->info("recovered {} open inquiries; next alert seq {}; {} journaled events (dedupe index {} MiB)", count,
                core_.engine->next_alert_seq(), dedupe_.size(), dedupe_.memory_bytes() >> 20);
-    return std::nullopt;
+}
+
+// After a failed commit: the reads run on the analysis thread (idle: nothing is in flight),
+// on their own connection; the loop goes on serving reads, webhooks' refusals and timers.
+// The dedupe index is kept: it only ever learnt keys whose commit succeeded.
+void Pipeline::recover_off_loop() {
+    boost::asio::post(analysis_pool_, [this] {
+        auto state = read_state(*recovery_reader_);
+        boost::asio::post(ioc_, [this, state = std::move(state)]() mutable {
+            if (!state) {
+                log_->error("recovery after a failed commit failed: {}; retrying in 1s", state.error().message);
+                retry_timer_.expires_after(std::chrono::seconds(1));
+                retry_timer_.async_wait([this](boost::system::error_code ec) {
+                    if (!ec) after_failure();
+                });
+                return;
+            }
+            next_event_seq_ = durable_event_seq_ + 1;  // the failed events' numbers are free again
+            committer_->resume();
+            recovering_ = false;
+            restore(std::move(*state));
+            log_->warn("core rebuilt from the store after a failed commit");
+            arm_timer();
+        });
+    });
 }
 
 // Customers (and their merges) and agents' presence, as last stored.
-std::optional<std::string> Pipeline::load_routing_state(router::EngineState& state) {
-    auto customers = reader_->customers();
-    auto aliases = reader_->customer_aliases();
-    auto presence = reader_->meta_with_prefix(kPresencePrefix);
+std::optional<std::string> Pipeline::load_routing_state(store::Database& db, router::EngineState& state) {
+    auto customers = db.customers();
+    auto aliases = db.customer_aliases();
+    auto presence = db.meta_with_prefix(kPresencePrefix);
     if (!customers || !aliases || !presence)
         return "cannot read the customers: " + (!customers ? customers.error().message
                                                 : !aliases ? aliases.error().message
@@ -124,7 +169,7 @@ std::optional<std::string> Pipeline::load_routing_state(router::EngineState& sta
                                              CustomerId{static_cast<std::uint64_t>(a.survivor)});
         next_customer = std::max<std::uint64_t>(next_customer, static_cast<std::uint64_t>(a.id) + 1);
     }
-    auto floor = next_id_floor(*reader_, store::kNextCustomerIdKey);
+    auto floor = next_id_floor(db, store::kNextCustomerIdKey);
     if (!floor) return "cannot read the customers: " + floor.error().message;
     state.customers.next_id = std::max(next_customer, *floor);
     for (const auto& [key, value] : *presence) {

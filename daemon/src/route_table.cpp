@@ -79,11 +79,12 @@ namespace routes {
 
 HttpResponse health(RouteContext& c, const RouteRequest&) {
     const auto h = c.pipeline.health();
-    const bool unwell = h.stopping || h.recovering || h.last_commit_failed;
+    const bool unwell = h.stopping || h.degraded;
     const char* status = h.stopping ? "stopping" : unwell ? "degraded" : "ok";
     json::object body{{"status", status}, {"open_inquiries", h.open_inquiries}};
     body["tokens_required"] = c.access.required();  // the console asks for a token, or not
-    if (h.last_commit_failed) body["reason"] = "the last commit failed: events are refused until one succeeds";
+    if (h.degraded) body["reason"] = *h.degraded;
+    if (h.held_alerts != 0) body["held_alerts"] = h.held_alerts;
     if (c.notify_failing)  // reported, never a reason for 503
         if (auto failing = c.notify_failing(); !failing.empty()) body["notify_failing"] = std::move(failing);
     return json_response(unwell ? http::status::service_unavailable : http::status::ok, body);

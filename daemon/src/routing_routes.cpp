@@ -81,7 +81,7 @@ HttpResponse list_queues(RouteContext& c, const RouteRequest& req) {
 void set_presence(RouteContext& c, RouteRequest&& req, Responder respond) {
     if (!c.pipeline.engine().routing_enabled())
         return respond(error_response(http::status::conflict, "routing is off: no [[agents]] in the config"));
-    if (auto busy = c.pipeline.busy()) return respond(refusal_response(*busy));
+    if (auto busy = c.pipeline.busy(Pipeline::Work::step)) return respond(refusal_response(*busy));
     auto value = body_string(req, "presence");
     if (auto* no = std::get_if<HttpResponse>(&value)) return respond(std::move(*no));
     const auto presence = routing::parse_presence(std::get<std::string>(value));

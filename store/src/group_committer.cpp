@@ -64,6 +64,11 @@ void GroupCommitter::set_max_page_count(std::int64_t pages) {
     pending_max_page_count_ = pages;
 }
 
+void GroupCommitter::resume() {
+    const std::lock_guard lock(mutex_);
+    resume_wanted_ = true;
+}
+
 void GroupCommitter::request_wal_wrap() {
     wrap_wanted_ = true;
 }
@@ -91,6 +96,7 @@ bool GroupCommitter::take_batch() {
     wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
     if (queue_.empty()) return false;  // stopping, and everything is committed
     quota_ = std::exchange(pending_max_page_count_, std::nullopt);
+    if (std::exchange(resume_wanted_, false)) halted_ = false;
     const std::size_t n = std::min(queue_.size(), options_.max_batch);
     for (std::size_t i = 0; i < n; ++i) {
         batch_.push_back(std::move(queue_.front().change));
@@ -102,9 +108,14 @@ bool GroupCommitter::take_batch() {
 
 void GroupCommitter::commit_batch() {
     std::optional<Error> error;
-    if (quota_) error = db_->set_max_page_count(*quota_);
+    if (halted_)
+        error = Error{"an earlier commit failed: nothing is committed until the daemon recovers",
+                      options_.database.path.string()};
+    if (quota_)
+        if (auto e = db_->set_max_page_count(*quota_); e && !error) error = std::move(e);
     const auto start = std::chrono::steady_clock::now();
     if (!error) error = db_->apply(batch_);
+    if (error && options_.stop_after_failure) halted_ = true;
     const auto elapsed = std::chrono::steady_clock::now() - start;
     std::size_t rows = 0;
     for (const Change& change : batch_) rows += change.row_count();

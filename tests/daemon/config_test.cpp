@@ -115,4 +115,23 @@ TEST_CASE("retention is off by default, a day or more when given") {
     REQUIRE(short_one.errors.size() == 1);
     CHECK(short_one.errors[0].find("retention.resolved_after: must be a day or more") != std::string::npos);
     CHECK(parse_config("[retention]\nkeep = \"1d\"\n", "c.toml").errors.size() == 1);
+TEST_CASE("limits: per-client connections and rate, and the bytes queued, with their defaults") {
+    auto d = parse_config("", "empty.toml");
+    REQUIRE(d.errors.empty());
+    CHECK(d.config.http.max_connections_per_client == 64);
+    CHECK(d.config.http.rate_per_client == 1000);
+    CHECK_FALSE(d.config.max_queued_bytes);
+    CHECK(d.config.queued_bytes() == default_max_queued_bytes());
+    CHECK(default_max_queued_bytes() >= (16u << 20));
+    CHECK(default_max_queued_bytes() <= (256u << 20));
+    auto r = parse_config(
+        "[http]\nmax_connections_per_client = 0\nrate_per_client = 5\n[ingest]\nmax_queued_bytes = 1048576\n", "x.toml");
+    REQUIRE(r.errors.empty());
+    CHECK(r.config.http.max_connections_per_client == 0);
+    CHECK(r.config.http.rate_per_client == 5);
+    CHECK(r.config.queued_bytes() == 1048576);
+    auto bad = parse_config("[http]\nrate_per_client = -1\n[ingest]\nmax_queued_bytes = 10\n", "x.toml");
+    REQUIRE(bad.errors.size() == 2);
+    CHECK(bad.errors[0].rfind("x.toml:2: http.rate_per_client: must be a whole number", 0) == 0);
+    CHECK(bad.errors[1].rfind("x.toml:4: ingest.max_queued_bytes: must be a whole number", 0) == 0);
 }

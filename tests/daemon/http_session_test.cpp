@@ -257,3 +257,67 @@ TEST_CASE("session: a transport failure at any step closes the session without a
     }
     CHECK(succeeded);
 }
+
+TEST_CASE("session: a body the pool cannot hold is refused after its header, before a byte of it is read",
+          "[http_session]") {
+    auto options = short_timeouts();
+    options.admission = HttpAdmission::create({.body_bytes = 1000});
+    SessionFixture f(options);
+    std::vector<Responder> held;  // the first request's answer waits: its body stays in the pool
+    f.open([&](HttpRequest&&, Responder respond) { held.push_back(std::move(respond)); });
+    const std::string post = "POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n";
+    f.send(post + "Content-Length: 800\r\n\r\n" + std::string(800, 'x'));
+    REQUIRE(f.run_until([&] { return held.size() == 1; }));
+    CHECK(options.admission->body_bytes_held(false) == 800);
+    held.front()(text_response(http::status::accepted, "ok"));
+    REQUIRE(f.responses_are(1));  // given back once the answer is written
+    REQUIRE(f.run_until([&] { return options.admission->body_bytes_held(false) == 0; }));
+    // A second connection takes 800, then this one's next request (header only, no body
+    // sent) is refused at once with 503 and Retry-After.
+    auto other = options.admission->admit({}, "/v1/events", 800, std::chrono::steady_clock::now());
+    REQUIRE(other.verdict == HttpAdmission::Verdict::admitted);
+    f.send(post + "Content-Length: 500\r\n\r\n");
+    REQUIRE(f.responses_are(2));
+    const auto res = f.responses().back();
+    CHECK(res.result() == http::status::service_unavailable);
+    CHECK(res[http::field::retry_after] == "1");
+    CHECK(res.body().find("max_queued_bytes") != std::string::npos);
+    CHECK_FALSE(res.keep_alive());  // its body was not read: the connection cannot go on
+    CHECK(held.size() == 1);
+    CHECK(f.state->metrics.body_budget->value() == 1);
+}
+
+TEST_CASE("session: over the client's rate, 429 with Retry-After; a request without a body keeps the connection",
+          "[http_session]") {
+    auto options = short_timeouts();
+    options.admission = HttpAdmission::create({.rate_per_client = 2});
+    SessionFixture f(options);
+    f.open(echo);
+    f.send(get("/1") + get("/2") + get("/3"));
+    REQUIRE(f.responses_are(3));
+    const auto res = f.responses();
+    CHECK(res[0].result() == http::status::ok);
+    CHECK(res[1].result() == http::status::ok);
+    CHECK(res[2].result() == http::status::too_many_requests);
+    CHECK(res[2][http::field::retry_after] == "1");
+    CHECK(res[2].keep_alive());
+    CHECK(f.state->metrics.rate_limited->value() == 1);
+}
+
+TEST_CASE("session: in a reserved slot only the reserved routes are served", "[http_session]") {
+    auto options = short_timeouts();
+    options.admission = HttpAdmission::create({.reserved_prefix = "/v1/webhooks/"});
+    SessionFixture f(options);
+    f.state->handler = echo;
+    auto server = test::TestTransport(f.ioc);
+    f.client.connect(server.inner());
+    detail::ConnectionTerms terms;
+    terms.reserved_only = true;
+    std::make_shared<Session>(std::move(server), f.state, nullptr, std::move(terms))->run();
+    f.send(get("/v1/webhooks/telegram") + get("/v1/events"));
+    REQUIRE(f.responses_are(2));
+    const auto res = f.responses();
+    CHECK(res[0].result() == http::status::ok);
+    CHECK(res[1].result() == http::status::service_unavailable);
+    CHECK(res[1].body().find("/v1/webhooks/") != std::string::npos);
+}

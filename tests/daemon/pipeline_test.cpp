@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "inquiry/v1/alert.pb.h"
 #include "ir/daemon/pipeline.hpp"
 #include "ir/store/database.hpp"
 #include "manual_clock.hpp"
@@ -162,6 +163,8 @@ TEST_CASE("a failed commit keeps nothing, answers retry later, and the core is r
     CHECK(rig.pipeline->engine().open_count() == 1);  // t2's inquiry was never durable: gone again
     CHECK(rig.pipeline->engine().find(InquiryId{2}) == nullptr);
     rig.pipeline->set_store_quota(1 << 30);
+    // The space check (every 200 ms) finds the store fine: direct commits again.
+    rig.run_until([&] { return !rig.pipeline->health().degraded; });
     CHECK(rig.ingest(e).kind == Kind::accepted);  // the same event, now kept
     CHECK_FALSE(rig.pipeline->health().last_commit_failed);
     CHECK(rig.journaled() == 2);
@@ -215,4 +218,98 @@ TEST_CASE("a restart recovers the open inquiries and still knows every journaled
     CHECK(second.pipeline->journaled_events() == 2);
     CHECK(second.ingest(message("m2", "t2")).kind == Kind::duplicate);
     CHECK(second.ingest(message("m3", "t3")).inquiry == InquiryId{3});
+}
+
+namespace {
+
+inquiry::v1::Alert parsed(const store::AlertRow& row) {
+    inquiry::v1::Alert a;
+    REQUIRE(a.ParseFromString(row.payload));
+    return a;
+}
+
+// Fails the next commit that grows the store (a 200 KB body), then waits for the rebuild.
+void fail_a_commit(Rig& rig) {
+    rig.pipeline->set_store_quota(1);  // clamped to the current size
+    auto e = message("big", "t-big");
+    e.body = std::string(200'000, 'x');
+    REQUIRE(rig.ingest(e).refusal == daemon::Refusal::commit_failed);
+    rig.run_until([&] { return !rig.pipeline->health().recovering; });
+}
+
+}  // namespace
+
+TEST_CASE("after a failed commit, alerts that come due are published degraded, then stored with their seqs") {
+    TempDir dir;
+    Rig rig(dir.file("store.db"), 3s);
+    REQUIRE(rig.ingest(message("m1")).kind == Kind::accepted);
+    const auto stored_before = rig.alerts.size();  // the queue's ASSIGNED, if any
+    fail_a_commit(rig);
+    const auto h = rig.pipeline->health();
+    REQUIRE(h.degraded);
+    CHECK(h.degraded->find("the store refused a commit") != std::string::npos);
+    CHECK(rig.pipeline->busy() == daemon::Refusal::recovering);  // events and requests wait
+    CHECK(rig.pipeline->busy(Pipeline::Work::step) == daemon::Refusal::recovering);
+
+    rig.clock.advance(2s);  // past the warning (at 1 s)
+    rig.pipeline->poke_timer();
+    rig.run_until([&] { return rig.alerts.size() > stored_before; });
+    const store::AlertRow warning = rig.alerts.back();
+    CHECK(parsed(warning).degraded());
+    CHECK(warning.seq == static_cast<std::int64_t>(stored_before) + 1);  // the next seq after the stored ones
+    CHECK(rig.pipeline->health().held_alerts >= 1);
+    {
+        auto db = store::Database::open({.path = rig.database, .read_only = true});
+        REQUIRE(db);
+        CHECK((*db)->max_alert_seq().value() == static_cast<std::int64_t>(stored_before));  // not stored yet
+    }
+
+    rig.pipeline->set_store_quota(1 << 30);  // room again: the next space check stores what is held
+    rig.run_until([&] { return !rig.pipeline->health().degraded; });
+    CHECK(rig.pipeline->health().held_alerts == 0);
+    auto db = store::Database::open({.path = rig.database, .read_only = true});
+    REQUIRE(db);
+    const auto stored = (*db)->alerts_since(0, "", 100).value();
+    REQUIRE(stored.size() == rig.alerts.size());
+    for (std::size_t i = 0; i < stored.size(); ++i) {
+        CHECK(stored[i].seq == static_cast<std::int64_t>(i) + 1);  // gap-free, in order
+        auto as_published = parsed(rig.alerts[i]);
+        as_published.set_degraded(false);
+        CHECK(parsed(stored[i]).SerializeAsString() == as_published.SerializeAsString());  // the same alert
+    }
+    CHECK(rig.ingest(message("m2", "t2")).kind == Kind::accepted);
+}
+
+TEST_CASE("recovery after a failed commit keeps the dedupe index and reuses the failed event's seq") {
+    TempDir dir;
+    Rig rig(dir.file("store.db"));
+    REQUIRE(rig.ingest(message("m1", "t1")).kind == Kind::accepted);
+    fail_a_commit(rig);
+    rig.pipeline->set_store_quota(1 << 30);
+    rig.run_until([&] { return !rig.pipeline->health().degraded; });
+    CHECK(rig.pipeline->journaled_events() == 1);
+    const auto again = rig.ingest(message("m1", "t1"));
+    CHECK(again.kind == Kind::duplicate);
+    CHECK(again.event_seq == 1);
+    REQUIRE(rig.ingest(message("m3", "t3")).kind == Kind::accepted);
+    CHECK(rig.ingest(message("m3", "t3")).event_seq == 2);  // the failed one's number, never stored
+    CHECK(rig.journaled() == 2);
+}
+
+TEST_CASE("events are refused while the store is near its size limit; steps are not") {
+    TempDir dir;
+    const auto path = dir.file("store.db");
+    Rig rig(path);
+    REQUIRE(rig.ingest(message("m1", "t1")).kind == Kind::accepted);
+    const auto used = daemon::StoreSpace(path).measure().used_bytes;
+    rig.pipeline->set_store_limits({.max_bytes = used + used / 16});  // within an eighth of it: full
+    const auto h = rig.pipeline->health();
+    REQUIRE(h.degraded);
+    CHECK(h.degraded->find("max_bytes") != std::string::npos);
+    const auto refused = rig.ingest(message("m2", "t2"));
+    CHECK(refused.refusal == daemon::Refusal::store_full);
+    CHECK(rig.pipeline->busy(Pipeline::Work::step) == std::nullopt);
+    rig.pipeline->set_store_limits({.max_bytes = used * 4});
+    CHECK_FALSE(rig.pipeline->health().degraded);
+    CHECK(rig.ingest(message("m2", "t2")).kind == Kind::accepted);
 }

@@ -168,6 +168,40 @@ TEST_CASE("a full disk fails the whole batch, every caller hears it, later batch
     CHECK(db->max_alert_seq().value() == 1);
 }
 
+TEST_CASE("stop_after_failure: after a failed batch nothing commits until resume()") {
+    TempDir dir;
+    const auto path = dir.file("store.db");
+    auto committer = start({.database = {.path = path}, .stop_after_failure = true});
+    committer->set_max_page_count(1);  // clamped to the current size: the next growth fails
+    const std::string big(256 * 1024, 'p');
+    t::Counter acked;
+    std::vector<std::optional<ir::Error>> results;
+    const auto submit = [&](Change c) {
+        REQUIRE(committer->submit(std::move(c), [&](std::optional<ir::Error> e) {
+            results.push_back(std::move(e));
+            acked.add();
+        }));
+    };
+    Change full = t::ingest("acc", "full", 10);
+    full.events[0].payload = big;
+    submit(std::move(full));
+    REQUIRE(acked.wait_for(1));
+    committer->set_max_page_count(1'000'000);  // room again, but the committer is halted
+    submit(t::ingest("acc", "small", 11));     // would fit: refused all the same
+    REQUIRE(acked.wait_for(2));
+    REQUIRE(results[0]);
+    REQUIRE(results[1]);
+    CHECK_THAT(results[1]->message, Catch::Contains("an earlier commit failed"));
+    committer->resume();
+    submit(t::ingest("acc", "resumed", 12));
+    REQUIRE(acked.wait_for(3));
+    CHECK_FALSE(results[2]);
+    committer->stop();
+    auto db = t::open_db(path);
+    CHECK(db->event_count().value() == 1);
+    CHECK(t::journaled(*db, "chat", "acc", "resumed"));
+}
+
 TEST_CASE("the committer refuses options it cannot honour") {
     TempDir dir;
     CHECK_FALSE(GroupCommitter::start({.database = {.path = dir.file("a.db")}, .max_batch = 0}));

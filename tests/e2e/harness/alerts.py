@@ -63,7 +63,15 @@ def _time_text(ts):
 
 
 def alert_dict(alert):
-    """A protobuf Alert as GET /v1/alerts shows it (the daemon's alert_to_json)."""
+    """A protobuf Alert as GET /v1/alerts shows it (the daemon's alert_to_json); one
+    published from memory while the store refused writes also has "degraded": True."""
+    d = _alert_fields(alert)
+    if getattr(alert, "degraded", False):
+        d["degraded"] = True
+    return d
+
+
+def _alert_fields(alert):
     return {"seq": alert.seq, "topic": alert.topic, "kind": _enum_name(alert, "kind", "ALERT_KIND_") or "",
             "clock": _enum_name(alert, "clock", "CLOCK_KIND_"), "inquiry_id": alert.inquiry_id,
             "account": alert.account, "agent_id": alert.agent_id or None, "tier": alert.tier,

@@ -204,9 +204,9 @@ class Daemon:
         return result
 
     # -- HTTP --------------------------------------------------------------------------
-    def client(self, timeout=30):
-        """A new keep-alive connection (the caller closes it)."""
-        return Client(self.port, timeout=timeout, cafile=self.tls_ca)
+    def client(self, timeout=30, source=None):
+        """A new keep-alive connection (the caller closes it); source: see Client."""
+        return Client(self.port, timeout=timeout, cafile=self.tls_ca, source=source)
 
     @property
     def http(self):

@@ -43,10 +43,13 @@ class Client:
     A POST is never retried here: the caller decides what an unanswered request means.
     A GET on a reused connection that the server had closed is retried once."""
 
-    def __init__(self, port, timeout=30, cafile=None):
-        """cafile: speak HTTPS, trusting that CA certificate (PEM)."""
+    def __init__(self, port, timeout=30, cafile=None, source=None):
+        """cafile: speak HTTPS, trusting that CA certificate (PEM). source: the local address
+        to connect from (e.g. "127.0.0.9": every 127/8 address is loopback), so that the
+        daemon's per-client limits see another client."""
         self.port = port
         self.timeout = timeout
+        self.source = (source, 0) if source else None
         self.conn = None
         self.tls = ssl.create_default_context(cafile=cafile) if cafile else None
 
@@ -60,9 +63,10 @@ class Client:
             reused = self.conn is not None
             if self.conn is None and self.tls is not None:
                 self.conn = http.client.HTTPSConnection("127.0.0.1", self.port, timeout=self.timeout,
-                                                        context=self.tls)
+                                                        context=self.tls, source_address=self.source)
             elif self.conn is None:
-                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout,
+                                                       source_address=self.source)
             try:
                 hdrs = {"Host": "127.0.0.1"}
                 if body is not None:

@@ -197,8 +197,12 @@ class Run:
         """A config on the fixtures' catalogue; `extra` (TOML tables) is appended."""
         sla = sla or {"fast": "5m", "timely": "24h", "fast_warning": "2m", "timely_warning": "4h"}
         lines = [f'catalog = "{self.fixture("catalog.json")}"', ""]
-        if http_extra:
-            lines += ["[http]", http_extra, ""]
+        # Every test's load comes from one address: no per-client limits unless it sets them.
+        http = [http_extra] if http_extra else []
+        for key in ("rate_per_client", "max_connections_per_client"):
+            if key not in http_extra:
+                http.append(f"{key} = 0")
+        lines += ["[http]", *http, ""]
         lines += ["[log]", f'level = "{log_level}"', "", "[sla]"]
         lines += [f'{k} = "{v}"' for k, v in sla.items()]
         path = self.path(name)

@@ -54,6 +54,7 @@ private:
     std::filesystem::path database_path() const { return config_.state_dir / "inquiryd.db"; }
     std::optional<std::string> open_store_and_sockets();
     std::optional<std::string> open_feed();
+    std::shared_ptr<HttpAdmission> admission();
     std::optional<std::string> open_notifier();
     std::unique_ptr<HttpServer> listen_http(const std::string& host, std::uint16_t port, HttpRouter& router);
     void refresh_metrics();
@@ -87,7 +88,8 @@ private:
     std::unique_ptr<AlertPublisher> publisher_;
     std::unique_ptr<RouteContext> routes_;
     HttpRouter router_;
-    HttpRouter webhook_router_;  // the webhook listener's, if [http] webhook_listen
+    HttpRouter webhook_router_;                 // the webhook listener's, if [http] webhook_listen
+    std::shared_ptr<HttpAdmission> admission_;  // the listeners' per-client limits and body budgets
     std::unique_ptr<HttpServer> http_;
     std::unique_ptr<HttpServer> webhook_http_;
     std::vector<std::unique_ptr<MaildirSource>> mail_sources_;  // their threads post to ioc_

@@ -25,6 +25,9 @@ struct HttpConfig {
     sla::Duration request_timeout{10'000};  // a whole request, once its first byte arrived
     sla::Duration idle_timeout{60'000};     // keep-alive connection with nothing to say
     std::size_t max_connections = 1024;
+    // Per client address (behind a proxy, every client is the proxy): 0 = no limit.
+    std::size_t max_connections_per_client = 64;
+    std::size_t rate_per_client = 1000;  // requests a second, a second's worth at once; beyond: 429
     // Plain HTTP on an address other than loopback (behind a trusted network or proxy).
     bool allow_plaintext = false;
     // Host header values accepted (DNS rebinding): empty = the listen address, localhost,
@@ -150,6 +153,15 @@ struct RetentionConfig {
     std::optional<sla::Duration> resolved_after;
 };
 
+// [store]: the disk the store may use; beyond, events are refused (503) before SQLite fails.
+struct StoreConfig {
+    std::uint64_t max_bytes = 0;                // inquiryd.db with its -wal and -shm; 0 = no limit
+    std::uint64_t min_free_bytes = 128u << 20;  // free space the state folder's filesystem keeps
+};
+
+// min(RAM / 8, 256 MiB), RAM being the cgroup's memory.max when that is smaller.
+std::size_t default_max_queued_bytes();
+
 struct Config {
     std::string source = "(built-in defaults)";
     std::filesystem::path state_dir = "state";
@@ -160,6 +172,9 @@ struct Config {
     std::string log_level = "info";
     std::size_t ingest_queue = 8192;  // events waiting for their commit; beyond it: 503
     std::size_t commit_batch = 512;   // events at most per transaction (group commit)
+    // Request bodies and events held in memory until answered; unset: default_max_queued_bytes().
+    std::optional<std::size_t> max_queued_bytes;
+    StoreConfig store;
     SlaConfig sla;
     AdaptersConfig adapters;
     RoutingConfig routing;
@@ -167,6 +182,7 @@ struct Config {
     AccessConfig access;
     RetentionConfig retention;
 
+    std::size_t queued_bytes() const { return max_queued_bytes.value_or(default_max_queued_bytes()); }
     std::filesystem::path tokens_file() const {
         return access.tokens_file.empty() ? state_dir / "tokens" : access.tokens_file;
     }

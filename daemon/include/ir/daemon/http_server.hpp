@@ -3,6 +3,7 @@
 // the handler turns a request into a response, the session only reads, calls, writes, loops.
 
 #include <ir/daemon/http_stream.hpp>
+#include <ir/daemon/http_admission.hpp>
 #include <ir/daemon/metrics.hpp>
 
 #include <boost/asio/io_context.hpp>
@@ -25,6 +26,7 @@ class logger;
 namespace ir::daemon {
 
 class TlsContext;
+class RefusalLog;
 
 using HttpRequest = boost::beast::http::request<boost::beast::http::string_body>;
 using HttpResponse = boost::beast::http::response<boost::beast::http::string_body>;
@@ -44,6 +46,13 @@ struct HttpServerOptions {
     std::size_t max_connections = 1024;              // beyond it: 503, then close
     // A streamed response (http_stream.hpp) with more than this unsent is closed.
     std::size_t stream_buffer_limit = 1024 * 1024;
+    // The last slots of max_connections: a connection accepted into one serves only the
+    // admission's reserved routes (the webhooks), so idle or flooding clients elsewhere
+    // cannot take every slot from them.
+    std::size_t reserved_connections = 0;
+    // Per-client connections and rate, the bodies held at once (may be shared by several
+    // servers on the same io thread). None: only the limits above.
+    std::shared_ptr<HttpAdmission> admission;
     // Set: every connection speaks TLS (the handshake gets request_timeout), each with the
     // context current at its accept, so a reload() serves new connections only.
     std::shared_ptr<TlsContext> tls;
@@ -112,6 +121,10 @@ struct ServerMetrics {
     metrics::Counter* rejected = nullptr;
     metrics::Counter* timeouts = nullptr;
     metrics::Counter* tls_handshake_failures = nullptr;  // registered with TLS only
+    metrics::Counter* client_over_cap = nullptr;         // connections closed: their client held its cap
+    metrics::Counter* rate_limited = nullptr;            // requests answered 429
+    metrics::Counter* body_budget = nullptr;             // requests answered 503: too many bodies held
+    metrics::Counter* reserved_only = nullptr;           // requests answered 503 in a reserved slot
 
     void register_in(metrics::Registry& registry, bool tls);
     void count_response(unsigned status, double seconds) const noexcept;
@@ -122,6 +135,7 @@ struct ServerState {
     HttpHandler handler;
     ServerMetrics metrics;
     std::shared_ptr<spdlog::logger> log;
+    std::shared_ptr<RefusalLog> refusals;  // 503s and 429s, counted; none: each is logged
     bool stopping = false;
     std::unordered_set<SessionBase*> sessions;
     std::function<void()> on_drained;  // the last session ended while stopping
@@ -130,10 +144,17 @@ struct ServerState {
     void remove(SessionBase* s);
 };
 
-// Serves an accepted connection, over TLS when options.tls is set; `reject` answers 503 and
-// closes (connection limit).
-void start_session(boost::asio::ip::tcp::socket socket, std::shared_ptr<ServerState> state, bool reject);
-void start_tls_session(boost::asio::ip::tcp::socket socket, std::shared_ptr<ServerState> state, bool reject);
+// What the listener decided about a connection before its first byte.
+struct ConnectionTerms {
+    std::string refuse;          // set: answer 503 with this reason, then close (a limit is reached)
+    bool reserved_only = false;  // in a reserved slot: requests for other routes get 503
+    ClientSlot slot;             // counted against its client's cap while the session lives
+    boost::asio::ip::address client;
+};
+
+// Serves an accepted connection, over TLS when options.tls is set.
+void start_session(boost::asio::ip::tcp::socket socket, std::shared_ptr<ServerState> state, ConnectionTerms terms);
+void start_tls_session(boost::asio::ip::tcp::socket socket, std::shared_ptr<ServerState> state, ConnectionTerms terms);
 }  // namespace detail
 
 // The "http" spdlog logger, created on first use.

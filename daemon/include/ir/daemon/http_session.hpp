@@ -7,6 +7,7 @@
 #include <ir/daemon/http_json.hpp>
 #include <ir/daemon/http_server.hpp>
 #include <ir/daemon/http_transport.hpp>
+#include <ir/daemon/refusal_log.hpp>
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ssl/stream_base.hpp>
@@ -28,6 +29,9 @@
 
 namespace ir::daemon::detail {
 
+// The "error" of a JSON error body (error_response), else the body's first `max` bytes.
+std::string_view error_text(std::string_view body, std::size_t max);
+
 // The status line and header fields as they go on the wire. One gather write of this and
 // the body costs a fraction of Beast's serializer (a composed operation per buffer
 // sequence step, every field copied through type-erased iterators); the bodies here are
@@ -43,14 +47,20 @@ class HttpSession final : public SessionBase,
     using Clock = std::chrono::steady_clock;
     static constexpr bool tls = TlsStream<Stream>;
     static constexpr std::size_t read_chunk = 8192;
+    // The read buffer holds a header and at most this much more (the parser moves a body
+    // out of it as it comes): what one connection can make the daemon hold, besides its body.
+    static constexpr std::size_t kBufferSlack = 64 * 1024;
 
 public:
     // `owner` keeps alive what the stream refers to (its TLS context).
-    HttpSession(Stream&& stream, std::shared_ptr<ServerState> state, std::shared_ptr<const void> owner = {})
+    HttpSession(Stream&& stream, std::shared_ptr<ServerState> state, std::shared_ptr<const void> owner = {},
+                ConnectionTerms terms = {})
         : owner_(std::move(owner)),
           stream_(std::move(stream)),
           executor_(stream_.get_executor()),
-          state_(std::move(state)) {
+          state_(std::move(state)),
+          terms_(std::move(terms)),
+          buffer_(state_->options.header_limit + kBufferSlack) {
         state_->add(this);
     }
     ~HttpSession() override {
@@ -60,21 +70,16 @@ public:
     HttpSession(const HttpSession&) = delete;
     HttpSession& operator=(const HttpSession&) = delete;
 
+    // Serves the connection, or, when its terms say so, answers 503 and closes.
     void run() {
+        rejecting_ = !terms_.refuse.empty();
+        linger_ = rejecting_;
         if constexpr (tls)
             do_handshake();
+        else if (rejecting_)
+            respond_reject();
         else
             do_read();
-    }
-
-    // Answers 503 and closes: the server is at its connection limit.
-    void reject() {
-        rejecting_ = true;
-        linger_ = true;
-        if constexpr (tls)
-            do_handshake();
-        else
-            respond_reject();
     }
 
     // Any thread: the response goes to the io thread; on it, it is written at once.
@@ -143,8 +148,8 @@ private:
 
     void respond_reject() {
         begin_request();
-        respond_now(error_response(boost::beast::http::status::service_unavailable, "too many connections", {},
-                                   {{"Retry-After", "1"}}));
+        respond_now(
+            error_response(boost::beast::http::status::service_unavailable, terms_.refuse, {}, {{"Retry-After", "1"}}));
     }
 
     void do_read() {
@@ -177,12 +182,65 @@ private:
         static constexpr std::string_view continue_response = "HTTP/1.1 100 Continue\r\n\r\n";
         if (ec) return on_read_error(ec);
         const auto& req = parser_->get();
+        if (auto refusal = admit(req)) return refuse_unread(req, std::move(*refusal));
         if (!parser_->is_done() && boost::beast::iequals(req[boost::beast::http::field::expect], "100-continue")) {
             boost::asio::async_write(stream_, boost::asio::buffer(continue_response),
                                      boost::beast::bind_front_handler(&HttpSession::on_continue_written, self()));
             return;
         }
         do_read_body();
+    }
+
+    // Before the body is read: the reserved slots, the client's rate, the bodies held.
+    template <class Header>
+    std::optional<HttpResponse> admit(const Header& req) {
+        namespace http = boost::beast::http;
+        const std::string_view target(req.target().data(), req.target().size());
+        const auto& admission = options().admission;
+        const bool reserved = admission && admission->is_reserved(target);
+        if (terms_.reserved_only && !reserved) {
+            state_->metrics.reserved_only->inc();
+            return error_response(http::status::service_unavailable,
+                                  "too many connections: the last ones are kept for " +
+                                      (admission ? admission->options().reserved_prefix : std::string("other routes")),
+                                  {}, {{"Retry-After", "1"}});
+        }
+        if (!admission) return std::nullopt;
+        std::size_t body = 0;
+        if (const auto length = parser_->content_length())
+            body = static_cast<std::size_t>(*length);
+        else if (parser_->chunked())
+            body = options().body_limit;
+        auto a = admission->admit(terms_.client, target, body, Clock::now());
+        const ExtraHeaders retry{{"Retry-After", std::to_string(std::max<std::int64_t>(1, a.retry_after.count()))}};
+        switch (a.verdict) {
+            case HttpAdmission::Verdict::admitted:
+                body_ = std::move(a.body);
+                return std::nullopt;
+            case HttpAdmission::Verdict::rate_limited:
+                state_->metrics.rate_limited->inc();
+                return error_response(http::status::too_many_requests,
+                                      "too many requests from this address ([http] rate_per_client)", {}, retry);
+            case HttpAdmission::Verdict::body_budget:
+                break;
+        }
+        state_->metrics.body_budget->inc();
+        return error_response(http::status::service_unavailable,
+                              "too many request bodies are held in memory ([ingest] max_queued_bytes)", {}, retry);
+    }
+
+    // A refusal sent without reading the body: the connection closes after it (lingering,
+    // so that the client reads it), unless there was no body to skip.
+    template <class Header>
+    void refuse_unread(const Header& req, HttpResponse&& res) {
+        const bool has_body = parser_->chunked() || parser_->content_length().value_or(0) > 0;
+        begin_request();
+        version_ = req.version();
+        keep_alive_ = req.keep_alive() && !has_body;
+        method_.assign(req.method_string());
+        target_.assign(req.target());
+        linger_ = linger_ || has_body;
+        respond_now(std::move(res));
     }
 
     void on_continue_written(boost::beast::error_code ec, std::size_t) {
@@ -295,10 +353,11 @@ private:
         const auto status = res_.result_int();
         if (!rejecting_) {
             state_->metrics.count_response(status, std::chrono::duration<double>(Clock::now() - started_).count());
-            if (status >= 500) log_failure(status);
+            if (status >= 500 || status == 429) log_failure(status);
         }
         const bool close = res_.need_eof();
-        res_ = {};  // free the body now, not at the next response
+        res_ = {};   // free the body now, not at the next response
+        body_ = {};  // and give its request's bytes back to the pool
         if (ec == boost::beast::error::timeout) state_->metrics.timeouts->inc();
         if (ec) return force_close();
         if (close) return do_close();
@@ -316,8 +375,16 @@ private:
         if (auto producer = std::move(producer_)) producer->on_closed();
     }
 
+    // Refusals (503, 429) come in floods: counted, not logged one by one.
     void log_failure(unsigned status) const {
-        const auto& what = failure_.empty() ? std::string_view("from the handler") : std::string_view(failure_);
+        static constexpr std::size_t kMaxQuoted = 160;
+        std::string_view what = failure_.empty() ? std::string_view("from the handler") : std::string_view(failure_);
+        if (failure_.empty() && (status == 503 || status == 429)) what = error_text(res_.body(), kMaxQuoted);
+        if (state_->refusals && (status == 503 || status == 429)) {
+            const std::string_view path = std::string_view(target_).substr(0, target_.find('?'));
+            return state_->refusals->note(std::to_string(status) + " " + method_ + " " + std::string(path) + ": " +
+                                          std::string(what));
+        }
         state_->log->warn("{} {} {}: {}", status, method_, target_, what);
     }
 
@@ -371,7 +438,9 @@ private:
     Stream stream_;
     const boost::asio::any_io_executor executor_;  // copied once: deliver() may run on any thread
     std::shared_ptr<ServerState> state_;
-    boost::beast::flat_buffer buffer_;
+    ConnectionTerms terms_;
+    boost::beast::flat_buffer buffer_;  // bounded: a header and kBufferSlack
+    BodyReservation body_;              // the request's body in its pool, until its answer is written
     std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
     HttpResponse res_;  // alive until its write completes
     std::string head_;  // res_'s status line and fields, serialized; reused

@@ -15,6 +15,7 @@ namespace ir::daemon {
 enum class Refusal : std::uint8_t {
     stopping,          // shutting down (retry elsewhere or later)
     recovering,        // a commit failed: the core is being rebuilt from the store
+    store_full,        // the store is at its size limit or its disk nearly full: events wait
     saturated,         // too many changes wait for their commit
     in_flight,         // the same event (or order) is being committed right now
     store_unreadable,  // the journal could not be read to check for a repeat

@@ -42,6 +42,9 @@ struct CommitterOptions {
     std::size_t queue_capacity = 10'000;                   // submit() refuses beyond it: memory stays bounded
     std::size_t max_batch = 1'000;                         // changes per transaction
     std::function<void(const CommitSample&)> on_commit{};  // on the writer thread
+    // After a failed batch, fail every later one too until resume(): nothing committed
+    // after a failure can then depend on what the failure lost (alert seqs stay gap-free).
+    bool stop_after_failure = false;
 };
 
 class GroupCommitter {
@@ -65,6 +68,8 @@ public:
     void stop();
     // Applied by the writer before its next batch (see Options::max_page_count).
     void set_max_page_count(std::int64_t pages);
+    // With stop_after_failure: commit again from the next batch on. Thread-safe.
+    void resume();
     // Asks the writer to checkpoint the WAL's last frames itself, between two batches. A
     // checkpointer thread copies most of the WAL, but under steady commits new frames
     // always arrive behind it; the WAL only starts over once a checkpoint has copied all
@@ -88,6 +93,7 @@ private:
     std::vector<Change> batch_;     // writer thread only, reused between batches
     std::vector<DoneWithChange> batch_done_;
     std::optional<std::int64_t> quota_;  // writer thread only: a max_page_count to apply
+    bool halted_ = false;                // writer thread only: a batch failed, stop_after_failure
     std::atomic<bool> wrap_wanted_{false};
 
     mutable std::mutex mutex_;
@@ -95,6 +101,7 @@ private:
     std::deque<Item> queue_;
     bool stopping_ = false;
     std::optional<std::int64_t> pending_max_page_count_;
+    bool resume_wanted_ = false;
     CommitStats stats_;
     std::thread writer_;  // started in the constructor body, once everything exists
 };

@@ -115,6 +115,8 @@ TEST_CASE("retention is off by default, a day or more when given") {
     REQUIRE(short_one.errors.size() == 1);
     CHECK(short_one.errors[0].find("retention.resolved_after: must be a day or more") != std::string::npos);
     CHECK(parse_config("[retention]\nkeep = \"1d\"\n", "c.toml").errors.size() == 1);
+}
+
 TEST_CASE("limits: per-client connections and rate, and the bytes queued, with their defaults") {
     auto d = parse_config("", "empty.toml");
     REQUIRE(d.errors.empty());

@@ -12,7 +12,6 @@
 #include "alert_streams.hpp"
 #include "ir/daemon/tls_context.hpp"
 #include "exposure.hpp"
-#include "feed_keys.hpp"
 #include "mail_sources.hpp"
 #include "ir/daemon/retention.hpp"
 #include "notify_wiring.hpp"
@@ -130,96 +129,6 @@ std::optional<std::string> App::open_store_and_sockets() {
                webhook_http_ ? " (webhooks also on " + std::to_string(webhook_http_->port()) + ")" : "",
                publisher_->endpoint(), config_.access.require ? " (CURVE)" : "", config_.state_dir.string());
     return std::nullopt;
-}
-
-// The alert feed: open on loopback; CURVE with registered keys when access is required.
-std::optional<std::string> App::open_feed() {
-    std::optional<FeedSecurity> security;
-    if (config_.access.require) {
-        auto keys = load_or_create_feed_keys(config_.state_dir);
-        if (!keys) return keys.error().message;
-        security = FeedSecurity{*keys, [this](std::string_view key) { return access_->curve_identity(key); },
-                                [this](std::string_view who, std::string_view topic) {
-                                    const auto* id = access_->identity(who);
-                                    const access::Caller caller{id, {access::Scope::api}, false};
-                                    return id && access::may_read_topic(caller, topic, access_->identities());
-                                },
-                                [this](std::string_view who, std::string_view topic) {
-                                    access_->refused("subscription", std::string(who) + " on " + std::string(topic));
-                                }};
-    }
-    try {
-        publisher_ = std::make_unique<AlertPublisher>(zmq_, config_.pub_endpoint, ioc_, std::move(security));
-    } catch (const std::exception& e) {
-        return "cannot bind the alert feed " + config_.pub_endpoint + ": " + e.what();
-    }
-    pipeline_->add_alert_listener([this](const std::vector<store::AlertRow>& alerts) {
-        for (const auto& a : alerts) publisher_->publish(a);
-    });
-    return std::nullopt;
-}
-
-// Both listeners share one admission: the bodies they hold count against one budget, of
-// which a quarter is kept for the webhooks, as are an eighth of the connections.
-std::shared_ptr<HttpAdmission> App::admission() {
-    if (admission_) return admission_;
-    const std::size_t bytes = config_.queued_bytes();
-    AdmissionOptions a;
-    a.connections_per_client = config_.http.max_connections_per_client;
-    a.rate_per_client = static_cast<double>(config_.http.rate_per_client);
-    a.reserved_body_bytes = bytes / 4;
-    a.body_bytes = bytes - a.reserved_body_bytes;
-    a.reserved_prefix = "/v1/webhooks/";
-    admission_ = HttpAdmission::create(std::move(a));
-    return admission_;
-}
-
-// After recovery: the notifier resumes each destination at its cursor, and the pipeline
-// wakes it after every commit that stored alerts.
-std::optional<std::string> App::open_notifier() {
-    auto notifier = start_notifier(config_, database_path(), std::move(notify_destinations_));
-    if (!notifier) return notifier.error().message;
-    notifier_ = std::move(*notifier);
-    if (!notifier_) return std::nullopt;
-    log_->info("notifying {} destinations", config_.notify.destinations.size());
-    pipeline_->add_alert_listener([this](const std::vector<store::AlertRow>& alerts) {
-        notifier_->wake(alerts.back().seq);  // never empty: the pipeline calls listeners with alerts only
-    });
-    return std::nullopt;
-}
-
-std::unique_ptr<HttpServer> App::listen_http(const std::string& host, std::uint16_t port, HttpRouter& router) {
-    HttpServerOptions hopts;
-    hopts.body_limit = config_.http.max_body_bytes;
-    hopts.request_timeout = config_.http.request_timeout;
-    hopts.idle_timeout = config_.http.idle_timeout;
-    hopts.max_connections = config_.http.max_connections;
-    hopts.reserved_connections = config_.http.max_connections / 8;
-    hopts.admission = admission();
-    hopts.tls = tls_;
-    const asio::ip::tcp::endpoint listen(asio::ip::make_address(host), port);
-    return std::make_unique<HttpServer>(ioc_, listen, std::ref(router), registry_, hopts);
-}
-
-// The shell's gauges, read when /metrics is asked for.
-void App::refresh_metrics() {
-    pipeline_->refresh_metrics();
-    std::error_code ec;  // no WAL file (yet): 0
-    const auto wal = std::filesystem::file_size(database_path().string() + "-wal", ec);
-    registry_.gauge("inquiryd_wal_bytes", "Size of the store's write-ahead log file")
-        .set(ec ? 0.0 : static_cast<double>(wal));
-    const auto db = std::filesystem::file_size(database_path(), ec);
-    registry_.gauge("inquiryd_store_bytes", "Size of the store's database file (free pages included)")
-        .set(ec ? 0.0 : static_cast<double>(db));
-    auto& dropped = registry_.counter("inquiryd_alerts_dropped_total",
-                                      "Alerts the ZeroMQ feed dropped at its high-water mark (subscribers catch up)");
-    dropped.inc(publisher_->dropped() - dropped.value());
-    auto& keys =
-        registry_.counter("inquiryd_auth_refused_total",
-                          "Requests and subscriptions refused by access control, by reason", {{"reason", "curve_key"}});
-    keys.inc(publisher_->keys_refused() - keys.value());
-    mirror_mail_counts(mail_sources_, registry_);
-    mirror_notify_metrics(notifier_.get(), registry_);
 }
 
 int App::run() {

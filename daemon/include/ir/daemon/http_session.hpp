@@ -191,57 +191,12 @@ private:
         do_read_body();
     }
 
-    // Before the body is read: the reserved slots, the client's rate, the bodies held.
+    // Admission (http_session_admit.hpp).
     template <class Header>
-    std::optional<HttpResponse> admit(const Header& req) {
-        namespace http = boost::beast::http;
-        const std::string_view target(req.target().data(), req.target().size());
-        const auto& admission = options().admission;
-        const bool reserved = admission && admission->is_reserved(target);
-        if (terms_.reserved_only && !reserved) {
-            state_->metrics.reserved_only->inc();
-            return error_response(http::status::service_unavailable,
-                                  "too many connections: the last ones are kept for " +
-                                      (admission ? admission->options().reserved_prefix : std::string("other routes")),
-                                  {}, {{"Retry-After", "1"}});
-        }
-        if (!admission) return std::nullopt;
-        std::size_t body = 0;
-        if (const auto length = parser_->content_length())
-            body = static_cast<std::size_t>(*length);
-        else if (parser_->chunked())
-            body = options().body_limit;
-        auto a = admission->admit(terms_.client, target, body, Clock::now());
-        const ExtraHeaders retry{{"Retry-After", std::to_string(std::max<std::int64_t>(1, a.retry_after.count()))}};
-        switch (a.verdict) {
-            case HttpAdmission::Verdict::admitted:
-                body_ = std::move(a.body);
-                return std::nullopt;
-            case HttpAdmission::Verdict::rate_limited:
-                state_->metrics.rate_limited->inc();
-                return error_response(http::status::too_many_requests,
-                                      "too many requests from this address ([http] rate_per_client)", {}, retry);
-            case HttpAdmission::Verdict::body_budget:
-                break;
-        }
-        state_->metrics.body_budget->inc();
-        return error_response(http::status::service_unavailable,
-                              "too many request bodies are held in memory ([ingest] max_queued_bytes)", {}, retry);
-    }
-
-    // A refusal sent without reading the body: the connection closes after it (lingering,
-    // so that the client reads it), unless there was no body to skip.
+    std::optional<HttpResponse> admit(const Header& req);
+    std::size_t declared_length() const;
     template <class Header>
-    void refuse_unread(const Header& req, HttpResponse&& res) {
-        const bool has_body = parser_->chunked() || parser_->content_length().value_or(0) > 0;
-        begin_request();
-        version_ = req.version();
-        keep_alive_ = req.keep_alive() && !has_body;
-        method_.assign(req.method_string());
-        target_.assign(req.target());
-        linger_ = linger_ || has_body;
-        respond_now(std::move(res));
-    }
+    void refuse_unread(const Header& req, HttpResponse&& res);
 
     void on_continue_written(boost::beast::error_code ec, std::size_t) {
         if (ec) return on_read_error(ec);
@@ -388,51 +343,13 @@ private:
         state_->log->warn("{} {} {}: {}", status, method_, target_, what);
     }
 
-    void do_close() {
-        if (phase_ == Phase::closing) return;
-        phase_ = Phase::closing;
-        if constexpr (tls) {
-            if (tls_alive_) return do_tls_shutdown();
-        }
-        close_transport();
-    }
-
-    // close_notify both ways, bounded by the linger timeout; then the transport closes.
-    void do_tls_shutdown() {
-        if constexpr (tls) {
-            Ops::expires_after(transport(), options().linger_timeout);
-            stream_.async_shutdown(boost::beast::bind_front_handler(&HttpSession::on_tls_shutdown, self()));
-        }
-    }
-
-    void on_tls_shutdown(boost::beast::error_code ec) {
-        if (ec == boost::beast::error::timeout) return Ops::close(transport());
-        close_transport();
-    }
-
-    // Send FIN, then close. If the client may still be sending (the request was refused
-    // unread, or more bytes are waiting), first read and discard until it closes or
-    // linger_timeout passes: closing with unread bytes would reset the connection, and a
-    // reset can destroy the response before the client reads it.
-    void close_transport() {
-        boost::beast::error_code ec;
-        Ops::shutdown_send(transport(), ec);
-        const bool pending = !ec && (linger_ || buffer_.size() > 0 || Ops::available(transport(), ec) > 0);
-        if (ec || !pending) return Ops::close(transport());
-        Ops::expires_after(transport(), options().linger_timeout);
-        do_drain();
-    }
-
-    void do_drain() {
-        buffer_.clear();
-        transport().async_read_some(buffer_.prepare(read_chunk),
-                                    boost::beast::bind_front_handler(&HttpSession::on_drain, self()));
-    }
-
-    void on_drain(boost::beast::error_code ec, std::size_t) {
-        if (ec) return Ops::close(transport());
-        do_drain();
-    }
+    // Closing (http_session_close.hpp).
+    void do_close();
+    void do_tls_shutdown();
+    void on_tls_shutdown(boost::beast::error_code ec);
+    void close_transport();
+    void do_drain();
+    void on_drain(boost::beast::error_code ec, std::size_t);
 
     std::shared_ptr<const void> owner_;  // declared first: outlives the stream
     Stream stream_;
@@ -469,4 +386,6 @@ private:
 
 }  // namespace ir::daemon::detail
 
+#include <ir/daemon/http_session_admit.hpp>
+#include <ir/daemon/http_session_close.hpp>
 #include <ir/daemon/http_session_stream.hpp>

@@ -37,5 +37,5 @@ debian/rules clean >/dev/null
 log="$IR_DEB_OUT/build.log"
 debian/rules binary >"$log" 2>&1 || { tail -40 "$log" >&2; echo "package.sh: the build failed, see $log" >&2; exit 1; }
 debian/rules clean >/dev/null
-lintian --fail-on error --suppress-tags running-with-root-privileges "$deb" >&2
+lintian --fail-on error "$deb" >&2
 echo "$deb"

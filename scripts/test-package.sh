@@ -20,6 +20,7 @@ if dpkg-query -W -f='${Status}' inquiryd 2>/dev/null | grep -q "ok installed"; t
 fi
 deb=$(IR_DEB_BUILD_DIR=${IR_DEB_BUILD_DIR:-build-types/dpkg-buildflags} "$root/scripts/package.sh" | tail -1)
 work=$(mktemp -d)
+chmod 0755 "$work"  # the installed daemon runs as its own user, in a folder below this one
 daemon_pid=""
 cleanup() {
   [ -z "$daemon_pid" ] || kill "$daemon_pid" 2>/dev/null || true
@@ -49,7 +50,7 @@ systemd-analyze verify "$unit"
 echo "== the installed daemon, as its user, answers"
 install -d -o inquiryd -g inquiryd -m 0750 "$work/state"
 setpriv --reuid inquiryd --regid inquiryd --init-groups /usr/sbin/inquiryd --config /etc/inquiryd/inquiryd.toml \
-  --state-dir "$work/state" --http-listen 127.0.0.1:0 --pub-endpoint "ipc://$work/pub.sock" >"$work/log" 2>&1 &
+  --state-dir "$work/state" --http-listen 127.0.0.1:0 --pub-endpoint "ipc://$work/state/pub.sock" >"$work/log" 2>&1 &
 daemon_pid=$!
 for _ in $(seq 100); do [ -s "$work/state/http.port" ] && break; sleep 0.1; done
 [ -s "$work/state/http.port" ] || { cat "$work/log" >&2; fail "the installed inquiryd did not start"; }

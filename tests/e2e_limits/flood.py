@@ -243,7 +243,10 @@ secret_token_file = "{secret}"
               f"(bound {bound >> 20} MiB = before + {RSS_FACTOR} x max_queued_bytes)")
         h.log(f"telegram during the flood: {len(lat)} updates, p50 {percentile(lat, 50) * 1000:.0f} ms, "
               f"p99 {percentile(lat, 99) * 1000:.0f} ms, max {max(lat, default=0) * 1000:.0f} ms")
-        run.check(sampler.peak < bound, f"peak RSS {sampler.peak >> 20} MiB over the bound {bound >> 20} MiB")
+        if os.environ.get("IR_RSS_UNBOUNDED") == "1":  # a sanitizer build: its allocator holds freed memory
+            h.log("RSS not checked: sanitizer build")
+        else:
+            run.check(sampler.peak < bound, f"peak RSS {sampler.peak >> 20} MiB over the bound {bound >> 20} MiB")
         refused_here = flood.counts.get("503", 0) + holders.counts.get("503", 0)
         accepted_here = flood.accepted + holders.counts.get("202", 0)
         run.check(refused_here > 0, f"no flood request was refused: {flood.counts}, held {holders.counts}")

@@ -6,6 +6,7 @@
 
 #include "contact.hpp"
 #include "evidence.hpp"
+#include "fold.hpp"
 #include "language.hpp"
 #include "phrase_matcher.hpp"
 #include "product_matcher.hpp"
@@ -21,6 +22,7 @@ constexpr std::size_t kLanguageSampleBytes = 160;
 // Everything the rules look at, measured once per message.
 struct Features {
     std::vector<std::size_t> products;  // catalogue indexes, first mention first
+    bool model_named = false;           // one of them by its model, not only its type
     std::string scanned;                // the text the phrases were matched in
     Evidence evidence;
     QuantityFinding quantity;
@@ -42,6 +44,12 @@ std::string quoted(std::string words) {
     return words.empty() ? words : " (\"" + words + "\")";
 }
 
+std::string uninformed_how(const Features& f) {
+    if (f.products.empty()) return " (names none)";
+    const std::string& scope = f.explained[static_cast<std::size_t>(SignalKind::scope)];
+    return scope.empty() ? " (names only their type and asks nothing about them)" : ": " + scope;
+}
+
 }  // namespace
 
 struct Assessor::Impl {
@@ -53,7 +61,7 @@ struct Assessor::Impl {
     ContactFinder contacts;
 
     Features measure(const Event& event, const std::string& scored, const std::string& body) const;
-    std::vector<ScamSign> scam_signs(const Event& event, const Features& f) const;
+    std::vector<ScamSign> scam_signs(const Event& event, const CustomerContext& ctx, const Features& f) const;
     int tier(const CustomerContext& ctx, const Features& f, std::vector<std::string>& reasons) const;
     void explain_signs(const std::vector<ScamSign>& signs, const Features& f, bool suspect,
                        std::vector<std::string>& reasons) const;
@@ -73,7 +81,7 @@ Assessor::~Assessor() = default;
 Expected<Assessor> Assessor::create(const Catalog& catalog, const Rules& rules) {
     auto phrases = PhraseMatcher::create(rules.signals);
     if (!phrases) return phrases.error();
-    auto impl = std::unique_ptr<Impl>(new Impl{catalog, rules, ProductMatcher(catalog), std::move(*phrases),
+    auto impl = std::unique_ptr<Impl>(new Impl{catalog, rules, ProductMatcher(catalog, rules.lexicon), std::move(*phrases),
                                                QuantityFinder(), ContactFinder(rules.free_mail_domains)});
     return Assessor(std::move(impl));
 }
@@ -102,35 +110,49 @@ std::string Assessor::Impl::explain_kind(SignalKind kind, const Features& f) con
 Features Assessor::Impl::measure(const Event& event, const std::string& scored, const std::string& body) const {
     Features f;
     f.scanned = scored;  // product names must not count as details ("65W", "3000mAh")
-    const std::string lowered = text::ascii_lower(scored);
-    for (const auto& m : products.find(text::tokenize(lowered))) {
+    std::vector<std::uint32_t> noun_starts;
+    for (const auto& m : products.find(text::fold_tokens(scored).tokens)) {
         if (std::find(f.products.begin(), f.products.end(), m.product) == f.products.end())
             f.products.push_back(m.product);
         std::fill(f.scanned.begin() + m.begin, f.scanned.begin() + m.end, ' ');
+        noun_starts.push_back(m.begin);
+        f.model_named |= m.model;
     }
     f.scanned += "\n";
     f.scanned += clean(event.sender.company, kMaxSubjectBytes);  // "... International Group"
     f.evidence = collect_evidence(rules.signals, phrases, f.scanned);
-    f.quantity = quantities.find(scored);
+    f.quantity = quantities.find(scored, noun_starts);  // in text order: matches come left to right
     f.contact = contacts.find(event.sender, body);
     f.body = body;
-    f.large_order = f.quantity.containers || f.quantity.largest_units >= large_quantity_for(event.account);
+    f.large_order = f.quantity.containers || f.quantity.largest_units >= large_quantity_for(event.account) ||
+                    f.evidence.of(SignalKind::volume) >= rules.sign_threshold;
     for (std::size_t k = 0; k < kSignalKinds; ++k) f.explained[k] = explain_kind(static_cast<SignalKind>(k), f);
     return f;
 }
 
-std::vector<ScamSign> Assessor::Impl::scam_signs(const Event& event, const Features& f) const {
+std::vector<ScamSign> Assessor::Impl::scam_signs(const Event& event, const CustomerContext& ctx,
+                                                 const Features& f) const {
     const double t = rules.sign_threshold;
     const bool named = !f.products.empty();
     const bool claims = f.evidence.of(SignalKind::claim) >= t;
     const bool unverifiable = f.contact.free_mail || (!f.contact.company_domain && !f.contact.website);
     std::vector<ScamSign> signs;
-    if (f.large_order && (!named || f.evidence.of(SignalKind::scope) >= t))
+    const bool unusual = f.evidence.of(SignalKind::sign2) >= t;
+    const bool blind_order = !named && f.evidence.of(SignalKind::blind_order) >= t;
+    // A large order shows no knowledge of our products when it names none, names them
+    // vaguely ("any model"), or names only their type and asks nothing about them
+    // ("50,000 sleeping bags"); a returning buyer knows them.
+    const bool known_buyer = ctx.orders > 0 || ctx.sample_orders > 0;
+    const bool asks_nothing = !f.model_named && f.evidence.of(SignalKind::detail) == 0;
+    const bool uninformed = !named || f.evidence.of(SignalKind::scope) >= t || asks_nothing;
+    if (((f.large_order && uninformed) || blind_order) && !known_buyer)
         signs.push_back(ScamSign::large_order_uninformed);
-    if (f.evidence.of(SignalKind::sign2) >= t) signs.push_back(ScamSign::unusual_request);
+    if (unusual) signs.push_back(ScamSign::unusual_request);
     if (f.evidence.of(SignalKind::sign3) >= t) signs.push_back(ScamSign::visit_or_urgency);
     if (claims && unverifiable) signs.push_back(ScamSign::unverifiable_big_company);
-    if (event.channel != Channel::chat && (claims || (f.large_order && !named)) &&
+    // Terse for a letter that claims size, orders blind or asks the unusual: a phishing
+    // "see the order behind this link" is a few lines, a real company's letter is not.
+    if (event.channel != Channel::chat && (claims || unusual || (f.large_order && !named)) &&
         text::count_words(f.body, rules.terse_max_words) <= rules.terse_max_words)
         signs.push_back(ScamSign::terse_format);
     return signs;
@@ -174,13 +196,15 @@ void Assessor::Impl::explain_signs(const std::vector<ScamSign>& signs, const Fea
                                    std::vector<std::string>& reasons) const {
     const std::string prefix = suspect ? "scam sign " : "scam sign (alone not enough to suspect) ";
     auto kind_text = [&](SignalKind k) { return explained(k, f); };
-    const std::string qty = f.quantity.containers ? "orders by the container" : "orders " + f.quantity.words + " units";
+    const std::string qty = f.quantity.containers      ? "orders by the container"
+                            : f.quantity.largest_units ? "orders " + f.quantity.words + " units"
+                                                       : kind_text(SignalKind::volume);
     for (ScamSign s : signs) {
         std::string text;
         switch (s) {
             case ScamSign::large_order_uninformed:
-                text = "1: " + qty + " without knowing our products" +
-                       (f.products.empty() ? " (names none)" : ": " + kind_text(SignalKind::scope));
+                text = !f.large_order ? "1: " + kind_text(SignalKind::blind_order) + " and names no product"
+                                      : "1: " + qty + " without knowing our products" + uninformed_how(f);
                 break;
             case ScamSign::unusual_request:
                 text = "2: " + kind_text(SignalKind::sign2);
@@ -235,7 +259,7 @@ Assessment Assessor::decide(const Analysis& analysis, const Event& event, const 
     const Features& f = analysis.features;
     Assessment a;
     a.tier = impl_->tier(context, f, a.reasons);
-    a.scam_signs = impl_->scam_signs(event, f);
+    a.scam_signs = impl_->scam_signs(event, context, f);
     a.suspect = static_cast<int>(a.scam_signs.size()) >= impl_->rules.suspect_min_signs;
     a.large_order = f.large_order;
     impl_->explain_signs(a.scam_signs, f, a.suspect, a.reasons);

@@ -31,6 +31,21 @@ Expected<std::vector<std::string>> get_strings(const json::object& o, std::strin
     return out;
 }
 
+Expected<std::map<std::string, std::vector<std::string>>> get_localized(const json::object& o, std::string_view where) {
+    std::map<std::string, std::vector<std::string>> out;
+    const auto* v = o.if_contains("aliases_by_language");
+    if (!v || v->is_null()) return out;
+    const std::string field = std::string(where) + ".aliases_by_language";
+    if (!v->is_object()) return Error{"must be an object of language codes to arrays of strings", field};
+    for (const auto& [language, names] : v->get_object()) {
+        json::object one{{language, names}};
+        auto strings = get_strings(one, language, field);
+        if (!strings) return strings.error();
+        out.emplace(std::string(language), std::move(*strings));
+    }
+    return out;
+}
+
 Expected<Account> parse_account(const json::value& v, std::string_view where) {
     if (!v.is_object()) return Error{"must be an object", std::string(where)};
     const auto& o = v.get_object();
@@ -56,12 +71,15 @@ Expected<Product> parse_product(const json::value& v, std::string_view where) {
     if (!category) return category.error();
     auto aliases = get_strings(o, "aliases", where);
     if (!aliases) return aliases.error();
+    auto localized = get_localized(o, where);
+    if (!localized) return localized.error();
     bool battery = false;
     if (const auto* b = o.if_contains("battery"); b && !b->is_null()) {
         if (!b->is_bool()) return Error{"must be true or false", std::string(where) + ".battery"};
         battery = b->get_bool();
     }
-    return Product{std::move(*sku), std::move(*name), std::move(*category), std::move(*aliases), battery};
+    return Product{std::move(*sku), std::move(*name), std::move(*category), std::move(*aliases), battery,
+                   std::move(*localized)};
 }
 
 template <class T, class Parse>

@@ -16,7 +16,7 @@ struct SignalEvidence {
 };
 
 struct Evidence {
-    std::array<double, 5> by_kind{};      // indexed by SignalKind
+    std::array<double, kSignalKinds> by_kind{};  // indexed by SignalKind
     std::vector<SignalEvidence> signals;  // in rule order
 
     double of(SignalKind k) const { return by_kind[static_cast<std::size_t>(k)]; }

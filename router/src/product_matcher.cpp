@@ -1,5 +1,7 @@
 #include "product_matcher.hpp"
 
+#include "fold.hpp"
+
 #include <algorithm>
 #include <bit>
 #include <cstring>
@@ -43,31 +45,99 @@ bool within_one_edit(std::string_view a, std::string_view b) {
     return a.substr(i) == b.substr(i + 1);  // b has one extra character
 }
 
+// The words of a term, folded; a piece ending in '*' makes its last word a stem (kept with
+// the '*', which no folded token contains).
+std::vector<std::string> term_words(std::string_view term) {
+    std::vector<std::string> words;
+    while (!term.empty()) {
+        const auto space = term.find(' ');
+        std::string_view piece = term.substr(0, space);
+        term = space == std::string_view::npos ? std::string_view{} : term.substr(space + 1);
+        const bool stem = !piece.empty() && piece.back() == '*';
+        if (stem) piece.remove_suffix(1);
+        for (auto& w : text::fold_words(piece)) words.push_back(std::move(w));
+        if (stem && !words.empty() && words.back().size() >= 4) words.back() += '*';
+    }
+    return words;
+}
+
+bool whole_words_in(const std::vector<std::string>& part, const std::vector<std::string>& whole) {
+    if (part.empty() || part.size() > whole.size()) return false;
+    for (std::size_t i = 0; i + part.size() <= whole.size(); ++i)
+        if (std::equal(part.begin(), part.end(), whole.begin() + static_cast<std::ptrdiff_t>(i))) return true;
+    return false;
+}
+
+struct Phrase {
+    std::string text;
+    bool catalogue = true;  // the catalogue's own words; the lexicon's are not joined or typo-matched
+    bool model = false;     // names the model itself: the product's full name, SKU, or a word with digits
+};
+
+bool has_digit(std::string_view s) {
+    return std::any_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// Every phrase that names product `p`: its own names, and the lexicon's terms for its type.
+std::vector<Phrase> phrases_of(const Product& product, const std::vector<LexiconEntry>& lexicon) {
+    std::vector<Phrase> phrases{{product.name, true, true}, {product.sku, true, true}};
+    for (const auto& a : product.aliases) phrases.push_back({a, true, has_digit(a)});
+    for (const auto& [language, names] : product.aliases_by_language)
+        for (const auto& n : names) phrases.push_back({n, true, has_digit(n)});
+    std::vector<std::vector<std::string>> own;
+    for (const auto& phrase : phrases) own.push_back(term_words(phrase.text));
+    for (const auto& entry : lexicon) {
+        const bool ours = std::any_of(entry.matches.begin(), entry.matches.end(), [&](const std::string& m) {
+            const auto words = term_words(m);
+            return std::any_of(own.begin(), own.end(), [&](const auto& o) { return whole_words_in(words, o); });
+        });
+        if (!ours) continue;
+        for (const auto& [language, terms] : entry.terms)
+            for (const auto& t : terms) phrases.push_back({t, false, has_digit(t)});
+    }
+    return phrases;
+}
+
+bool spaced_ascii(const std::vector<std::string>& tokens) {
+    return std::all_of(tokens.begin(), tokens.end(), [](const std::string& t) {
+        return std::all_of(t.begin(), t.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80 && c != '*'; });
+    });
+}
+
+std::uint32_t stem_key(std::string_view s) {
+    std::uint32_t key = 0;
+    std::memcpy(&key, s.data(), sizeof key);
+    return key;
+}
+
+std::size_t stem_bit(std::uint32_t key) {
+    return (key * 2654435761U) >> 16;  // 16 bits of a multiplicative hash
+}
+
 }  // namespace
 
-ProductMatcher::ProductMatcher(const Catalog& catalog) {
+ProductMatcher::ProductMatcher(const Catalog& catalog, const std::vector<LexiconEntry>& lexicon) {
     // Built with string keys first (which word a shared plural goes to depends on the
     // order of the vocabulary set), then flattened into word ids for the lookups.
     struct TextPattern {
         std::vector<std::string> tokens;
         std::size_t product;
+        bool model;
     };
     std::vector<TextPattern> text_patterns;
+    std::unordered_set<std::string, StringHash, std::equal_to<>> typo_words;  // worth a fuzzy lookup
     for (std::size_t p = 0; p < catalog.products.size(); ++p) {
-        const Product& product = catalog.products[p];
-        std::vector<std::string> phrases{product.name, product.sku};
-        phrases.insert(phrases.end(), product.aliases.begin(), product.aliases.end());
-        for (const auto& phrase : phrases) {
-            std::vector<std::string> tokens;
-            const std::string lowered = text::ascii_lower(phrase);
-            for (const auto& t : text::tokenize(lowered)) tokens.emplace_back(t.text);
+        for (const auto& phrase : phrases_of(catalog.products[p], lexicon)) {
+            auto tokens = term_words(phrase.text);
             if (tokens.empty()) continue;
-            if (tokens.size() > 1) {  // "power bank" is also written "powerbank"
+            if (phrase.catalogue) typo_words.insert(tokens.begin(), tokens.end());
+            if (phrase.catalogue && tokens.size() > 1 && spaced_ascii(tokens)) {  // "power bank" is also "powerbank"
                 std::string joined;
                 for (const auto& t : tokens) joined += t;
-                text_patterns.push_back({{joined}, p});
+                typo_words.insert(joined);
+                text_patterns.push_back({{joined}, p, phrase.model});
             }
-            text_patterns.push_back({std::move(tokens), p});
+            text_patterns.push_back({std::move(tokens), p, phrase.model});
         }
     }
     std::unordered_set<std::string, StringHash, std::equal_to<>> vocabulary;
@@ -75,20 +145,40 @@ ProductMatcher::ProductMatcher(const Catalog& catalog) {
         for (const auto& t : pattern.tokens) vocabulary.insert(t);
     std::unordered_map<std::string, std::string_view, StringHash, std::equal_to<>> spellings;
     for (const auto& word : vocabulary) {
+        if (word.back() == '*' || !all_alpha(word)) continue;
         spellings.emplace(word + "s", word);
         spellings.emplace(word + "es", word);
     }
-    for (const auto& word : vocabulary) spellings[word] = word;  // a word itself wins over a plural
+    for (const auto& word : vocabulary)
+        if (word.back() != '*') spellings[word] = word;  // a word itself wins over a plural
 
     std::unordered_map<std::string_view, std::uint32_t> ids;
     for (const auto& word : vocabulary) {
         ids.emplace(word, static_cast<std::uint32_t>(words_.size()));
         words_.push_back(word);
     }
+    for (std::uint32_t id = 0; id < words_.size(); ++id) {
+        const std::string& word = words_[id];
+        if (word.back() != '*') continue;
+        const auto key = stem_key(word);
+        stems_[key].push_back(id);
+        stem_keys_[stem_bit(key) / 64] |= std::uint64_t{1} << (stem_bit(key) % 64);
+    }
+    for (auto& [key, ids_of_key] : stems_)  // longest first, then deterministic
+        std::sort(ids_of_key.begin(), ids_of_key.end(), [&](std::uint32_t a, std::uint32_t b) {
+            return words_[a].size() != words_[b].size() ? words_[a].size() > words_[b].size() : words_[a] < words_[b];
+        });
+
+    // A word a stem also covers ("termica" beside "termica*") is that stem, so a token
+    // matches every pattern that uses either.
+    for (std::uint32_t id = 0; id < words_.size(); ++id) {
+        const std::uint32_t covering = words_[id].back() == '*' ? kNone : stem(words_[id]);
+        same_as_.push_back(covering == kNone ? id : covering);
+    }
     first_word_patterns_.resize(words_.size());
     for (std::size_t i = 0; i < text_patterns.size(); ++i) {
-        Pattern pattern{{}, text_patterns[i].product};
-        for (const auto& t : text_patterns[i].tokens) pattern.words.push_back(ids.at(t));
+        Pattern pattern{{}, text_patterns[i].product, text_patterns[i].model};
+        for (const auto& t : text_patterns[i].tokens) pattern.words.push_back(same_as_[ids.at(t)]);
         first_word_patterns_[pattern.words.front()].push_back(i);
         patterns_.push_back(std::move(pattern));
     }
@@ -110,7 +200,7 @@ ProductMatcher::ProductMatcher(const Catalog& catalog) {
     for (const auto& word : words_) letters_.push_back(letter_set(word));
     for (std::uint32_t id = 0; id < words_.size(); ++id) {
         const std::string& word = words_[id];
-        if (word.size() >= kMinFuzzyLength && word.size() < 63 && all_alpha(word)) {
+        if (word.size() >= kMinFuzzyLength && word.size() < 63 && all_alpha(word) && typo_words.contains(word)) {
             fuzzy_buckets_[static_cast<std::size_t>(word.front() - 'a') * kMaxFuzzyBucketLength + word.size()]
                 .push_back(id);
             fuzzy_lengths_[word.front() - 'a'] |= std::uint64_t{1} << word.size();
@@ -148,8 +238,38 @@ std::uint32_t ProductMatcher::fuzzy(std::string_view token) const {
     return kNone;
 }
 
-std::uint32_t ProductMatcher::canonical(std::string_view token) const {
+// A stem the token starts with, leaving at most kMaxEndingBytes ("термос*": "термосами").
+std::uint32_t ProductMatcher::stem(std::string_view token) const {
+    if (token.size() < kStemKeyBytes || stems_.empty()) return kNone;
+    const auto key = stem_key(token);
+    if ((stem_keys_[stem_bit(key) / 64] >> (stem_bit(key) % 64) & 1) == 0) return kNone;
+    const auto it = stems_.find(key);
+    if (it == stems_.end()) return kNone;
+    for (std::uint32_t id : it->second) {
+        const std::string_view s = std::string_view(words_[id]).substr(0, words_[id].size() - 1);
+        if (token.size() >= s.size() && token.size() - s.size() <= kMaxEndingBytes && token.starts_with(s)) return id;
+    }
+    return kNone;
+}
+
+std::uint32_t ProductMatcher::exact_or_stem(std::string_view token) const {
     if (auto word = spelling(token); word != kNone) return word;
+    return stem(token);
+}
+
+std::uint32_t ProductMatcher::canonical(std::string_view token) const {
+    const std::uint32_t word = canonical_spelling(token);
+    return word == kNone ? kNone : same_as_[word];
+}
+
+std::uint32_t ProductMatcher::canonical_spelling(std::string_view token) const {
+    if (auto word = exact_or_stem(token); word != kNone) return word;
+    // Arabic writes the article into the word: الساعة, والساعة, بالساعة.
+    constexpr std::string_view kAl = "\xD8\xA7\xD9\x84";
+    std::string_view rest = token;
+    if (rest.starts_with("\xD9\x88") || rest.starts_with("\xD8\xA8")) rest.remove_prefix(2);  // و، ب
+    if (rest.starts_with(kAl) && rest.size() >= kAl.size() + 4)
+        if (auto word = exact_or_stem(rest.substr(kAl.size())); word != kNone) return word;
     if (token.size() >= kMinFuzzyLength && all_alpha(token)) {
         if (auto word = fuzzy(token); word != kNone) return word;
         if (token.back() == 's')
@@ -165,6 +285,7 @@ std::vector<ProductMatch> ProductMatcher::find(const std::vector<text::Token>& t
     std::vector<ProductMatch> matches;
     for (std::size_t i = 0; i < tokens.size();) {
         std::size_t best_len = 0, best_product = 0;
+        bool best_model = false;
         if (canon[i] != kNone) {
             for (std::size_t id : first_word_patterns_[canon[i]]) {
                 const auto& pw = patterns_[id].words;
@@ -174,6 +295,7 @@ std::vector<ProductMatch> ProductMatcher::find(const std::vector<text::Token>& t
                 if (ok) {
                     best_len = pw.size();
                     best_product = patterns_[id].product;
+                    best_model = patterns_[id].model;
                 }
             }
         }
@@ -181,7 +303,7 @@ std::vector<ProductMatch> ProductMatcher::find(const std::vector<text::Token>& t
             ++i;
             continue;
         }
-        matches.push_back({best_product, tokens[i].begin, tokens[i + best_len - 1].end});
+        matches.push_back({best_product, tokens[i].begin, tokens[i + best_len - 1].end, best_model});
         i += best_len;
     }
     return matches;

@@ -1,5 +1,6 @@
 #include "quantity.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <string>
@@ -9,12 +10,29 @@ namespace ir::router {
 namespace {
 
 // Counting words in the languages we serve, lower-case (Cyrillic in its usual cases).
-constexpr std::array<std::string_view, 46> kUnitWords = {
-    "pcs",  "pc",    "piece",  "pieces",   "unit",    "units",   "pair",   "pairs",  "set",    "sets",
-    "roll", "rolls", "ctn",    "ctns",     "carton",  "cartons", "dozen",  "dozens", "stück",  "stueck",
-    "stk",  "pieza", "piezas", "unidades", "unidade", "peças",   "pecas",  "pares",  "pièces", "unités",
-    "pz",   "pezzi", "pcs.",   "nos",      "шт",      "штук",    "единиц", "пар",    "Шт",     "ШТ",
-    "Штук", "adet",  "buah",   "boxes",    "bags",    "bottles"};
+constexpr std::array<std::string_view, 60> kUnitWords = {
+    "pcs",     "pc",     "piece",  "pieces",  "unit",     "units",   "pair",   "pairs",  "set",    "sets",
+    "roll",    "rolls",  "ctn",    "ctns",    "carton",   "cartons", "dozen",  "dozens", "stück",  "stueck",
+    "stk",     "pieza",  "piezas", "unidades", "unidade", "peças",   "pecas",  "pares",  "pièces", "unités",
+    "pz",      "pezzi",  "pcs.",   "nos",     "шт",       "штук",    "единиц", "пар",    "Шт",     "ШТ",
+    "Штук",    "adet",   "buah",   "boxes",   "bags",     "bottles", "sztuk",  "szt",    "sztuki", "stuks",
+    "stuk",    "st",     "قطعة",   "قطع",     "حبة",      "قطعه",    "штуки",  "pièce",  "paia",   "uds"};
+// Han and Hangul counters, written straight after the number ("5000個", "10만개"); and the
+// multipliers that may come between ("10万个" is 100,000).
+constexpr std::array<std::string_view, 18> kCounters = {"個", "个", "件", "台", "只", "枚", "隻", "片", "套",
+                                                        "本", "支", "개", "대", "장", "벌", "세트", "箱", "条"};
+struct Multiplier {
+    std::string_view word;
+    std::uint64_t times;
+};
+constexpr std::array<Multiplier, 8> kMultipliers = {{{"万", 10'000},
+                                                     {"萬", 10'000},
+                                                     {"만", 10'000},
+                                                     {"千", 1'000},
+                                                     {"천", 1'000},
+                                                     {"億", 100'000'000},
+                                                     {"亿", 100'000'000},
+                                                     {"억", 100'000'000}}};
 constexpr std::array<std::string_view, 10> kContainerWords = {"container", "containers",  "contenedor", "contenedores",
                                                               "contêiner", "contêineres", "conteneur",  "conteneurs",
                                                               "контейнер", "контейнера"};
@@ -28,6 +46,38 @@ bool is_ascii_alpha(char c) {
 }
 bool is_word_byte(char c) {
     return is_ascii_alpha(c) || is_digit(c) || static_cast<unsigned char>(c) >= 0x80;
+}
+
+// For a word after a number: the multiplier it starts with (1: none), when a counter follows.
+std::uint64_t counter_multiplier(std::string_view word) {
+    std::uint64_t times = 1;
+    for (const auto& m : kMultipliers)
+        if (word.starts_with(m.word)) {
+            times = m.times;
+            word.remove_prefix(m.word.size());
+            break;
+        }
+    for (auto c : kCounters)
+        if (word.starts_with(c)) return times;
+    return 0;
+}
+
+// Number words between a number and what it counts: "80 mil power banks", "50 bin adet".
+constexpr std::array<Multiplier, 36> kNumberWords = {{
+    {"thousand", 1'000},        {"mil", 1'000},         {"mille", 1'000},        {"mila", 1'000},
+    {"bin", 1'000},             {"tausend", 1'000},     {"duizend", 1'000},      {"tys", 1'000},
+    {"tys.", 1'000},            {"tysięcy", 1'000},     {"тыс", 1'000},          {"тыс.", 1'000},
+    {"тысяч", 1'000},           {"الف", 1'000},         {"ألف", 1'000},          {"آلاف", 1'000},
+    {"million", 1'000'000},     {"millions", 1'000'000}, {"millones", 1'000'000}, {"millón", 1'000'000},
+    {"milhão", 1'000'000},      {"milhões", 1'000'000}, {"millionen", 1'000'000}, {"milioni", 1'000'000},
+    {"milione", 1'000'000},     {"milyon", 1'000'000},  {"milion", 1'000'000},   {"miliony", 1'000'000},
+    {"milionów", 1'000'000},    {"miljoen", 1'000'000}, {"миллион", 1'000'000},  {"миллиона", 1'000'000},
+    {"миллионов", 1'000'000},   {"млн", 1'000'000},     {"مليون", 1'000'000},    {"ملايين", 1'000'000}}};
+
+std::uint64_t number_word(std::string_view w) {
+    for (const auto& m : kNumberWords)
+        if (m.word == w) return m.times;
+    return 0;
 }
 
 template <std::size_t N>
@@ -112,7 +162,7 @@ std::uint64_t parse_quantity(std::string_view digits, bool thousands_suffix) {
 
 QuantityFinder::QuantityFinder() = default;
 
-QuantityFinding QuantityFinder::find(std::string_view text) const {
+QuantityFinding QuantityFinder::find(std::string_view text, std::span<const std::uint32_t> noun_starts) const {
     QuantityFinding f;
     for (std::size_t i = next_digit(text, 0); i < text.size(); i = next_digit(text, i + 1)) {
         if (i > 0 && is_word_byte(text[i - 1])) continue;
@@ -124,16 +174,27 @@ QuantityFinding QuantityFinder::find(std::string_view text) const {
             k = true;
             ++j;
         }
-        auto [word, after] = word_at(text, skip_spaces(text, j));
+        std::size_t at = skip_spaces(text, j);
+        auto [word, after] = word_at(text, at);
+        std::uint64_t times = 1;
+        if (const auto w = number_word(word)) {  // "80 mil", "1 million pcs"
+            times = w;
+            j = after;
+            at = skip_spaces(text, after);
+            std::tie(word, after) = word_at(text, at);
+        }
         while (contains(kContainerSizes, word) || std::string_view(word) == "x")  // "2 x 40ft containers"
             std::tie(word, after) = word_at(text, skip_spaces(text, after));
         if (contains(kContainerWords, word)) f.containers = true;
         if (!word.empty() && word.bytes[word.size - 1] == '.') --word.size;
-        if (contains(kUnitWords, word)) {
-            const auto units = parse_quantity(text.substr(i, end - i), k);
+        const bool noun = std::binary_search(noun_starts.begin(), noun_starts.end(), static_cast<std::uint32_t>(at));
+        const std::uint64_t counter = contains(kUnitWords, word) || noun ? 1 : counter_multiplier(word);
+        if (counter) {
+            const auto units = parse_quantity(text.substr(i, end - i), k) * times * counter;
             if (units > f.largest_units) {
                 f.largest_units = units;
-                f.words = std::string(text.substr(i, end - i)) + (k ? "k" : "");
+                f.words = std::string(text.substr(i, j - i));
+                if (counter > 1) f.words += std::string_view(word).substr(0, 3);  // "10万"
             }
         }
         i = end;

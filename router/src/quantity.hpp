@@ -2,6 +2,7 @@
 // Order quantities written in a message: "20,000 pcs", "8.000 Stück", "10k pcs",
 // "1000 шт", "2 containers".
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -18,7 +19,9 @@ struct QuantityFinding {
 class QuantityFinder {
 public:
     QuantityFinder();
-    QuantityFinding find(std::string_view text) const;
+    // `noun_starts`: sorted offsets where a product's name begins, so that "5.000 sudaderas"
+    // counts as it would with a counting word.
+    QuantityFinding find(std::string_view text, std::span<const std::uint32_t> noun_starts = {}) const;
 };
 
 // "20,000" -> 20000, "8.000" -> 8000, "1,5" -> 1 (decimals are dropped), "10" + k -> 10000.

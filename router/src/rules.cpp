@@ -78,6 +78,9 @@ std::optional<SignalKind> parse_kind(std::string_view s) {
     if (s == "claim") return SignalKind::claim;
     if (s == "scope") return SignalKind::scope;
     if (s == "detail") return SignalKind::detail;
+    if (s == "cue") return SignalKind::cue;
+    if (s == "blind_order") return SignalKind::blind_order;
+    if (s == "volume") return SignalKind::volume;
     return std::nullopt;
 }
 
@@ -133,7 +136,7 @@ std::optional<Error> read_signal(const RulesReader& r, std::string_view id, cons
     const std::string prefix = "signals." + std::string(id);
     const auto* t = node.as_table();
     if (!t) return r.error(&node, prefix, "must be a table");
-    if (auto e = r.only_keys(*t, prefix, {"kind", "weight", "cap", "reason", "patterns"})) return e;
+    if (auto e = r.only_keys(*t, prefix, {"kind", "weight", "cap", "reason", "patterns", "requires"})) return e;
     s.id = std::string(id);
     std::string kind;
     for (auto e :
@@ -143,11 +146,47 @@ std::optional<Error> read_signal(const RulesReader& r, std::string_view id, cons
     auto k = parse_kind(kind);
     if (!k)
         return r.error(t->get("kind") ? t->get("kind") : &node, prefix + ".kind",
-                       "must be one of sign2, sign3, claim, scope, detail");
+                       "must be one of sign2, sign3, claim, scope, detail, cue, blind_order, volume");
     s.kind = *k;
     if (s.patterns.empty()) return r.error(&node, prefix + ".patterns", "needs at least one pattern");
     if (s.reason.empty()) return r.error(&node, prefix + ".reason", "needs a reason a supervisor understands");
     if (s.cap < 1) s.cap = 1;
+    return std::nullopt;
+}
+
+// `requires` names other signals; read after all of them, as indexes.
+std::optional<Error> resolve_required(const RulesReader& r, const toml::table& signals, Rules& rules) {
+    for (auto& s : rules.signals) {
+        const std::string prefix = "signals." + s.id;
+        std::vector<std::string> ids;
+        if (auto e = r.read_strings(*signals[s.id].as_table(), prefix, "requires", ids)) return e;
+        for (const auto& id : ids) {
+            const auto it = std::find_if(rules.signals.begin(), rules.signals.end(),
+                                         [&](const PhraseSignal& o) { return o.id == id; });
+            if (it == rules.signals.end() || it->id == s.id)
+                return r.error(signals[s.id].node(), prefix + ".requires", "names no other signal: " + id);
+            s.required.push_back(static_cast<std::uint32_t>(it - rules.signals.begin()));
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<Error> read_lexicon_entry(const RulesReader& r, std::string_view id, const toml::node& node,
+                                        LexiconEntry& entry) {
+    const std::string prefix = "lexicon." + std::string(id);
+    const auto* t = node.as_table();
+    if (!t) return r.error(&node, prefix, "must be a table");
+    entry.id = std::string(id);
+    for (const auto& [k, v] : *t) {
+        const std::string key(k.str());
+        if (key == "matches") continue;
+        const bool code = key.size() >= 2 && key.size() <= 3 &&
+                          std::all_of(key.begin(), key.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+        if (!code) return r.error(&v, prefix + "." + key, "unknown key (a language code such as fr, or matches)");
+        if (auto e = r.read_strings(*t, prefix, key, entry.terms[key])) return e;
+    }
+    if (auto e = r.read_strings(*t, prefix, "matches", entry.matches)) return e;
+    if (entry.matches.empty()) return r.error(&node, prefix + ".matches", "needs the product type's English words");
     return std::nullopt;
 }
 
@@ -164,7 +203,7 @@ Expected<Rules> parse_rules_toml(std::string_view toml_text, std::string_view so
             ""};
     }
     Rules rules;
-    if (auto e = r.only_keys(root, "", {"thresholds", "score", "sender", "signals"})) return *e;
+    if (auto e = r.only_keys(root, "", {"thresholds", "score", "sender", "signals", "lexicon"})) return *e;
     if (const auto* t = root["thresholds"].as_table())
         if (auto e = read_thresholds(r, *t, rules)) return *e;
     if (const auto* t = root["score"].as_table())
@@ -178,6 +217,14 @@ Expected<Rules> parse_rules_toml(std::string_view toml_text, std::string_view so
             PhraseSignal s;
             if (auto e = read_signal(r, k.str(), v, s)) return *e;
             rules.signals.push_back(std::move(s));
+        }
+        if (auto e = resolve_required(r, *t, rules)) return *e;
+    }
+    if (const auto* t = root["lexicon"].as_table()) {
+        for (const auto& [k, v] : *t) {
+            LexiconEntry entry;
+            if (auto e = read_lexicon_entry(r, k.str(), v, entry)) return *e;
+            rules.lexicon.push_back(std::move(entry));
         }
     }
     return rules;

@@ -112,10 +112,20 @@ std::string normalize_phrase(std::string_view s) {
     return out;
 }
 
+// Han and kana are written without spaces: two characters count as a word (Hangul is
+// spaced, and counts as other scripts do).
 int count_words(std::string_view s, int limit) {
     int words = 0;
+    int unspaced = 0;
     bool in_word = false;
     for (char c : s) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte >= 0x80 && byte < 0xC0) continue;  // a continuation byte: the character at hand
+        if (byte >= 0xE3 && byte <= 0xE9) {         // the lead byte of U+3000..U+9FFF: Han, kana
+            in_word = false;
+            if (unspaced++ % 2 == 0 && ++words > limit) break;
+            continue;
+        }
         const bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
         if (!space && !in_word && ++words > limit) break;
         in_word = !space;

@@ -10,9 +10,9 @@ inline router::Catalog small_catalog() {
     router::Catalog c;
     c.accounts = {{"alibaba-electronics", "alibaba", {"consumer-electronics"}},
                   {"aliexpress-jewelry", "aliexpress", {"jewelry"}}};
-    c.products = {{"SW-X9", "X9 Smart Watch", "consumer-electronics", {"x9 smartwatch", "sw x9"}, true},
-                  {"PB-20K", "20000mAh Power Bank", "consumer-electronics", {"power bank"}, true},
-                  {"JW-HR18", "18K Gold Plated Hoop Earrings", "jewelry", {"hoop earrings"}, false}};
+    c.products = {{"SW-X9", "X9 Smart Watch", "consumer-electronics", {"x9 smartwatch", "sw x9"}, true, {}},
+                  {"PB-20K", "20000mAh Power Bank", "consumer-electronics", {"power bank"}, true, {}},
+                  {"JW-HR18", "18K Gold Plated Hoop Earrings", "jewelry", {"hoop earrings"}, false, {}}};
     return c;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 // The seller's accounts and products (format of fixtures/catalog.json).
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +22,10 @@ struct Product {
     std::string category;
     std::vector<std::string> aliases;
     bool battery = false;
+    // Names in other languages, by language code ("fr": ["montre connectée X9"]). Every
+    // alias is looked for in every message, whatever language it is detected in: a word
+    // ending in '*' matches its inflected forms ("термос*": термоса, термосов).
+    std::map<std::string, std::vector<std::string>> aliases_by_language;
     bool operator==(const Product&) const = default;
 };
 

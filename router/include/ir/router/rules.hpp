@@ -20,8 +20,11 @@ enum class SignalKind : std::uint8_t {
     claim,   // claims size or wealth (scam sign 4 when unverifiable, 5 when terse)
     scope,   // unspecific scope ("all your items", "any model"): with a large order, sign 1
     detail,  // technical details, pictures, packaging, shipping: tier 2 with a product
+    cue,     // evidence of nothing alone: other signals `require` it (a link, for a log-in request)
+    blind_order,  // an order placed without saying what (behind a log-in link): sign 1 when no product is named
+    volume,       // a large order in words ("big orders later", "a full container"): a large order
 };
-inline constexpr std::size_t kSignalKinds = static_cast<std::size_t>(SignalKind::detail) + 1;
+inline constexpr std::size_t kSignalKinds = static_cast<std::size_t>(SignalKind::volume) + 1;
 
 struct PhraseSignal {
     std::string id;  // the table name, e.g. "fee_request"
@@ -30,6 +33,18 @@ struct PhraseSignal {
     int cap = 1;                        // ... for at most this many distinct patterns
     std::string reason;                 // words a supervisor understands
     std::vector<std::string> patterns;  // RE2 syntax, matched case-insensitively
+    // Counts only when every one of these signals (indexes into Rules::signals) matched
+    // too: "sign in to view the order" is phishing next to a link, not without one.
+    std::vector<std::uint32_t> required;
+};
+
+// A product type in many languages. Its terms are aliases of every catalogue product
+// whose name or aliases contain one of `matches` as whole words, so a seller's own
+// catalogue gains them without listing them.
+struct LexiconEntry {
+    std::string id;                                         // the table name, e.g. "smart_watch"
+    std::vector<std::string> matches;                       // "smart watch", "smartwatch"
+    std::map<std::string, std::vector<std::string>> terms;  // by language code; "word*": any ending
 };
 
 struct ScoreWeights {
@@ -52,6 +67,7 @@ struct Rules {
     std::vector<std::string> free_mail_domains;  // suffix match on the sender's domain
     ScoreWeights score;
     std::vector<PhraseSignal> signals;
+    std::vector<LexiconEntry> lexicon;
 };
 
 // The compiled-in default rules text (generated from router/rules/default_rules.toml).

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#include <map>
+#include <set>
 
 namespace ir::router {
 namespace {
@@ -72,6 +74,7 @@ struct Phrase {
     std::string text;
     bool catalogue = true;  // the catalogue's own words; the lexicon's are not joined or typo-matched
     bool model = false;     // names the model itself: the product's full name, SKU, or a word with digits
+    bool plurals = true;    // takes English plurals: the catalogue's words and the lexicon's English
 };
 
 bool has_digit(std::string_view s) {
@@ -93,9 +96,15 @@ std::vector<Phrase> phrases_of(const Product& product, const std::vector<Lexicon
         });
         if (!ours) continue;
         for (const auto& [language, terms] : entry.terms)
-            for (const auto& t : terms) phrases.push_back({t, false, has_digit(t)});
+            for (const auto& t : terms) phrases.push_back({t, false, has_digit(t), language == "en"});
     }
     return phrases;
+}
+
+// A letter then digits and letters ("x9", "t5", "hl300", "esp32", "ws2812b"): a model's code.
+bool is_model_code(std::string_view t) {
+    return t.size() >= 2 && t.front() >= 'a' && t.front() <= 'z' && has_digit(t) &&
+           std::all_of(t.begin(), t.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); });
 }
 
 bool spaced_ascii(const std::vector<std::string>& tokens) {
@@ -125,27 +134,36 @@ ProductMatcher::ProductMatcher(const Catalog& catalog, const std::vector<Lexicon
         bool model;
     };
     std::vector<TextPattern> text_patterns;
-    std::unordered_set<std::string, StringHash, std::equal_to<>> typo_words;  // worth a fuzzy lookup
+    std::map<std::string, std::set<std::size_t>> model_codes;  // by code, the products whose names have it
+    std::unordered_set<std::string, StringHash, std::equal_to<>> typo_words;    // worth a fuzzy lookup
+    std::unordered_set<std::string, StringHash, std::equal_to<>> plural_words;  // "tents", "chargers"
     for (std::size_t p = 0; p < catalog.products.size(); ++p) {
         for (const auto& phrase : phrases_of(catalog.products[p], lexicon)) {
             auto tokens = term_words(phrase.text);
             if (tokens.empty()) continue;
             if (phrase.catalogue) typo_words.insert(tokens.begin(), tokens.end());
+            if (phrase.plurals) plural_words.insert(tokens.begin(), tokens.end());
             if (phrase.catalogue && tokens.size() > 1 && spaced_ascii(tokens)) {  // "power bank" is also "powerbank"
                 std::string joined;
                 for (const auto& t : tokens) joined += t;
                 typo_words.insert(joined);
+                plural_words.insert(joined);
                 text_patterns.push_back({{joined}, p, phrase.model});
             }
+            if (phrase.catalogue)
+                for (const auto& t : tokens)
+                    if (is_model_code(t)) model_codes[t].insert(p);
             text_patterns.push_back({std::move(tokens), p, phrase.model});
         }
     }
+    for (const auto& [code, products] : model_codes)  // "x9 black 200pcs": a model code names its product alone
+        if (products.size() == 1) text_patterns.push_back({{code}, *products.begin(), true});
     std::unordered_set<std::string, StringHash, std::equal_to<>> vocabulary;
     for (const auto& pattern : text_patterns)
         for (const auto& t : pattern.tokens) vocabulary.insert(t);
     std::unordered_map<std::string, std::string_view, StringHash, std::equal_to<>> spellings;
-    for (const auto& word : vocabulary) {
-        if (word.back() == '*' || !all_alpha(word)) continue;
+    for (const auto& word : vocabulary) {  // English plurals of the catalogue's words; the lexicon says its own
+        if (word.back() == '*' || !all_alpha(word) || !plural_words.contains(word)) continue;
         spellings.emplace(word + "s", word);
         spellings.emplace(word + "es", word);
     }
@@ -270,7 +288,9 @@ std::uint32_t ProductMatcher::canonical_spelling(std::string_view token) const {
     if (rest.starts_with("\xD9\x88") || rest.starts_with("\xD8\xA8")) rest.remove_prefix(2);  // و، ب
     if (rest.starts_with(kAl) && rest.size() >= kAl.size() + 4)
         if (auto word = exact_or_stem(rest.substr(kAl.size())); word != kNone) return word;
-    if (token.size() >= kMinFuzzyLength && all_alpha(token)) {
+    // Typos only in tokens of seven letters or more: a six-letter word one edit from a
+    // catalogue word is as often another word ("termos", Portuguese terms, is not "thermos").
+    if (token.size() > kMinFuzzyLength && all_alpha(token)) {
         if (auto word = fuzzy(token); word != kNone) return word;
         if (token.back() == 's')
             if (auto word = fuzzy(token.substr(0, token.size() - 1)); word != kNone) return word;

@@ -165,7 +165,8 @@ QuantityFinder::QuantityFinder() = default;
 QuantityFinding QuantityFinder::find(std::string_view text, std::span<const std::uint32_t> noun_starts) const {
     QuantityFinding f;
     for (std::size_t i = next_digit(text, 0); i < text.size(); i = next_digit(text, i + 1)) {
-        if (i > 0 && is_word_byte(text[i - 1])) continue;
+        // Not inside a word ("x9", "ws2812b"); Han and kana glue numbers to words ("我要10万个").
+        if (i > 0 && (is_ascii_alpha(text[i - 1]) || is_digit(text[i - 1]))) continue;
         const std::size_t end = number_end(text, i);
         std::size_t j = end;
         bool k = false;

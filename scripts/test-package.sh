@@ -19,6 +19,7 @@ if dpkg-query -W -f='${Status}' inquiryd 2>/dev/null | grep -q "ok installed"; t
   exit 1
 fi
 deb=$(IR_DEB_BUILD_DIR=${IR_DEB_BUILD_DIR:-build-types/dpkg-buildflags} "$root/scripts/package.sh" | tail -1)
+case $deb in /*) ;; *) deb=$root/$deb ;; esac  # IR_DEB_OUT may be relative (the default) or absolute
 work=$(mktemp -d)
 chmod 0755 "$work"  # the installed daemon runs as its own user, in a folder below this one
 daemon_pid=""
@@ -31,7 +32,7 @@ trap cleanup EXIT
 fail() { echo "test-package: FAILED: $*" >&2; exit 1; }
 
 echo "== installing $deb"
-$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$root/$deb" >/dev/null
+$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$deb" >/dev/null
 for f in /usr/sbin/inquiryd /usr/lib/inquiryd/inquiryd /usr/lib/inquiryd/inquiryd-mailparse /usr/bin/inquiryctl \
          /etc/inquiryd/inquiryd.toml /usr/lib/sysusers.d/inquiryd.conf; do
   [ -e "$f" ] || fail "$f is not installed"

@@ -59,9 +59,6 @@ void App::refresh_metrics() {
     const auto wal = std::filesystem::file_size(database_path().string() + "-wal", ec);
     registry_.gauge("inquiryd_wal_bytes", "Size of the store's write-ahead log file")
         .set(ec ? 0.0 : static_cast<double>(wal));
-    const auto db = std::filesystem::file_size(database_path(), ec);
-    registry_.gauge("inquiryd_store_bytes", "Size of the store's database file (free pages included)")
-        .set(ec ? 0.0 : static_cast<double>(db));
     auto& dropped = registry_.counter("inquiryd_alerts_dropped_total",
                                       "Alerts the ZeroMQ feed dropped at its high-water mark (subscribers catch up)");
     dropped.inc(publisher_->dropped() - dropped.value());

@@ -150,35 +150,54 @@ void post_order(RouteContext& c, RouteRequest&& req, Responder respond) {
                      std::move(remember), key);
 }
 
+namespace {
+
+json::object erasure_body(std::uint64_t id, const RetentionReport& r) {
+    json::array ids;
+    for (const auto gone : r.customers) ids.push_back(static_cast<std::uint64_t>(gone));
+    return {{"customer", id},
+            {"erased",
+             {{"customers", std::move(ids)},
+              {"inquiries", r.erased.inquiries},
+              {"events", r.erased.events},
+              {"details", r.erased.details},
+              {"replies_kept_as_aggregates", r.erased.replies}}}};
+}
+
+HttpResponse erasure_response(std::uint64_t id, const RetentionReport& r) {
+    if (r.refusal) return refusal_response(*r.refusal);
+    auto body = erasure_body(id, r);
+    if (r.error) {  // the record is gone, the store failed on some of their inquiries
+        body["error"] = "the customer is forgotten, but erasing their inquiries failed (send the request again): " +
+                        *r.error;
+        return json_response(http::status::internal_server_error, body);
+    }
+    return json_response(http::status::ok, body);
+}
+
+}  // namespace
+
 // DELETE /v1/customers/{id}: a buyer's erasure request (GDPR art. 17). The record, its
-// identities and merges go at once; then every inquiry stored for them as retention erases
-// one. Refused (409) while they have an open inquiry: resolve it first.
+// identities and merges go first, then every inquiry stored for them. A repeat finishes
+// what a failed or interrupted request left: a forgotten customer's stored inquiries are
+// erased, and only a customer with none is 404. Refused (409) while they have an open
+// inquiry: resolve it first. Not refused on a full disk (Work::step): erasure frees space.
 void erase_customer(RouteContext& c, RouteRequest&& req, Responder respond) {
-    if (auto busy = c.pipeline.busy()) return respond(refusal_response(*busy));
+    if (auto busy = c.pipeline.busy(Pipeline::Work::step)) return respond(refusal_response(*busy));
     const auto id = parse_id(req.param("id"));
     if (!id) return respond(error_response(http::status::bad_request, "must be a positive whole number", "id"));
-    if (!c.pipeline.engine().customers().get(CustomerId{*id}))
-        return respond(error_response(http::status::not_found, "no such customer", "id"));
     auto shared = std::make_shared<Responder>(std::move(respond));
+    if (!c.pipeline.engine().customers().get(CustomerId{*id}))
+        return c.retention->erase_leftovers(CustomerId{*id}, [shared, id = *id](RetentionReport r) {
+            if (r.ok() && r.erased.inquiries == 0)
+                return (*shared)(error_response(http::status::not_found, "no such customer", "id"));
+            (*shared)(erasure_response(id, r));
+        });
     c.retention->erase_customer(CustomerId{*id}, caller_id(req), [shared, id = *id](RetentionReport r) {
-        if (r.refusal) return (*shared)(refusal_response(*r.refusal));
-        if (r.customers.empty())
+        if (r.ok() && r.customers.empty())
             return (*shared)(
                 error_response(http::status::conflict, "the customer has an open inquiry: resolve it first", "id"));
-        json::array ids;
-        for (const auto gone : r.customers) ids.push_back(static_cast<std::uint64_t>(gone));
-        json::object body{{"customer", id},
-                          {"erased",
-                           {{"customers", std::move(ids)},
-                            {"inquiries", r.erased.inquiries},
-                            {"events", r.erased.events},
-                            {"details", r.erased.details},
-                            {"replies_kept_as_aggregates", r.erased.replies}}}};
-        if (r.error) {  // the record is gone, the store failed on some of their inquiries
-            body["error"] = "the customer is forgotten, but erasing their inquiries failed: " + *r.error;
-            return (*shared)(json_response(http::status::internal_server_error, body));
-        }
-        (*shared)(json_response(http::status::ok, body));
+        (*shared)(erasure_response(id, r));
     });
 }
 

@@ -137,7 +137,7 @@ MaildirSource::Step MaildirSource::handle_event(const Mail& m, router::Event eve
             [[fallthrough]];
         case Kind::retry_later:
             ++stats_.retries;
-            log_->info("account {}: {} not taken now ({}); retried on the next scan", config_.account, m.name,
+            log_->info("account {}: {} not taken now ({}); retried within a second", config_.account, m.name,
                        outcome->reason);
             return Step::pause;
     }

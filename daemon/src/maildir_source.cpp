@@ -18,6 +18,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
+constexpr std::chrono::milliseconds kRetryAfter{1000};  // a mail the daemon could not take now
+
 std::shared_ptr<spdlog::logger> email_logger() {
     static std::mutex mu;
     std::lock_guard lock(mu);
@@ -86,9 +88,9 @@ void MaildirSource::run() {
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
     watch_folders();  // before the first pass: mail delivered meanwhile is reported, not missed
     for (;;) {
-        const bool more = pass();  // a cur/ pass ran out of its time: go on at once
+        const auto next = pass();
         ++stats_.scans;
-        if (!wait_for_mail(more ? std::chrono::milliseconds(0) : poll_period())) return;
+        if (!wait_for_mail(next)) return;
     }
 }
 
@@ -113,11 +115,21 @@ void MaildirSource::watch_folders() {
                    poll_period().count());
 }
 
-bool MaildirSource::pass() {
+// Returns when to look again: at once when a cur/ pass ran out of its time; within a
+// second when a mail was not taken now (the daemon busy or its disk full), so it does not
+// wait a whole poll interval for other mail to wake the watch; else at the poll.
+std::chrono::milliseconds MaildirSource::pass() {
     bool more = false;
-    if (scan(0) == Step::next && inbox_since_) more |= scan_cur(0);
-    if (config_.sent_maildir && scan(1) == Step::next) more |= scan_cur(1);
-    return more;
+    bool paused = false;
+    const auto folder = [&](std::size_t index, bool with_cur) {
+        const Step step = scan(index);
+        paused |= step == Step::pause;
+        if (step == Step::next && with_cur) more |= scan_cur(index);
+    };
+    folder(0, static_cast<bool>(inbox_since_));
+    if (config_.sent_maildir) folder(1, true);
+    if (more) return std::chrono::milliseconds(0);
+    return paused ? std::min(poll_period(), kRetryAfter) : poll_period();
 }
 
 // Without inotify a poll is all there is: at least every second.

@@ -123,10 +123,14 @@ void Pipeline::restore(router::EngineState state) {
 // After a failed commit: the reads run on the analysis thread (idle: nothing is in flight),
 // on their own connection; the loop goes on serving reads, webhooks' refusals and timers.
 // The dedupe index is kept: it only ever learnt keys whose commit succeeded.
+// Counted in pending_ while it runs, so a stop waits for it and drops what it read.
 void Pipeline::recover_off_loop() {
+    ++pending_;
     boost::asio::post(analysis_pool_, [this] {
         auto state = read_state(*recovery_reader_);
         boost::asio::post(ioc_, [this, state = std::move(state)]() mutable {
+            --pending_;
+            if (stopping_) return check_drained();
             if (!state) {
                 log_->error("recovery after a failed commit failed: {}; retrying in 1s", state.error().message);
                 retry_timer_.expires_after(std::chrono::seconds(1));

@@ -248,19 +248,29 @@ void Retention::erase_customer(CustomerId id, std::string who, Done done) {
         report.refusal = o.refusal;
         report.customers = std::move(o.step.forgotten);
         if (!report.ok() || report.customers.empty()) return done(std::move(report));
-        submit([this, report = std::move(report), done = std::move(done)]() mutable {
-            std::set<std::uint64_t> ids;
-            for (const auto c : report.customers) ids.insert(static_cast<std::uint64_t>(c));
-            auto inquiries = inquiries_of(ids);
-            if (!inquiries)
-                report.error = inquiries.error().message;
-            else if (auto e = erase_batches(std::move(*inquiries), report))
-                report.error = *e;
-            if (auto size = pruner_->size()) report.size = *size;
-            boost::asio::post(ioc_, [this, report = std::move(report), done = std::move(done)]() mutable {
-                this->report(report, "request");
-                done(std::move(report));
-            });
+        std::set<std::uint64_t> ids;
+        for (const auto c : report.customers) ids.insert(static_cast<std::uint64_t>(c));
+        erase_inquiries_of(std::move(ids), std::move(report), std::move(done));
+    });
+}
+
+void Retention::erase_leftovers(CustomerId id, Done done) {
+    erase_inquiries_of({static_cast<std::uint64_t>(id)}, {}, std::move(done));
+}
+
+// On the worker: every inquiry stored for `ids`, then the report on the io thread. If the
+// daemon stops first the job is dropped and `done` never runs: a repeated request finishes it.
+void Retention::erase_inquiries_of(std::set<std::uint64_t> ids, RetentionReport report, Done done) {
+    submit([this, ids = std::move(ids), report = std::move(report), done = std::move(done)]() mutable {
+        auto inquiries = inquiries_of(ids);
+        if (!inquiries)
+            report.error = inquiries.error().message;
+        else if (auto e = erase_batches(std::move(*inquiries), report))
+            report.error = *e;
+        if (auto size = pruner_->size()) report.size = *size;
+        boost::asio::post(ioc_, [this, report = std::move(report), done = std::move(done)]() mutable {
+            this->report(report, "request");
+            done(std::move(report));
         });
     });
 }
@@ -279,7 +289,7 @@ void Retention::report(const RetentionReport& r, std::string_view why) {
                      {{"what", what}, {"why", std::string(why)}})
             .inc(static_cast<std::uint64_t>(n));
     if (r.size.bytes > 0)
-        registry_.gauge("inquiryd_store_free_bytes", "Free pages in the store's file, which new rows reuse first")
+        registry_.gauge("inquiryd_store_file_free_bytes", "Free pages in the store's database file, which new rows reuse first")
             .set(static_cast<double>(r.size.free_bytes));
     if (r.error) log_->error("{}: erasure stopped: {}", why, *r.error);
     if (r.erased.inquiries == 0 && r.customers.empty()) return;

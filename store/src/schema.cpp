@@ -115,8 +115,8 @@ CREATE INDEX alerts_by_topic ON alerts(topic, seq);
 )sql";
 
 // v6: retention (store/src/pruner.cpp). The replies of erased inquiries live on as
-// aggregates, one row per hour of the reply, account and agent holding the exact reply
-// times, so the ranking of past months stays what it was. Indexes find an inquiry's events
+// aggregates, one row per hour of the reply, account and agent holding the reply counts
+// and durations the ranking reads, so the ranking of past months stays what it was. Indexes find an inquiry's events
 // and replies, and the resolved inquiries by age.
 constexpr const char* kSchemaV6 = R"sql(
 CREATE TABLE reply_history(

@@ -123,6 +123,13 @@ struct Rig {
         return *out;
     }
 
+    RetentionReport erase_leftovers(CustomerId id) {
+        std::optional<RetentionReport> out;
+        retention->erase_leftovers(id, [&](RetentionReport r) { out = std::move(r); });
+        run_until([&] { return out.has_value(); });
+        return *out;
+    }
+
     std::unique_ptr<store::Database> reader() const {
         auto db = store::Database::open({.path = database, .read_only = true});
         REQUIRE(db);
@@ -277,4 +284,25 @@ TEST_CASE("erasing a customer waits for their open inquiries, then takes every o
     CHECK(rig.ranking(January) == ranking);  // her reply still counts for alice
     CHECK(rig.erased("customers", "request") == 1);
     CHECK(rig.erased("inquiries", "request") == 2);
+}
+
+TEST_CASE("an erasure cut short after the customer was forgotten is finished by a repeat") {
+    TempDir dir;
+    Rig rig(dir.file("store.db"));
+    const auto first = *rig.ingest("b1", "bea@x.com").inquiry;
+    rig.resolve(first);
+    const auto other = *rig.ingest("e1", "eve@x.com").inquiry;
+    const auto bea = rig.customer_of(first);
+    // The record goes, as the first half of a request does; the daemon stops before the rest.
+    rig.step([&](router::Engine& e, sla::TimePoint now) { return e.forget_customers({bea}, now); });
+    REQUIRE_FALSE(rig.pipeline->engine().customers().get(bea));
+    REQUIRE(rig.reader()->inquiry(static_cast<std::int64_t>(first)).value());
+
+    auto repeat = rig.erase_leftovers(bea);
+    REQUIRE(repeat.ok());
+    CHECK(repeat.customers.empty());
+    CHECK(repeat.erased.inquiries == 1);
+    CHECK_FALSE(rig.reader()->inquiry(static_cast<std::int64_t>(first)).value());
+    CHECK(rig.reader()->inquiry(static_cast<std::int64_t>(other)).value());
+    CHECK(rig.erase_leftovers(bea).erased.inquiries == 0);  // the route's 404 from here on
 }

@@ -65,7 +65,7 @@ TEST_CASE("a duplicate is moved like a commit: a crash before the rename loses n
     CHECK(source.stats().duplicates == 1);
 }
 
-TEST_CASE("retry_later leaves the mail in new/ until the daemon takes it") {
+TEST_CASE("retry_later leaves the mail in new/ and tries it again within a second until the daemon takes it") {
     TempDir tmp;
     IoThread io;
     FakeIngest ingest;
@@ -74,6 +74,7 @@ TEST_CASE("retry_later leaves the mail in new/ until the daemon takes it") {
         return ++calls < 3 ? daemon::SubmitOutcome{Kind::retry_later, "busy", false} : daemon::SubmitOutcome{};
     };
     auto cfg = config_for(tmp.path);
+    cfg.poll_interval = std::chrono::minutes(1);  // the retries come within a second, not at the poll
     deliver(cfg.maildir, "m1", mail("busy@x"));
     daemon::MaildirSource source(io.ioc, cfg, ingest.fn());
     source.start();

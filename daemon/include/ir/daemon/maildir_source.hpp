@@ -122,7 +122,7 @@ private:
     // maildir_source.cpp: the fast lane's thread, what wakes it, its passes.
     void run();
     void watch_folders();
-    bool pass();  // true: cur/ has more to read at once
+    std::chrono::milliseconds pass();  // one look at every folder; returns when to look again
     std::chrono::milliseconds poll_period() const;
     bool wait_for_mail(std::chrono::milliseconds timeout);  // false: stopping
     bool is_news(const std::vector<MaildirWatch::Change>& changes);

@@ -73,6 +73,9 @@ public:
     // report are empty when nothing was forgotten (an open inquiry keeps them). `who` goes
     // in the audit row. Call on the io thread; `done` runs there.
     void erase_customer(CustomerId id, std::string who, Done done);
+    // Erases the inquiries still stored for a customer already forgotten: a request that
+    // failed, or was cut short by a stop, after the record went. Same threads as above.
+    void erase_leftovers(CustomerId id, Done done);
 
 private:
     using Job = std::function<void()>;
@@ -87,6 +90,7 @@ private:
     std::optional<std::string> erase_batches(std::vector<std::int64_t> ids, RetentionReport& report);
     Expected<std::vector<std::int64_t>> inquiries_of(const std::set<std::uint64_t>& customers);
     Expected<std::set<std::uint64_t>> customers_in_store();
+    void erase_inquiries_of(std::set<std::uint64_t> ids, RetentionReport report, Done done);
     void finish(RetentionReport report, Done done);  // measures, then hands over to the io thread
 
     // The io thread.

@@ -173,6 +173,7 @@ void erase_customer(RouteContext& c, RouteRequest&& req, Responder respond) {
                             {"inquiries", r.erased.inquiries},
                             {"events", r.erased.events},
                             {"details", r.erased.details},
+                            {"labels", r.erased.labels},
                             {"replies_kept_as_aggregates", r.erased.replies}}}};
         if (r.error) {  // the record is gone, the store failed on some of their inquiries
             body["error"] = "the customer is forgotten, but erasing their inquiries failed: " + *r.error;

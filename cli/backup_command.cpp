@@ -5,19 +5,11 @@
 #include <cstdio>
 #include <ostream>
 
-#include "ir/daemon/config.hpp"
 #include "ir/store/backup.hpp"
+#include "store_file.hpp"
 
 namespace ir::cli {
 namespace {
-
-Expected<std::filesystem::path> store_file(const BackupOptions& o) {
-    if (o.config.empty() == o.state_dir.empty()) return Error("give --config FILE or --state-dir DIR");
-    if (!o.state_dir.empty()) return std::filesystem::path(o.state_dir) / "inquiryd.db";
-    auto loaded = daemon::load_config(o.config);
-    if (!loaded.errors.empty()) return Error(loaded.errors.front());
-    return loaded.config.state_dir / "inquiryd.db";
-}
 
 std::string mib(std::int64_t bytes) {
     char text[32];
@@ -36,7 +28,8 @@ CLI::App* add_backup_subcommand(CLI::App& app, BackupOptions& o) {
 }
 
 int run_backup(const BackupOptions& o, std::ostream& out, std::ostream& err) {
-    auto source = store_file(o);
+    auto source =
+        store_file({.store = {}, .state_dir = o.state_dir, .config = o.config}, "--config FILE or --state-dir DIR");
     if (!source) {
         err << "inquiryctl backup: " << source.error().message << "\n";
         return 2;

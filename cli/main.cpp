@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "backup_command.hpp"
+#include "labels_command.hpp"
 #include "notify_command.hpp"
 #include "score_command.hpp"
 #include "simulate_command.hpp"
@@ -37,12 +38,15 @@ int main(int argc, char** argv) {
 
     ir::cli::BackupOptions backup;
     auto* backup_cmd = ir::cli::add_backup_subcommand(app, backup);
+    ir::cli::LabelsOptions labels;
+    auto* labels_export = ir::cli::add_labels_subcommand(app, labels);
 
     CLI11_PARSE(app, argc, argv);
     if (*score_cmd) return ir::cli::run_score(score, std::cout, std::cerr);
     if (*tail_cmd) return ir::cli::run_tail(tail, std::cout, std::cerr);
     if (*stats_cmd) return ir::cli::run_stats(stats, std::cout, std::cerr);
     if (*backup_cmd) return ir::cli::run_backup(backup, std::cout, std::cerr);
+    if (*labels_export) return ir::cli::run_labels_export(labels, std::cout, std::cerr);
     if (app.got_subcommand("token") || *token_cmds.keygen)
         return ir::cli::run_token(token_cmds, token, std::cout, std::cerr);
     if (*notify_cmd) return ir::cli::run_notify_test(notify_test, std::cout, std::cerr);

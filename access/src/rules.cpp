@@ -20,6 +20,8 @@ std::string_view to_string(Rule r) {
             return "accept_inquiry";
         case Rule::presence:
             return "presence";
+        case Rule::label_inquiry:
+            return "label_inquiry";
         case Rule::admin:
             return "admin";
     }
@@ -79,6 +81,10 @@ std::optional<Refused> check(Rule rule, const Caller& caller, const InquiryFacts
             if (target && (target->id == who.id || (who.role != Role::agent && shares_account(who, *target))))
                 return std::nullopt;
             return refuse(rule, "only the agent themself, or who oversees one of their accounts, may set it");
+        case Rule::label_inquiry:
+            if (!inquiry) return refuse(rule, "no such inquiry");
+            if (who.role == Role::supervisor && who.has_account(inquiry->account)) return std::nullopt;
+            return refuse(rule, "only a supervisor of account " + inquiry->account + ", or an admin, may label it");
         default:
             return refuse(rule, "only an admin may do that");
     }

@@ -146,6 +146,14 @@ json::object to_json(const router::Sender& s) {
             {"im", s.im}};
 }
 
+json::object to_json(const CustomerContext& c) {
+    return {{"customer_messages_in_thread", c.customer_messages_in_thread},
+            {"orders", c.orders},
+            {"sample_orders", c.sample_orders},
+            {"visited_company", c.visited_company},
+            {"local_influence", c.local_influence}};
+}
+
 json::object to_json(const Event& e) {
     return {{"channel", router::to_string(e.channel)},
             {"account", e.account},

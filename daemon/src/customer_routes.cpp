@@ -161,6 +161,7 @@ json::object erasure_body(std::uint64_t id, const RetentionReport& r) {
               {"inquiries", r.erased.inquiries},
               {"events", r.erased.events},
               {"details", r.erased.details},
+              {"labels", r.erased.labels},
               {"replies_kept_as_aggregates", r.erased.replies}}}};
 }
 

@@ -1,6 +1,6 @@
 // Inquiries and alerts: reads come from the store (what is durable); reply, resolve,
 // accept, transfer and decline go through the pipeline and answer with the inquiry as the
-// committed step left it.
+// committed step left it (a decline as scam stores a label with it: label_routes.cpp).
 #include <boost/json.hpp>
 
 #include "http_outcome.hpp"
@@ -83,10 +83,12 @@ void agent_request(RouteContext& c, RouteRequest&& req, Responder respond, Agent
     if (auto* no = std::get_if<HttpResponse>(&agent)) return respond(std::move(*no));
     const auto inquiry = std::get<InquiryId>(target);
     const std::string& who = std::get<std::string>(agent);
+    auto rows = audit(c, req, action, inquiry, audit_detail(req, action, who));
+    if (action == "decline") label_if_scam(c, req, inquiry, who, rows);  // before the step closes it
     apply_and_show(
         c, inquiry,
         [inquiry, step, who](router::Engine& e, sla::TimePoint now) { return (e.*step)(inquiry, who, now); },
-        audit(c, req, action, inquiry, audit_detail(req, action, who)), std::move(respond));
+        std::move(rows), std::move(respond));
 }
 
 // What a caller limited to some accounts may list: one of theirs (named, or their only one).

@@ -49,7 +49,7 @@ Retention::Retention(boost::asio::io_context& ioc, Pipeline& pipeline, metrics::
       options_(std::move(options)),
       pruner_(std::move(pruner)),
       log_(retention_logger()) {
-    for (const char* what : {"inquiries", "events", "details", "replies", "customers"})
+    for (const char* what : {"inquiries", "events", "details", "replies", "labels", "customers"})
         for (const char* why : {"retention", "request"})
             registry_.counter("inquiryd_erased_total", "Rows erased by retention or a buyer's erasure request",
                               {{"what", what}, {"why", why}});
@@ -278,11 +278,10 @@ void Retention::erase_inquiries_of(std::set<std::uint64_t> ids, RetentionReport 
 // On the io thread: counted, logged.
 void Retention::report(const RetentionReport& r, std::string_view why) {
     const std::pair<const char*, std::int64_t> counts[] = {
-        {"inquiries", r.erased.inquiries},
-        {"events", r.erased.events},
-        {"details", r.erased.details},
-        {"replies", r.erased.replies},
-        {"customers", static_cast<std::int64_t>(r.customers.size())}};
+        {"inquiries", r.erased.inquiries}, {"events", r.erased.events},
+        {"details", r.erased.details},     {"replies", r.erased.replies},
+        {"labels", r.erased.labels},       {"customers", static_cast<std::int64_t>(r.customers.size())},
+    };
     for (const auto& [what, n] : counts)
         registry_
             .counter("inquiryd_erased_total", "Rows erased by retention or a buyer's erasure request",

@@ -30,7 +30,7 @@ std::optional<access::InquiryFacts> inquiry_facts(RouteContext& c, const RouteRe
 
 bool about_inquiry(access::Rule rule) {
     return rule == access::Rule::read_inquiry || rule == access::Rule::act_on_inquiry ||
-           rule == access::Rule::accept_inquiry;
+           rule == access::Rule::accept_inquiry || rule == access::Rule::label_inquiry;
 }
 
 }  // namespace

@@ -28,7 +28,8 @@ const Route kRoutes[] = {
     {http::verb::post, "/v1/inquiries/{id}/resolve", Rule::act_on_inquiry, routes::resolve},
     {http::verb::post, "/v1/inquiries/{id}/accept", Rule::accept_inquiry, routes::accept},
     {http::verb::post, "/v1/inquiries/{id}/transfer", Rule::act_on_inquiry, routes::transfer},
-    {http::verb::post, "/v1/inquiries/{id}/decline", Rule::act_on_inquiry, routes::decline},
+    {http::verb::post, "/v1/inquiries/{id}/decline", Rule::act_on_inquiry, routes::decline},  // "scam": a label
+    {http::verb::post, "/v1/inquiries/{id}/label", Rule::label_inquiry, routes::label},       // what it really was
     {http::verb::get, "/v1/inquiries/{id}/customer", Rule::read_inquiry, routes::inquiry_customer},
     {http::verb::get, "/v1/alerts", Rule::caller, routes::list_alerts},  // topics the caller may read
     {http::verb::get, "/v1/stream", Rule::caller, routes::stream},       // the same, pushed (Server-Sent Events)

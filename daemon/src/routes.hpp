@@ -62,6 +62,11 @@ void resolve(RouteContext& c, RouteRequest&& req, Responder respond);
 void accept(RouteContext& c, RouteRequest&& req, Responder respond);
 void transfer(RouteContext& c, RouteRequest&& req, Responder respond);
 void decline(RouteContext& c, RouteRequest&& req, Responder respond);
+// The team's labels (label_routes.cpp): POST .../label, and a decline whose reason is
+// "scam", which labels the open inquiry suspect at its current tier (into `change`).
+void label(RouteContext& c, RouteRequest&& req, Responder respond);
+void label_if_scam(RouteContext& c, const RouteRequest& req, InquiryId inquiry, const std::string& agent,
+                   store::Change& change);
 // Agents and queues (routing_routes.cpp).
 HttpResponse list_agents(RouteContext& c, const RouteRequest& req);
 HttpResponse list_queues(RouteContext& c, const RouteRequest& req);

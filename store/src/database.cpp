@@ -94,6 +94,7 @@ std::optional<Error> Database::Impl::prepare_all() {
         {&upsert_alias_st, sql::upsert_alias},
         {&insert_reply_st, sql::insert_reply},
         {&insert_audit_st, "INSERT INTO audit(at_ms, identity, action, inquiry_id, detail) VALUES(?1,?2,?3,?4,?5)"},
+        {&insert_label_st, kInsertLabel},
         {&insert_alert_st, sql::insert_alert},
         {&upsert_meta_st, sql::upsert_meta},
         {&erase_customer_st, "DELETE FROM customers WHERE id=?1"},
@@ -209,6 +210,9 @@ std::optional<Error> Database::Impl::write_all(std::span<const Change> changes) 
         }
         for (const auto& row : change.audit) {
             if (auto e = insert_audit(row)) return e;
+        }
+        for (const auto& row : change.labels) {
+            if (auto e = insert_label(row)) return e;
         }
         for (const auto id : change.erased_customers) {
             if (auto e = erase_customer(id)) return e;

@@ -12,6 +12,10 @@
 
 namespace ir::store {
 
+extern const char* const kInsertLabel;  // labels.cpp: prepared with the others
+// An events row of the columns events_since selects, in its order (database_reads.cpp).
+EventRow read_event(const Statement& st);
+
 struct Database::Impl {
     Impl(Connection connection, std::filesystem::path file)
         : db(std::move(connection)), path(std::move(file)), where(path.string()) {}
@@ -25,6 +29,7 @@ struct Database::Impl {
     std::optional<Error> upsert_alias(const CustomerAliasRow& row);
     std::optional<Error> insert_reply(const ReplyRow& row);
     std::optional<Error> insert_audit(const AuditRow& row);
+    std::optional<Error> insert_label(const LabelRow& row);  // labels.cpp
     std::optional<Error> insert_alert(const AlertRow& row, std::int64_t& next_seq);
     std::optional<Error> upsert_meta(const std::string& key, const std::string& value);
     std::optional<Error> erase_customer(std::int64_t id);
@@ -60,7 +65,7 @@ struct Database::Impl {
 
     Statement begin, commit, rollback;
     Statement insert_event_st, upsert_inquiry_st, update_inquiry_st, upsert_detail_st, insert_alert_st, upsert_meta_st;
-    Statement upsert_customer_st, upsert_alias_st, insert_reply_st, insert_audit_st, erase_customer_st,
+    Statement upsert_customer_st, upsert_alias_st, insert_reply_st, insert_audit_st, insert_label_st, erase_customer_st,
         erase_aliases_st;
     Statement max_alert_st, max_inquiry_st, max_event_st, event_count_st;
     Statement event_key_st, events_since_st, inquiry_st, open_inquiries_st, alerts_since_st;

@@ -19,21 +19,6 @@ std::optional<std::int64_t> optional_int(const Statement& st, int column) {
     return st.int64(column);
 }
 
-EventRow read_event(const Statement& st) {
-    EventRow row;
-    row.seq = st.int64(0);
-    row.channel = st.text(1);
-    row.account = st.text(2);
-    row.message_id = st.text(3);
-    row.thread_id = st.text(4);
-    row.received_at = sla::from_unix_ms(st.int64(5));
-    row.direction = st.text(6);
-    row.accepted_at = sla::from_unix_ms(st.int64(7));
-    row.inquiry_id = optional_int(st, 8);
-    row.payload = st.blob(9);
-    return row;
-}
-
 InquiryRow read_inquiry(const Statement& st) {
     return InquiryRow{st.int64(0), st.text(1), st.text(2), sla::from_unix_ms(st.int64(3)), st.blob(4)};
 }
@@ -57,6 +42,21 @@ constexpr const char* kInquiryColumns =
     " WHERE i.id > ?1";
 
 }  // namespace
+
+EventRow read_event(const Statement& st) {
+    EventRow row;
+    row.seq = st.int64(0);
+    row.channel = st.text(1);
+    row.account = st.text(2);
+    row.message_id = st.text(3);
+    row.thread_id = st.text(4);
+    row.received_at = sla::from_unix_ms(st.int64(5));
+    row.direction = st.text(6);
+    row.accepted_at = sla::from_unix_ms(st.int64(7));
+    row.inquiry_id = optional_int(st, 8);
+    row.payload = st.blob(9);
+    return row;
+}
 
 Statement* Database::Impl::inquiries_statement(const InquiryFilter& filter, std::optional<Error>& error) {
     const std::size_t shape = (filter.state ? 1U : 0U) | (filter.account ? 2U : 0U);

@@ -20,6 +20,7 @@ constexpr const char* inquiries_after =
 constexpr const char* replies_of = "SELECT account, agent, buyer_at_ms, replied_at_ms FROM replies WHERE inquiry_id=?1";
 constexpr const char* delete_replies = "DELETE FROM replies WHERE inquiry_id=?1";
 constexpr const char* delete_details = "DELETE FROM inquiry_details WHERE id=?1";
+constexpr const char* delete_labels = "DELETE FROM labels WHERE inquiry_id=?1";
 constexpr const char* empty_events =
     "UPDATE events SET payload = x'', thread_id = '' WHERE inquiry_id=?1 AND (length(payload) > 0 OR thread_id <> '')";
 constexpr const char* delete_inquiry = "DELETE FROM inquiries WHERE id=?1";
@@ -36,7 +37,7 @@ struct Pruner::Impl {
     Connection db;  // first: closed after every statement is finalized
     std::string where;
     Statement begin, commit, rollback, resolved_before, inquiries_after, replies_of, delete_replies, delete_details,
-        empty_events, delete_inquiry, raise_next_id;
+        delete_labels, empty_events, delete_inquiry, raise_next_id;
 
     Error fail(int rc, std::string_view what) const { return sqlite_error(db.get(), rc, what, where); }
     std::optional<Error> run(Statement& st, std::string_view what) {
@@ -68,6 +69,7 @@ Expected<std::unique_ptr<Pruner>> Pruner::open(const std::filesystem::path& path
         {&impl->replies_of, sql::replies_of},
         {&impl->delete_replies, sql::delete_replies},
         {&impl->delete_details, sql::delete_details},
+        {&impl->delete_labels, sql::delete_labels},
         {&impl->empty_events, sql::empty_events},
         {&impl->delete_inquiry, sql::delete_inquiry},
         {&impl->raise_next_id, sql::raise_next_id},
@@ -121,6 +123,7 @@ std::optional<Error> Pruner::Impl::erase_one(std::int64_t id, ReplyHistory& hist
     }
     const std::pair<Statement*, std::int64_t*> steps[] = {{&delete_replies, nullptr},
                                                           {&delete_details, &erased.details},
+                                                          {&delete_labels, &erased.labels},
                                                           {&empty_events, &erased.events},
                                                           {&delete_inquiry, &erased.inquiries}};
     for (const auto& [st, count] : steps) {

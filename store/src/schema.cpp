@@ -132,8 +132,25 @@ CREATE INDEX replies_by_inquiry ON replies(inquiry_id);
 CREATE INDEX inquiries_resolved ON inquiries(updated_at_ms) WHERE state = 'resolved';
 )sql";
 
+// v7: the team's labels (LabelRow), which `inquiryctl labels export` turns into fixture
+// lines. Kept apart from the audit: every label is kept, the latest per inquiry counts
+// (by seq, the commit order: a clock step must not reorder them); erased with the inquiry.
+constexpr const char* kSchemaV7 = R"sql(
+CREATE TABLE labels(
+    seq INTEGER PRIMARY KEY,
+    inquiry_id INTEGER NOT NULL,
+    suspect INTEGER NOT NULL CHECK(suspect IN (0, 1)),
+    tier INTEGER NOT NULL CHECK(tier BETWEEN 1 AND 4),
+    identity TEXT NOT NULL,
+    role TEXT NOT NULL,
+    at_ms INTEGER NOT NULL,
+    source TEXT NOT NULL CHECK(source IN ('label', 'decline'))
+) STRICT;
+CREATE INDEX labels_by_inquiry ON labels(inquiry_id, seq);
+)sql";
+
 // migrations[i] takes the schema from version i to i + 1.
-constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4, kSchemaV5, kSchemaV6};
+constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4, kSchemaV5, kSchemaV6, kSchemaV7};
 static_assert(std::size(kMigrations) == kSchemaVersion);
 
 Expected<std::int64_t> query_int(sqlite3* db, std::string_view sql, const std::string& where) {

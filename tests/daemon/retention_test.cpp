@@ -1,7 +1,7 @@
 // Retention and erasure on a real SQLite file, the real pipeline and a manual clock moved
 // 200 days on: old resolved inquiries go (row, details, payloads), the ranking of their
 // month stays the same, open and recent ones are untouched, customers with nothing left
-// are forgotten, ids are never reused; a buyer's erasure request.
+// are forgotten, ids are never reused; a buyer's erasure request; labels go with both.
 #include <catch2/catch.hpp>
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -108,6 +108,24 @@ struct Rig {
     }
     void resolve(InquiryId id) {
         step([&](router::Engine& e, sla::TimePoint now) { return e.on_resolve(id, now); });
+    }
+    // As POST .../label stores one: no core step, the row in the pipeline's commit.
+    void label(InquiryId id, bool suspect, int tier) {
+        store::Change change;
+        change.labels.push_back(
+            {static_cast<std::int64_t>(id), suspect, tier, "sue", "supervisor", clock.now(), "label"});
+        std::optional<daemon::StepOutcome> out;
+        pipeline->apply([](router::Engine&, sla::TimePoint) { return router::StepResult{}; },
+                        [&](daemon::StepOutcome o) { out = std::move(o); }, std::move(change));
+        run_until([&] { return out.has_value(); });
+        REQUIRE(out->ok());
+    }
+    std::vector<std::int64_t> labelled() const {
+        const auto db = reader();
+        const std::vector<store::LabelRow> labels = db->latest_labels(0, 100).value();
+        std::vector<std::int64_t> ids;
+        for (const auto& l : labels) ids.push_back(l.inquiry_id);
+        return ids;
     }
 
     RetentionReport pass() {
@@ -305,4 +323,34 @@ TEST_CASE("an erasure cut short after the customer was forgotten is finished by 
     CHECK_FALSE(rig.reader()->inquiry(static_cast<std::int64_t>(first)).value());
     CHECK(rig.reader()->inquiry(static_cast<std::int64_t>(other)).value());
     CHECK(rig.erase_leftovers(bea).erased.inquiries == 0);  // the route's 404 from here on
+}
+
+TEST_CASE("retention and a buyer's erasure delete the labels of the inquiries they erase") {
+    TempDir dir;
+    Rig rig(dir.file("store.db"));
+    const auto old = *rig.ingest("a1", "ann@x.com").inquiry;
+    rig.label(old, true, 3);
+    rig.label(old, false, 2);  // a second opinion: both rows go
+    rig.resolve(old);
+    const auto dora = *rig.ingest("d1", "dora@x.com").inquiry;
+    rig.label(dora, true, 4);
+    rig.clock.advance(181 * kDays);
+    const auto bob = *rig.ingest("b1", "bob@x.com").inquiry;
+    rig.label(bob, false, 1);
+    const auto all = std::vector<std::int64_t>{static_cast<std::int64_t>(old), static_cast<std::int64_t>(dora),
+                                               static_cast<std::int64_t>(bob)};
+    REQUIRE(rig.labelled() == all);
+
+    const auto pass = rig.pass();
+    REQUIRE(pass.ok());
+    CHECK(pass.erased.labels == 2);
+    CHECK(rig.labelled() == std::vector<std::int64_t>{all[1], all[2]});
+    CHECK(rig.erased("labels", "retention") == 2);
+
+    rig.resolve(bob);
+    const auto erased = rig.erase(rig.customer_of(bob));
+    REQUIRE(erased.ok());
+    CHECK(erased.erased.labels == 1);
+    CHECK(rig.labelled() == std::vector<std::int64_t>{all[1]});  // Dora's, open, stays
+    CHECK(rig.erased("labels", "request") == 1);
 }

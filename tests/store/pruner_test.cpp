@@ -1,6 +1,6 @@
-// Retention in the store: erasing resolved inquiries (rows, details, event payloads), their
-// replies kept as aggregates that read back as the same reply times, ids never reused,
-// customers erased with their merges.
+// Retention in the store: erasing resolved inquiries (rows, details, labels, event
+// payloads), their replies kept as aggregates that read back as the same reply times, ids
+// never reused, customers erased with their merges.
 #include <catch2/catch.hpp>
 #include <algorithm>
 #include <utility>
@@ -87,6 +87,23 @@ TEST_CASE("erasing a resolved inquiry keeps its event keys and its reply times, 
     CHECK(db->meta(kNextInquiryIdKey).value() == "2");
     CHECK((*pruner)->resolved_before(H + std::chrono::hours(1), 100)->empty());
     CHECK(*(*pruner)->erase_inquiries(ids) == Erased{});  // again: nothing left to erase
+}
+
+TEST_CASE("erasing an inquiry deletes every label of it; the labels of others stay") {
+    TempDir dir;
+    auto db = t::open_db(dir.file("store.db"));
+    fill(*db);
+    Change labels;
+    labels.labels = {LabelRow{1, true, 3, "alice", "agent", H, "decline"},
+                     LabelRow{1, false, 2, "sue", "supervisor", H, "label"},
+                     LabelRow{2, true, 4, "sue", "supervisor", H, "label"}};
+    REQUIRE_FALSE(db->apply(labels));
+    auto pruner = Pruner::open(dir.file("store.db")).value();
+    const std::int64_t ids[] = {1};
+    const auto erased = pruner->erase_inquiries(ids);
+    REQUIRE(erased);
+    CHECK(erased->labels == 2);
+    CHECK(db->latest_labels(0, 10).value() == std::vector{labels.labels[2]});
 }
 
 TEST_CASE("aggregates of later erasures merge into the same hour, and the next id only grows") {

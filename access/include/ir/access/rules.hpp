@@ -19,6 +19,7 @@ enum class Rule : std::uint8_t {
     act_on_inquiry,  // its owner (reply, decline, transfer away, resolve), or who oversees its account
     accept_inquiry,  // anyone with its account (routing decides whether it is theirs to take)
     presence,        // the agent themself, who oversees one of their accounts, an admin
+    label_inquiry,   // a supervisor of its account, or an admin: the team's labels the rules learn from
     admin,           // customers and orders, everything else
 };
 std::string_view to_string(Rule r);

@@ -25,6 +25,7 @@ std::string format_rfc3339(sla::TimePoint t);  // always UTC, "Z", milliseconds 
 
 boost::json::object to_json(const router::Event& e);
 boost::json::object to_json(const router::Sender& s);
+boost::json::object to_json(const router::CustomerContext& c);  // the fixtures' `context`
 // `memory`: where the JSON lives (e.g. a monotonic_resource freed at once, for an answer).
 boost::json::object to_json(const router::Assessment& a, boost::json::storage_ptr memory = {});
 

@@ -19,7 +19,7 @@
 
 namespace ir::store {
 
-inline constexpr int kSchemaVersion = 6;
+inline constexpr int kSchemaVersion = 7;
 
 struct Options {
     std::filesystem::path path{};  // parent folders are created when missing (read-write)
@@ -81,6 +81,11 @@ public:
     Expected<std::vector<CustomerAliasRow>> customer_aliases();
     // The response-time report's rows, in the order they were recorded.
     Expected<std::vector<ReplyRow>> replies(const ReplyFilter& filter);
+    // The latest label of each labelled inquiry after `after_inquiry`, by inquiry id.
+    Expected<std::vector<LabelRow>> latest_labels(std::int64_t after_inquiry, std::size_t limit);
+    // The inquiry's last buyer message still stored (none once retention emptied it): the
+    // one its latest assessment was made from.
+    Expected<std::optional<EventRow>> last_inbound_event(std::int64_t inquiry_id);
 
     const std::filesystem::path& path() const;
 

@@ -2,9 +2,9 @@
 // Retention's side of the store: its own read-write connection, used by one thread (not the
 // group committer's), in short write transactions, so commits wait at most one small batch
 // for the write lock. It erases what the store keeps about resolved inquiries (the inquiry
-// row, its details, its events' payloads and thread ids) and keeps their replies as
-// aggregates (reply_history.hpp). Each event keeps its (channel, account, message_id) and
-// its seq: dedupe still knows the message if a channel delivers it again.
+// row, its details and labels, its events' payloads and thread ids) and keeps their
+// replies as aggregates (reply_history.hpp). Each event keeps its (channel, account,
+// message_id) and its seq: dedupe still knows the message if a channel delivers it again.
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -27,11 +27,13 @@ struct Erased {
     std::int64_t events = 0;   // payloads emptied
     std::int64_t details = 0;  // the buyer's details and the assessment
     std::int64_t replies = 0;  // folded into reply_history
+    std::int64_t labels = 0;   // the team's labels of it (every one, not only the latest)
     Erased& operator+=(const Erased& o) {
         inquiries += o.inquiries;
         events += o.events;
         details += o.details;
         replies += o.replies;
+        labels += o.labels;
         return *this;
     }
     bool operator==(const Erased&) const = default;
@@ -54,8 +56,8 @@ public:
     // Every inquiry row (any state) after `after_id`, by id: how erasure finds a customer's.
     Expected<std::vector<InquiryRow>> inquiries_after(std::int64_t after_id, std::size_t limit);
     // One transaction: for each inquiry its replies folded into reply_history, its details
-    // deleted, its events' payloads and thread ids emptied, its row deleted, and the next
-    // inquiry id kept above it.
+    // and labels deleted, its events' payloads and thread ids emptied, its row deleted, and
+    // the next inquiry id kept above it.
     Expected<Erased> erase_inquiries(std::span<const std::int64_t> ids);
     Expected<StoreSize> size();
 

@@ -97,6 +97,20 @@ struct AuditRow {
     bool operator==(const AuditRow&) const = default;
 };
 
+// The team's verdict on an inquiry, for learning the rules from our own traffic: a
+// supervisor's label (POST /v1/inquiries/{id}/label) or an agent's decline as scam.
+// Appended, never updated: the latest one per inquiry (by commit order) is what counts.
+struct LabelRow {
+    std::int64_t inquiry_id = 0;
+    bool suspect = false;
+    int tier = 4;            // 1..4
+    std::string identity{};  // the token's identity, or the acting agent without access control
+    std::string role{};      // of that identity ("" without access control)
+    sla::TimePoint at{};
+    std::string source{};  // "label" or "decline" (declined as scam)
+    bool operator==(const LabelRow&) const = default;
+};
+
 // Everything one ingested event (or one timer tick) changes: written all or nothing.
 struct Change {
     std::vector<EventRow> events{};
@@ -108,11 +122,12 @@ struct Change {
     std::vector<CustomerAliasRow> customer_aliases{};
     std::vector<ReplyRow> replies{};
     std::vector<AuditRow> audit{};
+    std::vector<LabelRow> labels{};
     // Customers erased (retention, a buyer's request): their records and every merge naming them.
     std::vector<std::int64_t> erased_customers{};
     std::size_t row_count() const {
         return events.size() + inquiries.size() + details.size() + alerts.size() + meta.size() + customers.size() +
-               customer_aliases.size() + replies.size() + audit.size() + erased_customers.size();
+               customer_aliases.size() + replies.size() + audit.size() + labels.size() + erased_customers.size();
     }
     bool operator==(const Change&) const = default;
 };

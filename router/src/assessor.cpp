@@ -44,6 +44,24 @@ std::string quoted(std::string words) {
     return words.empty() ? words : " (\"" + words + "\")";
 }
 
+std::string digits_of(std::string_view token) {
+    std::size_t n = 0;
+    while (n < token.size() && token[n] >= '0' && token[n] <= '9') ++n;
+    return std::string(token.substr(0, n));
+}
+
+// The numbers a product's own name carries ("750" of "Bottle 750ml", "65" of "65W Charger").
+std::vector<std::vector<std::string>> numbers_in_names(const Catalog& catalog) {
+    std::vector<std::vector<std::string>> out;
+    for (const auto& p : catalog.products) {
+        std::vector<std::string> numbers;
+        for (const auto& word : text::fold_words(p.name))  // the name only: "400 gsm" of an alias is a spec
+            if (auto d = digits_of(word); !d.empty()) numbers.push_back(std::move(d));
+        out.push_back(std::move(numbers));
+    }
+    return out;
+}
+
 std::string uninformed_how(const Features& f) {
     if (f.products.empty()) return " (names none)";
     const std::string& scope = f.explained[static_cast<std::size_t>(SignalKind::scope)];
@@ -59,8 +77,10 @@ struct Assessor::Impl {
     PhraseMatcher phrases;
     QuantityFinder quantities;
     ContactFinder contacts;
+    std::vector<std::vector<std::string>> name_numbers;  // by product: the numbers in its names ("750", "65")
 
     Features measure(const Event& event, const std::string& scored, const std::string& body) const;
+    void blank_name_numbers(const std::vector<text::Token>& tokens, Features& f) const;
     std::vector<ScamSign> scam_signs(const Event& event, const CustomerContext& ctx, const Features& f) const;
     int tier(const CustomerContext& ctx, const Features& f, std::vector<std::string>& reasons) const;
     void explain_signs(const std::vector<ScamSign>& signs, const Features& f, bool suspect,
@@ -82,7 +102,8 @@ Expected<Assessor> Assessor::create(const Catalog& catalog, const Rules& rules) 
     auto phrases = PhraseMatcher::create(rules.signals);
     if (!phrases) return phrases.error();
     auto impl = std::unique_ptr<Impl>(new Impl{catalog, rules, ProductMatcher(catalog, rules.lexicon), std::move(*phrases),
-                                               QuantityFinder(), ContactFinder(rules.free_mail_domains)});
+                                               QuantityFinder(), ContactFinder(rules.free_mail_domains),
+                                               numbers_in_names(catalog)});
     return Assessor(std::move(impl));
 }
 
@@ -111,13 +132,15 @@ Features Assessor::Impl::measure(const Event& event, const std::string& scored, 
     Features f;
     f.scanned = scored;  // product names must not count as details ("65W", "3000mAh")
     std::vector<std::uint32_t> noun_starts;
-    for (const auto& m : products.find(text::fold_tokens(scored).tokens)) {
+    const auto folded = text::fold_tokens(scored);
+    for (const auto& m : products.find(folded.tokens)) {
         if (std::find(f.products.begin(), f.products.end(), m.product) == f.products.end())
             f.products.push_back(m.product);
         std::fill(f.scanned.begin() + m.begin, f.scanned.begin() + m.end, ' ');
         noun_starts.push_back(m.begin);
         f.model_named |= m.model;
     }
+    blank_name_numbers(folded.tokens, f);
     f.scanned += "\n";
     f.scanned += clean(event.sender.company, kMaxSubjectBytes);  // "... International Group"
     f.evidence = collect_evidence(rules.signals, phrases, f.scanned);
@@ -128,6 +151,27 @@ Features Assessor::Impl::measure(const Event& event, const std::string& scored, 
                     f.evidence.of(SignalKind::volume) >= rules.sign_threshold;
     for (std::size_t k = 0; k < kSignalKinds; ++k) f.explained[k] = explain_kind(static_cast<SignalKind>(k), f);
     return f;
+}
+
+// "1,200 Powerbanks 20000 mAh", "thermosfles 750ml": the numbers of a named product's own
+// name, and the unit after them, restate the name; they are not a technical question.
+void Assessor::Impl::blank_name_numbers(const std::vector<text::Token>& tokens, Features& f) const {
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        const std::string digits = digits_of(tokens[i].text);
+        if (digits.empty()) continue;
+        const bool ours = std::any_of(f.products.begin(), f.products.end(), [&](std::size_t p) {
+            const auto& n = name_numbers[p];
+            return std::find(n.begin(), n.end(), digits) != n.end();
+        });
+        if (!ours) continue;
+        const std::uint32_t begin = tokens[i].begin;
+        std::uint32_t end = tokens[i].end;
+        const bool unit_follows = digits.size() == tokens[i].text.size() && i + 1 < tokens.size() &&
+                                  tokens[i + 1].text.size() <= 4 && tokens[i + 1].begin <= end + 1 &&
+                                  digits_of(tokens[i + 1].text).empty();
+        if (unit_follows) end = tokens[++i].end;
+        std::fill(f.scanned.begin() + begin, f.scanned.begin() + end, ' ');
+    }
 }
 
 std::vector<ScamSign> Assessor::Impl::scam_signs(const Event& event, const CustomerContext& ctx,
@@ -148,12 +192,17 @@ std::vector<ScamSign> Assessor::Impl::scam_signs(const Event& event, const Custo
     if (((f.large_order && uninformed) || blind_order) && !known_buyer)
         signs.push_back(ScamSign::large_order_uninformed);
     if (unusual) signs.push_back(ScamSign::unusual_request);
-    if (f.evidence.of(SignalKind::sign3) >= t) signs.push_back(ScamSign::visit_or_urgency);
+    // A deadline set on an unusual request (pay the fee today, log in by tonight) is the
+    // pressure of sign 3 even in mild words.
+    if (f.evidence.of(SignalKind::sign3) >= (unusual ? t / 2 : t)) signs.push_back(ScamSign::visit_or_urgency);
     if (claims && unverifiable) signs.push_back(ScamSign::unverifiable_big_company);
     // Terse for a letter that claims size, orders blind or asks the unusual: a phishing
     // "see the order behind this link" is a few lines, a real company's letter is not.
-    if (event.channel != Channel::chat && (claims || unusual || (f.large_order && !named)) &&
-        text::count_words(f.body, rules.terse_max_words) <= rules.terse_max_words)
+    // A letter that asks technical details is short by choice, not a sham's few lines.
+    const bool asks_details = f.evidence.of(SignalKind::detail) >= rules.detail_threshold &&
+                              f.evidence.of(SignalKind::scope) < t;
+    if (event.channel != Channel::chat && (claims || unusual || (f.large_order && !named && !known_buyer)) &&
+        !asks_details && text::count_words(f.body, rules.terse_max_words) <= rules.terse_max_words)
         signs.push_back(ScamSign::terse_format);
     return signs;
 }
@@ -172,7 +221,9 @@ int Assessor::Impl::tier(const CustomerContext& ctx, const Features& f, std::vec
         const Product& product = catalog.products[p];
         names.append(names.empty() ? "" : ", ").append(product.name).append(" (").append(product.sku).append(")");
     }
-    if (!f.products.empty() && f.evidence.of(SignalKind::detail) >= rules.detail_threshold)
+    // "Every colour and size", "any capacity": details asked in a vague scope are no knowledge.
+    const bool vague = f.evidence.of(SignalKind::scope) >= rules.sign_threshold;
+    if (!f.products.empty() && f.evidence.of(SignalKind::detail) >= rules.detail_threshold && !vague)
         why.push_back("names " + names + " and " + explained(SignalKind::detail, f));
     if (ctx.customer_messages_in_thread >= rules.tier2_min_messages)
         why.push_back(std::to_string(ctx.customer_messages_in_thread) +

@@ -113,6 +113,47 @@ bool spaced_ascii(const std::vector<std::string>& tokens) {
     });
 }
 
+struct TextPattern {
+    std::vector<std::string> tokens;
+    std::size_t product;
+    bool model;
+};
+
+struct Gathered {
+    std::vector<TextPattern> patterns;
+    ProductMatcher::WordSet typo_words;    // worth a fuzzy lookup
+    ProductMatcher::WordSet plural_words;  // "tents", "chargers"
+};
+
+// Every phrase of every product as tokens, with the joined forms ("powerbank") and the
+// model codes that name one product alone ("x9 black 200pcs").
+Gathered gather(const Catalog& catalog, const std::vector<LexiconEntry>& lexicon) {
+    Gathered g;
+    std::map<std::string, std::set<std::size_t>> model_codes;  // by code, the products whose names have it
+    for (std::size_t p = 0; p < catalog.products.size(); ++p) {
+        for (const auto& phrase : phrases_of(catalog.products[p], lexicon)) {
+            auto tokens = term_words(phrase.text);
+            if (tokens.empty()) continue;
+            if (phrase.catalogue) g.typo_words.insert(tokens.begin(), tokens.end());
+            if (phrase.plurals) g.plural_words.insert(tokens.begin(), tokens.end());
+            if (phrase.catalogue && tokens.size() > 1 && spaced_ascii(tokens)) {  // "power bank" is also "powerbank"
+                std::string joined;
+                for (const auto& t : tokens) joined += t;
+                g.typo_words.insert(joined);
+                g.plural_words.insert(joined);
+                g.patterns.push_back({{joined}, p, phrase.model});
+            }
+            if (phrase.catalogue)
+                for (const auto& t : tokens)
+                    if (is_model_code(t)) model_codes[t].insert(p);
+            g.patterns.push_back({std::move(tokens), p, phrase.model});
+        }
+    }
+    for (const auto& [code, products] : model_codes)
+        if (products.size() == 1) g.patterns.push_back({{code}, *products.begin(), true});
+    return g;
+}
+
 std::uint32_t stem_key(std::string_view s) {
     std::uint32_t key = 0;
     std::memcpy(&key, s.data(), sizeof key);
@@ -128,53 +169,33 @@ std::size_t stem_bit(std::uint32_t key) {
 ProductMatcher::ProductMatcher(const Catalog& catalog, const std::vector<LexiconEntry>& lexicon) {
     // Built with string keys first (which word a shared plural goes to depends on the
     // order of the vocabulary set), then flattened into word ids for the lookups.
-    struct TextPattern {
-        std::vector<std::string> tokens;
-        std::size_t product;
-        bool model;
-    };
-    std::vector<TextPattern> text_patterns;
-    std::map<std::string, std::set<std::size_t>> model_codes;  // by code, the products whose names have it
-    std::unordered_set<std::string, StringHash, std::equal_to<>> typo_words;    // worth a fuzzy lookup
-    std::unordered_set<std::string, StringHash, std::equal_to<>> plural_words;  // "tents", "chargers"
-    for (std::size_t p = 0; p < catalog.products.size(); ++p) {
-        for (const auto& phrase : phrases_of(catalog.products[p], lexicon)) {
-            auto tokens = term_words(phrase.text);
-            if (tokens.empty()) continue;
-            if (phrase.catalogue) typo_words.insert(tokens.begin(), tokens.end());
-            if (phrase.plurals) plural_words.insert(tokens.begin(), tokens.end());
-            if (phrase.catalogue && tokens.size() > 1 && spaced_ascii(tokens)) {  // "power bank" is also "powerbank"
-                std::string joined;
-                for (const auto& t : tokens) joined += t;
-                typo_words.insert(joined);
-                plural_words.insert(joined);
-                text_patterns.push_back({{joined}, p, phrase.model});
-            }
-            if (phrase.catalogue)
-                for (const auto& t : tokens)
-                    if (is_model_code(t)) model_codes[t].insert(p);
-            text_patterns.push_back({std::move(tokens), p, phrase.model});
-        }
-    }
-    for (const auto& [code, products] : model_codes)  // "x9 black 200pcs": a model code names its product alone
-        if (products.size() == 1) text_patterns.push_back({{code}, *products.begin(), true});
-    std::unordered_set<std::string, StringHash, std::equal_to<>> vocabulary;
-    for (const auto& pattern : text_patterns)
-        for (const auto& t : pattern.tokens) vocabulary.insert(t);
-    std::unordered_map<std::string, std::string_view, StringHash, std::equal_to<>> spellings;
-    for (const auto& word : vocabulary) {  // English plurals of the catalogue's words; the lexicon says its own
-        if (word.back() == '*' || !all_alpha(word) || !plural_words.contains(word)) continue;
-        spellings.emplace(word + "s", word);
-        spellings.emplace(word + "es", word);
-    }
-    for (const auto& word : vocabulary)
-        if (word.back() != '*') spellings[word] = word;  // a word itself wins over a plural
-
+    const Gathered g = gather(catalog, lexicon);
+    WordSet vocabulary;
+    for (const auto& pattern : g.patterns) vocabulary.insert(pattern.tokens.begin(), pattern.tokens.end());
     std::unordered_map<std::string_view, std::uint32_t> ids;
     for (const auto& word : vocabulary) {
         ids.emplace(word, static_cast<std::uint32_t>(words_.size()));
         words_.push_back(word);
     }
+    index_stems();
+    // A word a stem also covers ("termica" beside "termica*") is that stem, so a token
+    // matches every pattern that uses either.
+    for (std::uint32_t id = 0; id < words_.size(); ++id) {
+        const std::uint32_t covering = words_[id].back() == '*' ? kNone : stem(words_[id]);
+        same_as_.push_back(covering == kNone ? id : covering);
+    }
+    first_word_patterns_.resize(words_.size());
+    for (std::size_t i = 0; i < g.patterns.size(); ++i) {
+        Pattern pattern{{}, g.patterns[i].product, g.patterns[i].model};
+        for (const auto& t : g.patterns[i].tokens) pattern.words.push_back(same_as_[ids.at(t)]);
+        first_word_patterns_[pattern.words.front()].push_back(i);
+        patterns_.push_back(std::move(pattern));
+    }
+    index_spellings(vocabulary, g.plural_words, ids);
+    index_typos(g.typo_words);
+}
+
+void ProductMatcher::index_stems() {
     for (std::uint32_t id = 0; id < words_.size(); ++id) {
         const std::string& word = words_[id];
         if (word.back() != '*') continue;
@@ -186,21 +207,20 @@ ProductMatcher::ProductMatcher(const Catalog& catalog, const std::vector<Lexicon
         std::sort(ids_of_key.begin(), ids_of_key.end(), [&](std::uint32_t a, std::uint32_t b) {
             return words_[a].size() != words_[b].size() ? words_[a].size() > words_[b].size() : words_[a] < words_[b];
         });
+}
 
-    // A word a stem also covers ("termica" beside "termica*") is that stem, so a token
-    // matches every pattern that uses either.
-    for (std::uint32_t id = 0; id < words_.size(); ++id) {
-        const std::uint32_t covering = words_[id].back() == '*' ? kNone : stem(words_[id]);
-        same_as_.push_back(covering == kNone ? id : covering);
+// Every vocabulary word and its English plurals (catalogue words and the lexicon's English:
+// the lexicon writes other languages' endings itself) to the word: one lookup a token.
+void ProductMatcher::index_spellings(const WordSet& vocabulary, const WordSet& plural_words,
+                                     const std::unordered_map<std::string_view, std::uint32_t>& ids) {
+    std::unordered_map<std::string, std::string_view, StringHash, std::equal_to<>> spellings;
+    for (const auto& word : vocabulary) {
+        if (word.back() == '*' || !all_alpha(word) || !plural_words.contains(word)) continue;
+        spellings.emplace(word + "s", word);
+        spellings.emplace(word + "es", word);
     }
-    first_word_patterns_.resize(words_.size());
-    for (std::size_t i = 0; i < text_patterns.size(); ++i) {
-        Pattern pattern{{}, text_patterns[i].product, text_patterns[i].model};
-        for (const auto& t : text_patterns[i].tokens) pattern.words.push_back(same_as_[ids.at(t)]);
-        first_word_patterns_[pattern.words.front()].push_back(i);
-        patterns_.push_back(std::move(pattern));
-    }
-
+    for (const auto& word : vocabulary)
+        if (word.back() != '*') spellings[word] = word;  // a word itself wins over a plural
     std::size_t capacity = 16;
     while (capacity < spellings.size() * 2) capacity *= 2;
     spellings_.resize(capacity);
@@ -213,7 +233,9 @@ ProductMatcher::ProductMatcher(const Catalog& catalog, const std::vector<Lexicon
         while (spellings_[i].word != kNone) i = (i + 1) & (capacity - 1);
         spellings_[i] = slot;
     }
+}
 
+void ProductMatcher::index_typos(const WordSet& typo_words) {
     fuzzy_buckets_.resize(26 * kMaxFuzzyBucketLength);
     for (const auto& word : words_) letters_.push_back(letter_set(word));
     for (std::uint32_t id = 0; id < words_.size(); ++id) {

@@ -31,6 +31,8 @@ struct StringHash {
 
 class ProductMatcher {
 public:
+    using WordSet = std::unordered_set<std::string, StringHash, std::equal_to<>>;
+
     ProductMatcher(const Catalog& catalog, const std::vector<LexiconEntry>& lexicon);
 
     // Longest match first, left to right; spans never overlap. Tokens of folded text
@@ -55,6 +57,11 @@ private:
         std::uint32_t key_size = 0;
         std::uint32_t word = kNone;  // vocabulary word id; kNone: an empty slot
     };
+
+    void index_stems();
+    void index_spellings(const WordSet& vocabulary, const WordSet& plural_words,
+                         const std::unordered_map<std::string_view, std::uint32_t>& ids);
+    void index_typos(const WordSet& typo_words);
 
     // Vocabulary word ids (kNone: no catalogue word).
     std::uint32_t canonical(std::string_view token) const;

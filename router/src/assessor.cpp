@@ -149,7 +149,8 @@ Features Assessor::Impl::measure(const Event& event, const std::string& scored, 
     f.body = body;
     f.large_order = f.quantity.containers || f.quantity.largest_units >= large_quantity_for(event.account) ||
                     f.evidence.of(SignalKind::volume) >= rules.sign_threshold;
-    for (std::size_t k = 0; k < kSignalKinds; ++k) f.explained[k] = explain_kind(static_cast<SignalKind>(k), f);
+    for (std::size_t k = 0; k < kSignalKinds; ++k)  // cues are never a reason of their own
+        if (static_cast<SignalKind>(k) != SignalKind::cue) f.explained[k] = explain_kind(static_cast<SignalKind>(k), f);
     return f;
 }
 

@@ -149,8 +149,15 @@ Features Assessor::Impl::measure(const Event& event, const std::string& scored, 
     f.body = body;
     f.large_order = f.quantity.containers || f.quantity.largest_units >= large_quantity_for(event.account) ||
                     f.evidence.of(SignalKind::volume) >= rules.sign_threshold;
-    for (std::size_t k = 0; k < kSignalKinds; ++k)  // cues are never a reason of their own
-        if (static_cast<SignalKind>(k) != SignalKind::cue) f.explained[k] = explain_kind(static_cast<SignalKind>(k), f);
+    // Quoted only where a reason may need it: a kind whose evidence can decide something
+    // (cues never are a reason; sign 3 at half counts beside an unusual request).
+    for (std::size_t k = 0; k < kSignalKinds; ++k) {
+        const auto kind = static_cast<SignalKind>(k);
+        const double needed = kind == SignalKind::detail   ? rules.detail_threshold
+                              : kind == SignalKind::sign3 ? rules.sign_threshold / 2
+                                                          : rules.sign_threshold;
+        if (kind != SignalKind::cue && f.evidence.of(kind) >= needed) f.explained[k] = explain_kind(kind, f);
+    }
     return f;
 }
 

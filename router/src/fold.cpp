@@ -25,24 +25,6 @@ Decoded decode(std::string_view s, std::size_t i) {
     return {0x20, 1};
 }
 
-void append_utf8(std::string& out, char32_t cp) {
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-}
-
 // U+00C0..U+00FF without accents ('*': not a letter; ß, æ, þ are spelt out below).
 constexpr std::string_view kLatin1 = "aaaaaaaceeeeiiiidnooooo*ouuuuyts" "aaaaaaaceeeeiiiidnooooo*ouuuuyty";
 // U+0100..U+017F without accents.
@@ -94,7 +76,7 @@ void fold_into(std::string& out, char32_t cp) {
     else if (cp == 0x624) cp = 0x648;                                         // waw with hamza
     else if (cp >= 0x660 && cp <= 0x669) cp = '0' + (cp - 0x660);             // Arabic-Indic digits
     else if (cp >= 0x6F0 && cp <= 0x6F9) cp = '0' + (cp - 0x6F0);
-    append_utf8(out, cp);
+    ir::append_utf8(out, static_cast<std::uint32_t>(cp));
 }
 
 Class classify(char32_t& cp) {

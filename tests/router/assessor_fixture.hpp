@@ -2,9 +2,22 @@
 // A small hand-written catalogue and the default rules, for assessment tests.
 #include <catch2/catch.hpp>
 
+#include <fstream>
+#include <sstream>
+#include <string>
+
 #include "ir/router/assessor.hpp"
 
 namespace ir::test {
+
+// A file's whole text (the shared fixtures, the screening set), read in place.
+inline std::string slurp(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    REQUIRE(in.good());
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
 
 inline router::Catalog small_catalog() {
     router::Catalog c;

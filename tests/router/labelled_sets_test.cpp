@@ -8,18 +8,12 @@
 #include <catch2/catch.hpp>
 
 #include "ir/adapters/event_json.hpp"
-#include "ir/router/assessor.hpp"
+#include "assessor_fixture.hpp"
 
 using namespace ir;
 
 namespace {
-std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    REQUIRE(in.good());
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
+using ir::test::slurp;
 
 struct Score {
     int total = 0, tier_ok = 0, tp = 0, fp = 0, fn = 0;

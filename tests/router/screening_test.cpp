@@ -6,20 +6,15 @@
 
 #include <catch2/catch.hpp>
 
-#include "ir/router/assessor.hpp"
+#include "assessor_fixture.hpp"
 
 using namespace ir;
 using router::ScamSign;
 
 namespace {
 
-std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    REQUIRE(in.good());
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
+using ir::test::slurp;
+
 
 const router::Assessor& full() {
     static const router::Assessor a = [] {
